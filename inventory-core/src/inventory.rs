@@ -1,0 +1,470 @@
+//! [`Inventory`]: the service every caller uses. It holds every rule; the store only keeps.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::error::{InventoryError, Result};
+use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
+use crate::price::validate_price;
+use crate::product::{
+    MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock,
+};
+use crate::query::{Page, Query, encode_cursor};
+use crate::sku::normalize_sku;
+use crate::store::{MemoryStore, Store, WriteTx};
+
+/// How many events [`Inventory::events_since`] returns when asked for no particular number.
+pub const DEFAULT_EVENTS_LIMIT: u32 = 1000;
+/// The most events one call of [`Inventory::events_since`] returns.
+pub const MAX_EVENTS_LIMIT: u32 = 10_000;
+
+/// An inventory of products over any [`Store`]. Cheap to clone (the store is shared) and safe to
+/// use from many threads.
+///
+/// ```
+/// use inventory_core::{Inventory, NewProduct, ProductPatch, Query};
+/// use rust_decimal::Decimal;
+///
+/// let inv = Inventory::in_memory();
+/// let p = inv.create(NewProduct::new("Widget", " ab-1 ", Decimal::new(999, 2)).with_stock(10))?;
+/// assert_eq!(p.sku, "AB-1");
+/// let p = inv.adjust_stock(p.id, -3, "sale")?;
+/// assert_eq!(p.stock, 7);
+/// let err = inv.adjust_stock(p.id, -8, "sale").unwrap_err();
+/// assert_eq!(err.code(), "INSUFFICIENT_STOCK");
+/// let p = inv.update(p.id, ProductPatch::default().name("Widget v2"))?;
+/// assert_eq!(inv.get_by_sku("ab-1")?.name, "Widget v2");
+/// assert_eq!(inv.total_value()?.to_string(), "69.93");
+/// assert_eq!(inv.history(p.id)?.len(), 3); // created, sold, renamed
+/// assert_eq!(inv.list(&Query::default())?.total, 1);
+/// # Ok::<(), inventory_core::InventoryError>(())
+/// ```
+#[derive(Clone)]
+pub struct Inventory {
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for Inventory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inventory").finish_non_exhaustive()
+    }
+}
+
+/// Now, at the precision every store keeps (microseconds), so a product reads back equal.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Inventory {
+    /// An inventory over `store`.
+    pub fn new(store: impl Store + 'static) -> Self {
+        Self {
+            store: Arc::new(store),
+        }
+    }
+
+    /// An inventory over a shared store.
+    pub fn from_store(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    /// An empty inventory in memory.
+    pub fn in_memory() -> Self {
+        Self::new(MemoryStore::new())
+    }
+
+    /// Opens an inventory by location:
+    ///
+    /// | location | store |
+    /// |---|---|
+    /// | `memory:` | a new [`MemoryStore`] |
+    /// | `:memory:`, `sqlite::memory:` | a private in-memory SQLite database |
+    /// | `sqlite://PATH`, or a plain path | the SQLite file at PATH (created if missing) |
+    ///
+    /// ```
+    /// let inv = inventory_core::Inventory::open("memory:").unwrap();
+    /// assert_eq!(inv.total_value().unwrap().to_string(), "0.00");
+    /// ```
+    pub fn open(location: &str) -> Result<Self> {
+        let location = location.trim();
+        if location.is_empty() {
+            return Err(InventoryError::validation(
+                "location",
+                "must be a path, sqlite://PATH or memory:",
+            ));
+        }
+        if location == "memory:" {
+            return Ok(Self::in_memory());
+        }
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            return Err(InventoryError::validation(
+                "location",
+                "PostgreSQL is not supported by this build",
+            ));
+        }
+        Self::open_sqlite(location)
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn open_sqlite(location: &str) -> Result<Self> {
+        let path = match location {
+            "sqlite::memory:" | "sqlite://:memory:" => ":memory:",
+            _ => location.strip_prefix("sqlite://").unwrap_or(location),
+        };
+        Ok(Self::new(crate::store::SqliteStore::open(path)?))
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    fn open_sqlite(_location: &str) -> Result<Self> {
+        Err(InventoryError::validation(
+            "location",
+            "this build has no SQLite support; use memory:",
+        ))
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Runs `f` in one write transaction of the store and returns what it returns.
+    fn write<T>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        self.store.write(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| InventoryError::storage("the store committed without running the change"))
+    }
+
+    /// Creates a product. Its initial stock is the first movement in the ledger.
+    ///
+    /// Fails with `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
+    pub fn create(&self, new: NewProduct) -> Result<Product> {
+        let product = Self::build(new, now())?;
+        self.write(|tx| insert(tx, &product))
+    }
+
+    /// Creates several products in one transaction: all of them, or none when any fails.
+    pub fn create_many(&self, new: Vec<NewProduct>) -> Result<Vec<Product>> {
+        let at = now();
+        let products = new
+            .into_iter()
+            .map(|n| Self::build(n, at))
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| products.iter().map(|p| insert(tx, p)).collect())
+    }
+
+    fn build(new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
+        Ok(Product {
+            id: Uuid::new_v4(),
+            name: validate_name(&new.name)?,
+            sku: normalize_sku(&new.sku)?,
+            price: validate_price(new.price)?,
+            stock: validate_stock(new.stock)?,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        })
+    }
+
+    /// The product with this id, or `NotFound`.
+    pub fn get(&self, id: Uuid) -> Result<Product> {
+        self.store
+            .get(id)?
+            .ok_or_else(|| InventoryError::not_found_id(id))
+    }
+
+    /// The product with this SKU (normalised first, so `" ab-1 "` finds `AB-1`), or `NotFound`.
+    pub fn get_by_sku(&self, sku: &str) -> Result<Product> {
+        let sku = normalize_sku(sku)?;
+        self.store
+            .get_by_sku(&sku)?
+            .ok_or_else(|| InventoryError::not_found_sku(&sku))
+    }
+
+    /// Changes any of name, SKU and price. With `expected_version` set, fails with
+    /// `VersionConflict` if the product changed since that version. A patch that changes nothing
+    /// writes nothing.
+    pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
+        let name = patch.name.as_deref().map(validate_name).transpose()?;
+        let sku = patch.sku.as_deref().map(normalize_sku).transpose()?;
+        let price = patch.price.map(validate_price).transpose()?;
+        self.write(|tx| {
+            let mut p = tx
+                .get(id)?
+                .ok_or_else(|| InventoryError::not_found_id(id))?;
+            if let Some(expected) = patch.expected_version
+                && expected != p.version
+            {
+                return Err(InventoryError::VersionConflict {
+                    field: "version".into(),
+                    expected,
+                    actual: p.version,
+                });
+            }
+            let mut changes = Vec::new();
+            let mut change = |field: &str, before: String, after: String| {
+                if before != after {
+                    changes.push(FieldChange {
+                        field: field.into(),
+                        before,
+                        after,
+                    });
+                }
+            };
+            if let Some(name) = &name {
+                change("name", p.name.clone(), name.clone());
+            }
+            if let Some(sku) = &sku {
+                change("sku", p.sku.clone(), sku.clone());
+            }
+            if let Some(price) = price {
+                change("price", p.price.to_string(), price.to_string());
+            }
+            if changes.is_empty() {
+                return Ok(p);
+            }
+            let before_sku = p.sku.clone();
+            p.name = name.clone().unwrap_or(p.name);
+            p.sku = sku.clone().unwrap_or(p.sku);
+            p.price = price.unwrap_or(p.price);
+            p.updated_at = now();
+            p.version += 1;
+            tx.update(&p)?;
+            let mut event = Event {
+                changes,
+                ..event(&p, EventKind::Updated)
+            };
+            if event.changes.iter().any(|c| c.field == "sku") {
+                event.sku = before_sku;
+            }
+            tx.append(&mut event)?;
+            Ok(p)
+        })
+    }
+
+    /// Deletes a product. Its events stay in the ledger, followed by a `Deleted` event.
+    pub fn delete(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            let p = tx
+                .get(id)?
+                .ok_or_else(|| InventoryError::not_found_id(id))?;
+            tx.delete(id)?;
+            let mut e = Event {
+                at: now(),
+                stock_before: Some(p.stock),
+                ..event(&p, EventKind::Deleted)
+            };
+            tx.append(&mut e)
+        })
+    }
+
+    /// Moves stock by `delta` (negative for a sale, positive for a restock), atomically, and
+    /// records the movement. Fails, changing nothing, with `InsufficientStock` if stock would go
+    /// below 0, `StockOverflow` if above the maximum, or `VersionConflict` if `change.expected`
+    /// is set and stock is no longer that.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, StockChange};
+    /// use rust_decimal::Decimal;
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(5))?;
+    /// let p = inv.adjust_stock(p.id, -2, StockChange::new("sale").reference("order-7"))?;
+    /// assert_eq!(p.stock, 3);
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn adjust_stock(
+        &self,
+        id: Uuid,
+        delta: i64,
+        change: impl Into<StockChange>,
+    ) -> Result<Product> {
+        if delta == 0 {
+            return Err(InventoryError::validation("delta", "must not be zero"));
+        }
+        let change = change.into().check()?;
+        self.write(|tx| {
+            let p = current(tx, id, &change)?;
+            let target = i64::from(p.stock) + delta;
+            if target < 0 {
+                return Err(InventoryError::InsufficientStock {
+                    available: p.stock,
+                    requested: delta.unsigned_abs(),
+                });
+            }
+            if target > i64::from(MAX_STOCK) {
+                return Err(InventoryError::StockOverflow {
+                    current: p.stock,
+                    delta,
+                });
+            }
+            move_stock(tx, p, target as u32, &change)
+        })
+    }
+
+    /// Sets stock to `quantity` (a count), recording the difference as a movement (a count that
+    /// matches is recorded too, with delta 0). With `change.expected` set, fails with
+    /// `VersionConflict` if stock is no longer what the counter saw.
+    pub fn set_stock(
+        &self,
+        id: Uuid,
+        quantity: u32,
+        change: impl Into<StockChange>,
+    ) -> Result<Product> {
+        let quantity = validate_stock(quantity)?;
+        let change = change.into().check()?;
+        self.write(|tx| {
+            let p = current(tx, id, &change)?;
+            move_stock(tx, p, quantity, &change)
+        })
+    }
+
+    /// One page of products: filtered, ordered, and paginated by keyset cursor.
+    pub fn list(&self, query: &Query) -> Result<Page> {
+        let mut q = query.check()?;
+        let limit = q.limit as usize;
+        q.limit += 1; // one more row tells whether there is a next page
+        let (mut items, total) = self.store.list(&q)?;
+        let next_cursor = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| encode_cursor(q.order_by, last))
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            next_cursor,
+            total,
+        })
+    }
+
+    /// Σ price × stock over every product, exact.
+    pub fn total_value(&self) -> Result<Decimal> {
+        let cents = self.store.total_value_cents()?;
+        Decimal::try_from_i128_with_scale(cents, 2)
+            .map_err(|e| InventoryError::storage(format!("total value out of range: {e}")))
+    }
+
+    /// Every event of one product, oldest first (deleted products keep theirs). `NotFound` when
+    /// the id never existed.
+    pub fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        let events = self.store.history(id)?;
+        if events.is_empty() {
+            return Err(InventoryError::not_found_id(id));
+        }
+        Ok(events)
+    }
+
+    /// Up to `limit` events after sequence number `since`, oldest first: how other systems follow
+    /// changes (start at 0, then pass the last `seq` seen).
+    pub fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+        if !(1..=MAX_EVENTS_LIMIT).contains(&limit) {
+            return Err(InventoryError::validation(
+                "limit",
+                format!("must be between 1 and {MAX_EVENTS_LIMIT}"),
+            ));
+        }
+        self.store.events_since(since, limit)
+    }
+
+    /// Checks the ledger invariant: every product's stock equals the sum of its movements.
+    /// Returns a `Storage` error naming the first product that disagrees.
+    pub fn check_ledger(&self) -> Result<()> {
+        let mut sums = std::collections::HashMap::<Uuid, i64>::new();
+        let mut since = 0;
+        loop {
+            let events = self.store.events_since(since, MAX_EVENTS_LIMIT)?;
+            let Some(last) = events.last() else { break };
+            since = last.seq;
+            for e in &events {
+                *sums.entry(e.product_id).or_default() += e.delta.unwrap_or(0);
+            }
+        }
+        for p in self.store.all_products()? {
+            let sum = sums.get(&p.id).copied().unwrap_or(0);
+            if sum != i64::from(p.stock) {
+                return Err(InventoryError::storage(format!(
+                    "ledger mismatch: product {} has stock {} but its movements sum to {sum}",
+                    p.id, p.stock
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An event about `p` at its `updated_at`, with no movement.
+fn event(p: &Product, kind: EventKind) -> Event {
+    Event {
+        seq: 0,
+        at: p.updated_at,
+        product_id: p.id,
+        kind,
+        sku: p.sku.clone(),
+        delta: None,
+        stock_before: None,
+        stock_after: None,
+        reason: None,
+        reference: None,
+        actor: None,
+        changes: Vec::new(),
+    }
+}
+
+fn insert(tx: &mut dyn WriteTx, p: &Product) -> Result<Product> {
+    tx.insert(p)?;
+    let mut e = Event {
+        delta: Some(i64::from(p.stock)),
+        stock_before: Some(0),
+        stock_after: Some(p.stock),
+        reason: Some(reason::INITIAL.into()),
+        ..event(p, EventKind::Created)
+    };
+    tx.append(&mut e)?;
+    Ok(p.clone())
+}
+
+/// The product, checked against the caller's expected stock.
+fn current(tx: &mut dyn WriteTx, id: Uuid, change: &CheckedChange) -> Result<Product> {
+    let p = tx
+        .get(id)?
+        .ok_or_else(|| InventoryError::not_found_id(id))?;
+    if let Some(expected) = change.expected
+        && expected != p.stock
+    {
+        return Err(InventoryError::VersionConflict {
+            field: "stock".into(),
+            expected: expected.into(),
+            actual: p.stock.into(),
+        });
+    }
+    Ok(p)
+}
+
+fn move_stock(
+    tx: &mut dyn WriteTx,
+    mut p: Product,
+    target: u32,
+    change: &CheckedChange,
+) -> Result<Product> {
+    let before = p.stock;
+    p.stock = target;
+    p.updated_at = now();
+    p.version += 1;
+    tx.update_stock(&p)?;
+    let mut e = Event {
+        delta: Some(i64::from(target) - i64::from(before)),
+        stock_before: Some(before),
+        stock_after: Some(target),
+        reason: Some(change.reason.clone()),
+        reference: change.reference.clone(),
+        actor: change.actor.clone(),
+        ..event(&p, EventKind::StockChanged)
+    };
+    tx.append(&mut e)?;
+    Ok(p)
+}

@@ -1,0 +1,218 @@
+//! The ledger: an append-only list of every change, written in the same transaction as the
+//! change itself. Invariant: for every product, `stock` equals the sum of the `delta`s of its
+//! events (creation with initial stock counts as a movement).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{InventoryError, Result};
+use crate::sku::python_strip;
+
+/// What kind of change an [`Event`] records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The product was created; `delta` is its initial stock.
+    Created,
+    /// Name, SKU or price changed; `changes` says which, from what, to what.
+    Updated,
+    /// Stock moved; `delta`, `reason`, `stock_before`, `stock_after` say how and why.
+    StockChanged,
+    /// The product was deleted; its events stay.
+    Deleted,
+}
+
+impl EventKind {
+    /// The kind as stored and shown: `created`, `updated`, `stock_changed`, `deleted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::StockChanged => "stock_changed",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    /// The inverse of [`EventKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            "stock_changed" => Self::StockChanged,
+            "deleted" => Self::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+/// One field of an update: its name and its value before and after, as text (prices as
+/// `"12.50"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// One entry of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Strictly increasing across the whole ledger; follow changes with
+    /// [`Inventory::events_since`](crate::Inventory::events_since).
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub product_id: Uuid,
+    pub kind: EventKind,
+    /// The product's SKU when the event happened.
+    pub sku: String,
+    /// The stock movement (`Created`: the initial stock; `StockChanged`: the change).
+    pub delta: Option<i64>,
+    pub stock_before: Option<u32>,
+    pub stock_after: Option<u32>,
+    /// Why stock moved: `initial`, `sale`, `restock`, `return`, `correction`, `damage` or a
+    /// caller's own word.
+    pub reason: Option<String>,
+    /// An order or document id the movement belongs to.
+    pub reference: Option<String>,
+    /// Who made the change.
+    pub actor: Option<String>,
+    /// For `Updated`: what changed.
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+}
+
+/// Common reasons for a stock movement. Any other short word is accepted too.
+pub mod reason {
+    /// Recorded for the initial stock of a new product.
+    pub const INITIAL: &str = "initial";
+    pub const SALE: &str = "sale";
+    pub const RESTOCK: &str = "restock";
+    pub const RETURN: &str = "return";
+    pub const CORRECTION: &str = "correction";
+    pub const DAMAGE: &str = "damage";
+}
+
+/// The longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 50;
+/// The longest reference or actor, in characters.
+pub const MAX_NOTE_CHARS: usize = 200;
+
+/// Why and by whom stock moves, and optionally what the caller believes the stock is now
+/// (compare-and-swap: a count taken on a phone may be stale).
+///
+/// A plain `&str` converts into one with just the reason.
+///
+/// ```
+/// use inventory_core::StockChange;
+/// let c = StockChange::new("sale").reference("order-42").actor("till-3").expect_stock(10);
+/// assert_eq!(c.reason, "sale");
+/// let d: StockChange = "restock".into();
+/// assert_eq!(d.expected, None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockChange {
+    pub reason: String,
+    pub reference: Option<String>,
+    pub actor: Option<String>,
+    /// When set, the change fails with [`InventoryError::VersionConflict`] (field `stock`)
+    /// unless stock is still this.
+    pub expected: Option<u32>,
+}
+
+impl StockChange {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            ..Self::default()
+        }
+    }
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+    pub fn expect_stock(mut self, expected: u32) -> Self {
+        self.expected = Some(expected);
+        self
+    }
+}
+
+impl From<&str> for StockChange {
+    fn from(reason: &str) -> Self {
+        Self::new(reason)
+    }
+}
+
+impl From<String> for StockChange {
+    fn from(reason: String) -> Self {
+        Self::new(reason)
+    }
+}
+
+/// A [`StockChange`] whose texts passed their rules.
+pub(crate) struct CheckedChange {
+    pub reason: String,
+    pub reference: Option<String>,
+    pub actor: Option<String>,
+    pub expected: Option<u32>,
+}
+
+impl StockChange {
+    pub(crate) fn check(self) -> Result<CheckedChange> {
+        let reason = short_text("reason", &self.reason, MAX_REASON_CHARS)?
+            .ok_or_else(|| InventoryError::validation("reason", "must not be blank"))?;
+        // The well-known reasons are stored in one spelling; a caller's own word is kept as is.
+        let known = [
+            reason::SALE,
+            reason::RESTOCK,
+            reason::RETURN,
+            reason::CORRECTION,
+            reason::DAMAGE,
+        ];
+        let lower = reason.to_lowercase();
+        let reason = if known.contains(&lower.as_str()) {
+            lower
+        } else {
+            reason
+        };
+        Ok(CheckedChange {
+            reason,
+            reference: optional_text("reference", self.reference.as_deref())?,
+            actor: optional_text("actor", self.actor.as_deref())?,
+            expected: self.expected,
+        })
+    }
+}
+
+fn optional_text(field: &str, raw: Option<&str>) -> Result<Option<String>> {
+    match raw {
+        None => Ok(None),
+        Some(raw) => short_text(field, raw, MAX_NOTE_CHARS),
+    }
+}
+
+/// Trims `raw`; `None` when blank; an error when too long or holding control characters.
+fn short_text(field: &str, raw: &str, max: usize) -> Result<Option<String>> {
+    let text = python_strip(raw);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(InventoryError::validation(
+            field,
+            format!("must be at most {max} characters (got {chars})"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(InventoryError::validation(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}

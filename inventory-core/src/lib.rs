@@ -1,0 +1,52 @@
+//! # inventory-core
+//!
+//! Products, stock and a ledger of every change, with the rules of the original inventory
+//! system written once: validation, SKU normalisation, atomic stock movements that never go
+//! below zero, queries with keyset pagination, an exact total value, and storage behind the
+//! [`Store`] trait ([`MemoryStore`], and [`SqliteStore`] with the default `sqlite` feature).
+//!
+//! Start with [`Inventory`]:
+//!
+//! ```
+//! use inventory_core::{Inventory, NewProduct, Query, parse_price};
+//!
+//! let inv = Inventory::open("memory:")?;
+//! let p = inv.create(NewProduct::new("Widget", "ab-1", parse_price("9.99")?).with_stock(10))?;
+//! inv.adjust_stock(p.id, -3, "sale")?;
+//! let low = inv.list(&Query { low_stock: Some(7), ..Query::default() })?;
+//! assert_eq!(low.items[0].sku, "AB-1");
+//! assert_eq!(inv.total_value()?.to_string(), "69.93");
+//! # Ok::<(), inventory_core::InventoryError>(())
+//! ```
+
+mod error;
+mod inventory;
+mod ledger;
+mod price;
+mod product;
+mod query;
+mod sku;
+mod snapshot;
+pub mod store;
+
+pub use error::{InventoryError, Result};
+pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT};
+pub use ledger::{
+    Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,
+};
+pub use price::{MAX_PRICE, parse_price, price_from_f64, validate_price};
+pub use product::{
+    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, integer_from_f64, parse_id,
+    stock_from_i64, validate_name, validate_stock,
+};
+pub use query::{DEFAULT_LIMIT, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case, ListQuery};
+pub use sku::{MAX_SKU_CHARS, normalize_sku};
+pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
+pub use store::{MemoryStore, Store, WriteTx};
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
+
+// Re-exported so callers name the same types the library uses.
+pub use chrono;
+pub use rust_decimal::{self, Decimal};
+pub use uuid::{self, Uuid};

@@ -1,0 +1,196 @@
+//! The product: the one model of the inventory, and the inputs that create and change it.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{InventoryError, Result};
+use crate::sku::python_strip;
+
+/// The highest stock a product can hold: 2,147,483,647 (the original's `PositiveIntegerField`).
+pub const MAX_STOCK: u32 = i32::MAX as u32;
+
+/// The longest product name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A product as stored. Only the library creates these: `id` and `created_at` are never set by a
+/// caller, and `updated_at` and `version` move on every write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// A random (v4) UUID, set once at creation.
+    pub id: Uuid,
+    /// 1 to 100 characters, trimmed.
+    pub name: String,
+    /// Normalised (trimmed, upper-cased), unique, 1 to 50 characters.
+    pub sku: String,
+    /// Greater than 0, two decimal places, at most 99,999,999.99.
+    pub price: Decimal,
+    /// 0 to [`MAX_STOCK`]; changes only through stock movements.
+    pub stock: u32,
+    /// When the product was created (UTC, microsecond precision).
+    pub created_at: DateTime<Utc>,
+    /// When the product last changed (UTC, microsecond precision).
+    pub updated_at: DateTime<Utc>,
+    /// 1 at creation, plus one on every write: the token for optimistic concurrency.
+    pub version: u64,
+}
+
+impl Product {
+    /// `price × stock`, exact.
+    pub fn value(&self) -> Decimal {
+        self.price * Decimal::from(self.stock)
+    }
+}
+
+/// What a caller gives to create a product.
+///
+/// ```
+/// use inventory_core::NewProduct;
+/// use rust_decimal::Decimal;
+/// let p = NewProduct::new("Widget", "ab-1", Decimal::new(999, 2)).with_stock(10);
+/// assert_eq!(p.stock, 10);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewProduct {
+    pub name: String,
+    pub sku: String,
+    pub price: Decimal,
+    /// Initial stock, recorded in the ledger as the first movement. Defaults to 0.
+    #[serde(default)]
+    pub stock: u32,
+}
+
+impl NewProduct {
+    /// A new product with no stock.
+    pub fn new(name: impl Into<String>, sku: impl Into<String>, price: Decimal) -> Self {
+        Self {
+            name: name.into(),
+            sku: sku.into(),
+            price,
+            stock: 0,
+        }
+    }
+
+    /// Sets the initial stock.
+    pub fn with_stock(mut self, stock: u32) -> Self {
+        self.stock = stock;
+        self
+    }
+}
+
+/// A partial update: the fields that are `Some` change, the rest stay. Stock is not here: it
+/// changes only through [`Inventory::adjust_stock`](crate::Inventory::adjust_stock) and
+/// [`Inventory::set_stock`](crate::Inventory::set_stock), so every change is in the ledger.
+///
+/// ```
+/// use inventory_core::ProductPatch;
+/// let patch = ProductPatch::default().name("Widget v2").expect_version(3);
+/// assert_eq!(patch.expected_version, Some(3));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPatch {
+    pub name: Option<String>,
+    pub sku: Option<String>,
+    pub price: Option<Decimal>,
+    /// When set, the update fails with [`InventoryError::VersionConflict`] unless the product is
+    /// still at this version.
+    pub expected_version: Option<u64>,
+}
+
+impl ProductPatch {
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.sku = Some(sku.into());
+        self
+    }
+    pub fn price(mut self, price: Decimal) -> Self {
+        self.price = Some(price);
+        self
+    }
+    pub fn expect_version(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+}
+
+/// Checks and trims a product name: 1 to 100 characters (not bytes), no control characters.
+///
+/// ```
+/// use inventory_core::validate_name;
+/// assert_eq!(validate_name("  Widget ").unwrap(), "Widget");
+/// assert!(validate_name(" ").is_err());
+/// assert!(validate_name(&"é".repeat(101)).is_err());
+/// ```
+pub fn validate_name(raw: &str) -> Result<String> {
+    let name = python_strip(raw);
+    let chars = name.chars().count();
+    if chars == 0 {
+        return Err(InventoryError::validation("name", "must not be blank"));
+    }
+    if chars > MAX_NAME_CHARS {
+        return Err(InventoryError::validation(
+            "name",
+            format!("must be at most {MAX_NAME_CHARS} characters (got {chars})"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(InventoryError::validation(
+            "name",
+            "must not contain control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Checks a stock quantity: 0 to [`MAX_STOCK`].
+pub fn validate_stock(stock: u32) -> Result<u32> {
+    if stock > MAX_STOCK {
+        return Err(stock_range_error("stock"));
+    }
+    Ok(stock)
+}
+
+/// A stock quantity from a signed integer, as bindings receive it: negative or too large values
+/// get a validation error naming `field`, not an integer-conversion error.
+///
+/// ```
+/// use inventory_core::stock_from_i64;
+/// assert_eq!(stock_from_i64("stock", 5).unwrap(), 5);
+/// assert!(stock_from_i64("stock", -1).is_err());
+/// assert!(stock_from_i64("stock", 2_147_483_648).is_err());
+/// ```
+pub fn stock_from_i64(field: &str, value: i64) -> Result<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| *v <= MAX_STOCK)
+        .ok_or_else(|| stock_range_error(field))
+}
+
+/// A whole number from a binary floating-point number (JavaScript's `number`), or a validation
+/// error naming `field` when it has a fraction or is not finite.
+pub fn integer_from_f64(field: &str, value: f64) -> Result<i64> {
+    if !value.is_finite() || value.fract() != 0.0 || value.abs() > 9_007_199_254_740_991.0 {
+        return Err(InventoryError::validation(field, "must be a whole number"));
+    }
+    Ok(value as i64)
+}
+
+fn stock_range_error(field: &str) -> InventoryError {
+    InventoryError::validation(field, format!("must be between 0 and {MAX_STOCK}"))
+}
+
+/// Parses a product id, naming the field when the text is not a UUID.
+///
+/// ```
+/// use inventory_core::parse_id;
+/// assert!(parse_id("not-a-uuid").is_err());
+/// assert!(parse_id("67e55044-10b1-426f-9247-bb680e5fe0c8").is_ok());
+/// ```
+pub fn parse_id(text: &str) -> Result<Uuid> {
+    Uuid::try_parse(text.trim())
+        .map_err(|_| InventoryError::validation("id", format!("must be a UUID (got {text:?})")))
+}

@@ -1,0 +1,269 @@
+//! [`MemoryStore`]: everything in memory, indexed by id and SKU, behind one lock.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use uuid::Uuid;
+
+use super::{Store, WriteTx};
+use crate::error::{InventoryError, Result};
+use crate::ledger::Event;
+use crate::price::to_cents;
+use crate::product::Product;
+use crate::query::ListQuery;
+
+/// A thread-safe in-memory store: a hash index by id, an ordered index by SKU, the ledger in a
+/// vector, and the total value kept up to date on every write.
+///
+/// Writers take the lock for the whole transaction, so concurrent stock changes serialise and
+/// none is lost; a failed transaction is undone before the lock is released.
+///
+/// ```
+/// use inventory_core::{Inventory, MemoryStore};
+/// let inv = Inventory::new(MemoryStore::new());
+/// assert_eq!(inv.total_value().unwrap().to_string(), "0.00");
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: RwLock<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    products: HashMap<Uuid, Product>,
+    by_sku: BTreeMap<String, Uuid>,
+    events: Vec<Event>,
+    events_by_product: HashMap<Uuid, Vec<usize>>,
+    total_cents: i128,
+}
+
+impl State {
+    /// Stores `product` (replacing the one with its id), keeping the indexes and total in step.
+    fn put(&mut self, product: Product) -> Option<Product> {
+        self.total_cents += value_cents(&product);
+        let old = self.products.insert(product.id, product.clone());
+        if let Some(old) = &old {
+            self.total_cents -= value_cents(old);
+            if old.sku != product.sku {
+                self.by_sku.remove(&old.sku);
+            }
+        }
+        self.by_sku.insert(product.sku, product.id);
+        old
+    }
+
+    fn remove(&mut self, id: Uuid) -> Option<Product> {
+        let old = self.products.remove(&id)?;
+        self.total_cents -= value_cents(&old);
+        self.by_sku.remove(&old.sku);
+        Some(old)
+    }
+
+    fn check_sku_free(&self, product: &Product) -> Result<()> {
+        match self.by_sku.get(&product.sku) {
+            Some(owner) if *owner != product.id => Err(InventoryError::DuplicateSku {
+                sku: product.sku.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn value_cents(p: &Product) -> i128 {
+    i128::from(to_cents(p.price)) * i128::from(p.stock)
+}
+
+enum Undo {
+    Put(Uuid, Option<Product>),
+    Remove(Product),
+    Append,
+}
+
+struct Tx<'a> {
+    state: &'a mut State,
+    undo: Vec<Undo>,
+}
+
+impl Tx<'_> {
+    fn rollback(&mut self) {
+        while let Some(step) = self.undo.pop() {
+            match step {
+                Undo::Put(id, None) => {
+                    self.state.remove(id);
+                }
+                Undo::Put(_, Some(old)) | Undo::Remove(old) => {
+                    self.state.put(old);
+                }
+                Undo::Append => {
+                    if let Some(e) = self.state.events.pop()
+                        && let Some(list) = self.state.events_by_product.get_mut(&e.product_id)
+                    {
+                        list.pop();
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl WriteTx for Tx<'_> {
+    fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
+        Ok(self.state.products.get(&id).cloned())
+    }
+
+    fn insert(&mut self, product: &Product) -> Result<()> {
+        if self.state.products.contains_key(&product.id) {
+            return Err(InventoryError::storage(format!(
+                "a product with id {} already exists",
+                product.id
+            )));
+        }
+        self.state.check_sku_free(product)?;
+        self.state.put(product.clone());
+        self.undo.push(Undo::Put(product.id, None));
+        Ok(())
+    }
+
+    fn update(&mut self, product: &Product) -> Result<()> {
+        if !self.state.products.contains_key(&product.id) {
+            return Err(InventoryError::not_found_id(product.id));
+        }
+        self.state.check_sku_free(product)?;
+        let old = self.state.put(product.clone());
+        self.undo.push(Undo::Put(product.id, old));
+        Ok(())
+    }
+
+    fn delete(&mut self, id: Uuid) -> Result<()> {
+        let old = self
+            .state
+            .remove(id)
+            .ok_or_else(|| InventoryError::not_found_id(id))?;
+        self.undo.push(Undo::Remove(old));
+        Ok(())
+    }
+
+    fn append(&mut self, event: &mut Event) -> Result<()> {
+        let last = self.state.events.last().map_or(0, |e| e.seq);
+        if event.seq == 0 {
+            event.seq = last + 1;
+        } else if event.seq <= last {
+            return Err(InventoryError::storage(format!(
+                "event sequence {} is not after the last one ({last})",
+                event.seq
+            )));
+        }
+        let index = self.state.events.len();
+        self.state.events.push(event.clone());
+        self.state
+            .events_by_product
+            .entry(event.product_id)
+            .or_default()
+            .push(index);
+        self.undo.push(Undo::Append);
+        Ok(())
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn read(&self) -> Result<RwLockReadGuard<'_, State>> {
+        self.state
+            .read()
+            .map_err(|_| InventoryError::storage("memory store lock poisoned"))
+    }
+
+    fn lock(&self) -> Result<RwLockWriteGuard<'_, State>> {
+        self.state
+            .write()
+            .map_err(|_| InventoryError::storage("memory store lock poisoned"))
+    }
+}
+
+impl Store for MemoryStore {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let mut state = self.lock()?;
+        let mut tx = Tx {
+            state: &mut state,
+            undo: Vec::new(),
+        };
+        let result = f(&mut tx);
+        if result.is_err() {
+            tx.rollback();
+        }
+        result
+    }
+
+    fn get(&self, id: Uuid) -> Result<Option<Product>> {
+        Ok(self.read()?.products.get(&id).cloned())
+    }
+
+    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
+        let state = self.read()?;
+        Ok(state
+            .by_sku
+            .get(sku)
+            .and_then(|id| state.products.get(id))
+            .cloned())
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)> {
+        let state = self.read()?;
+        let mut total = 0u64;
+        let mut rows: Vec<&Product> = Vec::new();
+        for p in state.products.values() {
+            if query.matches(p) {
+                total += 1;
+                if query.is_after_cursor(p) {
+                    rows.push(p);
+                }
+            }
+        }
+        // Only the first offset + limit rows in order matter: select them in O(n), sort those.
+        let wanted = usize::try_from(query.offset)
+            .unwrap_or(usize::MAX)
+            .saturating_add(query.limit as usize);
+        if rows.len() > wanted {
+            rows.select_nth_unstable_by(wanted, |a, b| query.compare(a, b));
+            rows.truncate(wanted);
+        }
+        rows.sort_unstable_by(|a, b| query.compare(a, b));
+        let items = rows
+            .into_iter()
+            .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        Ok((items, total))
+    }
+
+    fn total_value_cents(&self) -> Result<i128> {
+        Ok(self.read()?.total_cents)
+    }
+
+    fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        let state = self.read()?;
+        Ok(state
+            .events_by_product
+            .get(&id)
+            .map(|list| list.iter().map(|&i| state.events[i].clone()).collect())
+            .unwrap_or_default())
+    }
+
+    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+        let state = self.read()?;
+        let start = state.events.partition_point(|e| e.seq <= since);
+        Ok(state.events[start..]
+            .iter()
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    fn all_products(&self) -> Result<Vec<Product>> {
+        Ok(self.read()?.products.values().cloned().collect())
+    }
+}

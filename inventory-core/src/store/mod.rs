@@ -1,0 +1,70 @@
+//! Storage behind one trait. A store keeps products and the ledger and makes a group of writes
+//! atomic; it holds no business rule: [`Inventory`](crate::Inventory) decides, the store keeps.
+//!
+//! Backends: [`MemoryStore`] (always) and [`SqliteStore`] (cargo feature `sqlite`, on by default).
+//! Every backend passes the same test suite (`tests/store_suite.rs`).
+
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::ledger::Event;
+use crate::product::Product;
+use crate::query::ListQuery;
+
+pub mod memory;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+/// The primitives [`Inventory`](crate::Inventory) needs from a storage backend.
+///
+/// Reads outside [`Store::write`] see committed data only. Every store must be safe to share
+/// between threads, and writes to the same product from several threads (or processes, where
+/// the backend is shared) must never lose an update: `write` runs its closure with the store
+/// locked against other writers, or in a transaction that serialises them.
+pub trait Store: Send + Sync {
+    /// Runs `f` in one write transaction: everything it does commits together, or, when it
+    /// returns an error, nothing does. A backend may call `f` again after a transient conflict,
+    /// so `f` must not have effects outside the transaction.
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
+
+    /// The product with this id.
+    fn get(&self, id: Uuid) -> Result<Option<Product>>;
+    /// The product with this (already normalised) SKU.
+    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>>;
+    /// One page of products matching the query, and how many match in all.
+    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)>;
+    /// Σ price × stock over all products, in cents.
+    fn total_value_cents(&self) -> Result<i128>;
+    /// Every event of one product, oldest first.
+    fn history(&self, id: Uuid) -> Result<Vec<Event>>;
+    /// Up to `limit` events with `seq > since`, oldest first.
+    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>>;
+    /// Every product, in no particular order (for snapshots and checks).
+    fn all_products(&self) -> Result<Vec<Product>>;
+}
+
+/// The operations available inside [`Store::write`].
+pub trait WriteTx {
+    /// The product with this id, as this transaction sees it (locked for update where the
+    /// backend locks rows).
+    fn get(&mut self, id: Uuid) -> Result<Option<Product>>;
+    /// Adds a product. Fails with `DuplicateSku` if the SKU is taken.
+    fn insert(&mut self, product: &Product) -> Result<()>;
+    /// Replaces the stored product with the same id. Fails with `DuplicateSku` if the SKU is
+    /// taken by another product.
+    fn update(&mut self, product: &Product) -> Result<()>;
+    /// Like [`WriteTx::update`] when only `stock`, `updated_at` and `version` changed; backends
+    /// may write less.
+    fn update_stock(&mut self, product: &Product) -> Result<()> {
+        self.update(product)
+    }
+    /// Removes a product (its events stay).
+    fn delete(&mut self, id: Uuid) -> Result<()>;
+    /// Appends an event. When `event.seq` is 0 the store assigns the next sequence number and
+    /// writes it back; otherwise it must be greater than every stored one (snapshot import).
+    fn append(&mut self, event: &mut Event) -> Result<()>;
+}

@@ -1,0 +1,642 @@
+//! [`SqliteStore`]: a SQLite file (or `:memory:`) through rusqlite, with the SQLite bundled.
+//!
+//! - Schema created and migrated by version (`PRAGMA user_version`); a file from a newer version
+//!   of the library is refused.
+//! - WAL journal, `synchronous = NORMAL`, a busy timeout, and `BEGIN IMMEDIATE` for every write,
+//!   so threads and processes sharing a file serialise their writes instead of losing updates.
+//! - Money as integer cents, timestamps as integer microseconds, ids as 16-byte blobs.
+//! - A small pool of connections (readers run in parallel under WAL), each with a cache of
+//!   prepared statements.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
+use uuid::Uuid;
+
+use super::{Store, WriteTx};
+use crate::error::{InventoryError, Result};
+use crate::ledger::{Event, EventKind};
+use crate::price::{from_cents, to_cents};
+use crate::product::Product;
+use crate::query::{ListQuery, SortField, SortKey, fold_case};
+
+/// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE products (
+    id          BLOB PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    sku         TEXT NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents > 0 AND price_cents <= 9999999999),
+    stock       INTEGER NOT NULL CHECK (stock >= 0 AND stock <= 2147483647),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    version     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX products_sku ON products (sku);
+CREATE INDEX products_created_at ON products (created_at, id);
+CREATE INDEX products_stock ON products (stock, id);
+CREATE INDEX products_price ON products (price_cents, id);
+CREATE INDEX products_name ON products (name, id);
+CREATE TABLE events (
+    seq          INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    product_id   BLOB NOT NULL,
+    kind         TEXT NOT NULL,
+    sku          TEXT NOT NULL,
+    delta        INTEGER,
+    stock_before INTEGER,
+    stock_after  INTEGER,
+    reason       TEXT,
+    reference    TEXT,
+    actor        TEXT,
+    changes      TEXT
+);
+CREATE INDEX events_product ON events (product_id, seq);
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const PRODUCT_COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
+const EVENT_COLUMNS: &str =
+    "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_IDLE: usize = 8;
+
+/// A store in a SQLite database file, or in memory.
+///
+/// ```
+/// use inventory_core::{Inventory, NewProduct, SqliteStore};
+/// use rust_decimal::Decimal;
+/// let dir = tempfile::tempdir().unwrap();
+/// let inv = Inventory::new(SqliteStore::open(dir.path().join("shop.db")).unwrap());
+/// inv.create(NewProduct::new("Widget", "w-1", Decimal::new(250, 2)).with_stock(4)).unwrap();
+/// assert_eq!(inv.total_value().unwrap().to_string(), "10.00");
+/// ```
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: Pool,
+}
+
+#[derive(Debug)]
+enum Pool {
+    /// `:memory:`: one connection is the whole database.
+    Single(Mutex<Connection>),
+    /// A file: connections are opened on demand and kept for reuse.
+    File {
+        path: PathBuf,
+        idle: Mutex<Vec<Connection>>,
+    },
+}
+
+fn storage(e: rusqlite::Error) -> InventoryError {
+    InventoryError::storage(e)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    /// `":memory:"` opens a private in-memory database.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if path.as_os_str() == ":memory:" {
+            return Self::in_memory();
+        }
+        let conn = connect(path)?;
+        // WAL is a property of the file: set once, before any transaction.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage)?;
+        migrate(&conn)?;
+        Ok(Self {
+            pool: Pool::File {
+                path: path.to_owned(),
+                idle: Mutex::new(vec![conn]),
+            },
+        })
+    }
+
+    /// A private in-memory SQLite database (gone when the store is dropped).
+    pub fn in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(storage)?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        Ok(Self {
+            pool: Pool::Single(Mutex::new(conn)),
+        })
+    }
+
+    /// The schema version of the database (equal to [`SCHEMA_VERSION`] once opened).
+    pub fn schema_version(&self) -> Result<u32> {
+        self.with_conn(|c| {
+            c.pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(storage)
+        })
+    }
+
+    fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let poisoned = || InventoryError::storage("SQLite connection lock poisoned");
+        match &self.pool {
+            Pool::Single(conn) => f(&mut *conn.lock().map_err(|_| poisoned())?),
+            Pool::File { path, idle } => {
+                let pooled = idle.lock().map_err(|_| poisoned())?.pop();
+                let mut conn = match pooled {
+                    Some(c) => c,
+                    None => connect(path)?,
+                };
+                let result = f(&mut conn);
+                // A connection left inside a transaction (it cannot be, but be safe) is dropped.
+                if conn.is_autocommit() {
+                    let mut idle = idle.lock().map_err(|_| poisoned())?;
+                    if idle.len() < MAX_IDLE {
+                        idle.push(conn);
+                    }
+                }
+                result
+            }
+        }
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| {
+        InventoryError::storage(format!("cannot open {}: {e}", path.display()))
+    })?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(storage)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(storage)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let found: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(storage)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found > SCHEMA_VERSION {
+        return Err(InventoryError::storage(format!(
+            "the database has schema version {found}, newer than this library supports \
+             ({SCHEMA_VERSION}); upgrade the library to open it"
+        )));
+    }
+    // Another process may be migrating too: take the write lock, then look again.
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(storage)?;
+    let result = (|| {
+        let found: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(storage)?;
+        for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            conn.execute_batch(sql).map_err(|e| {
+                InventoryError::storage(format!("migrating from schema version {from}: {e}"))
+            })?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(storage)
+    })();
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    conn.execute_batch(end).map_err(storage)?;
+    result
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(m: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(m).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, m))
+}
+
+fn uuid_at(row: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
+    let bytes: [u8; 16] = row.get(i)?;
+    Ok(Uuid::from_bytes(bytes))
+}
+
+fn product_from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: uuid_at(row, 0)?,
+        name: row.get(1)?,
+        sku: row.get(2)?,
+        price: from_cents(row.get(3)?),
+        stock: row.get(4)?,
+        created_at: from_micros(row.get(5)?)?,
+        updated_at: from_micros(row.get(6)?)?,
+        version: row.get(7)?,
+    })
+}
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    let kind: String = row.get(3)?;
+    let changes: Option<String> = row.get(11)?;
+    let bad = |what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            3,
+            rusqlite::types::Type::Text,
+            format!("bad event {what}").into(),
+        )
+    };
+    Ok(Event {
+        seq: row.get(0)?,
+        at: from_micros(row.get(1)?)?,
+        product_id: uuid_at(row, 2)?,
+        kind: EventKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+        sku: row.get(4)?,
+        delta: row.get(5)?,
+        stock_before: row.get(6)?,
+        stock_after: row.get(7)?,
+        reason: row.get(8)?,
+        reference: row.get(9)?,
+        actor: row.get(10)?,
+        changes: match changes {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str(&json).map_err(|_| bad("changes"))?,
+        },
+    })
+}
+
+/// Maps a failed write: the unique index on `sku` becomes `DuplicateSku`.
+fn write_error(e: rusqlite::Error, product: &Product) -> InventoryError {
+    if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e
+        && f.code == rusqlite::ErrorCode::ConstraintViolation
+        && msg.contains("products.sku")
+    {
+        return InventoryError::DuplicateSku {
+            sku: product.sku.clone(),
+        };
+    }
+    storage(e)
+}
+
+fn get_product(conn: &Connection, id: Uuid) -> Result<Option<Product>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?1"
+    ))
+    .and_then(|mut s| s.query_row([id.as_bytes()], product_from_row).optional())
+    .map_err(storage)
+}
+
+struct Tx<'a> {
+    conn: &'a Connection,
+}
+
+impl WriteTx for Tx<'_> {
+    fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
+        get_product(self.conn, id)
+    }
+
+    fn insert(&mut self, p: &Product) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO products (id, name, name_folded, sku, price_cents, stock, created_at, \
+                 updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    p.id.as_bytes(),
+                    p.name,
+                    fold_case(&p.name),
+                    p.sku,
+                    to_cents(p.price),
+                    p.stock,
+                    micros(p.created_at),
+                    micros(p.updated_at),
+                    p.version,
+                ])
+            })
+            .map_err(|e| write_error(e, p))?;
+        Ok(())
+    }
+
+    fn update(&mut self, p: &Product) -> Result<()> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE products SET name = ?2, name_folded = ?3, sku = ?4, price_cents = ?5, \
+                 stock = ?6, updated_at = ?7, version = ?8 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    p.id.as_bytes(),
+                    p.name,
+                    fold_case(&p.name),
+                    p.sku,
+                    to_cents(p.price),
+                    p.stock,
+                    micros(p.updated_at),
+                    p.version,
+                ])
+            })
+            .map_err(|e| write_error(e, p))?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn update_stock(&mut self, p: &Product) -> Result<()> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE products SET stock = ?2, updated_at = ?3, version = ?4 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    p.id.as_bytes(),
+                    p.stock,
+                    micros(p.updated_at),
+                    p.version
+                ])
+            })
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, id: Uuid) -> Result<()> {
+        let n = self
+            .conn
+            .prepare_cached("DELETE FROM products WHERE id = ?1")
+            .and_then(|mut s| s.execute([id.as_bytes()]))
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(id));
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, e: &mut Event) -> Result<()> {
+        let changes = if e.changes.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&e.changes).map_err(InventoryError::storage)?)
+        };
+        if e.seq != 0 {
+            let last: u64 = self
+                .conn
+                .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM events")
+                .and_then(|mut s| s.query_row([], |r| r.get(0)))
+                .map_err(storage)?;
+            if e.seq <= last {
+                return Err(InventoryError::storage(format!(
+                    "event sequence {} is not after the last one ({last})",
+                    e.seq
+                )));
+            }
+        }
+        let seq: u64 = self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT INTO events ({EVENT_COLUMNS}) \
+                 VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq"
+            ))
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        e.seq,
+                        micros(e.at),
+                        e.product_id.as_bytes(),
+                        e.kind.as_str(),
+                        e.sku,
+                        e.delta,
+                        e.stock_before,
+                        e.stock_after,
+                        e.reason,
+                        e.reference,
+                        e.actor,
+                        changes,
+                    ],
+                    |r| r.get(0),
+                )
+            })
+            .map_err(storage)?;
+        e.seq = seq;
+        Ok(())
+    }
+}
+
+fn order_column(field: SortField) -> &'static str {
+    match field {
+        SortField::CreatedAt => "created_at",
+        SortField::Name => "name",
+        SortField::Sku => "sku",
+        SortField::Price => "price_cents",
+        SortField::Stock => "stock",
+    }
+}
+
+/// The WHERE clause (without the cursor) and its parameters.
+fn filters(q: &ListQuery) -> (String, Vec<Value>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    if let Some(needle) = &q.name_contains {
+        values.push(Value::Text(needle.clone()));
+        clauses.push(format!("instr(name_folded, ?{}) > 0", values.len()));
+    }
+    if let Some(prefix) = &q.sku_prefix {
+        values.push(Value::Text(prefix.clone()));
+        let p = values.len();
+        values.push(Value::Text(format!("{prefix}\u{10FFFF}")));
+        values.push(Value::Integer(prefix.chars().count() as i64));
+        clauses.push(format!(
+            "sku >= ?{p} AND sku < ?{} AND substr(sku, 1, ?{}) = ?{p}",
+            p + 1,
+            p + 2
+        ));
+    }
+    if let Some(max) = q.low_stock {
+        values.push(Value::Integer(i64::from(max)));
+        clauses.push(format!("stock <= ?{}", values.len()));
+    }
+    if let Some(min) = q.min_price_cents {
+        values.push(Value::Integer(min));
+        clauses.push(format!("price_cents >= ?{}", values.len()));
+    }
+    if let Some(max) = q.max_price_cents {
+        values.push(Value::Integer(max));
+        clauses.push(format!("price_cents <= ?{}", values.len()));
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, values)
+}
+
+impl Store for SqliteStore {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.with_conn(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(storage)?;
+            f(&mut Tx { conn: &tx })?;
+            tx.commit().map_err(storage)
+        })
+    }
+
+    fn get(&self, id: Uuid) -> Result<Option<Product>> {
+        self.with_conn(|c| get_product(c, id))
+    }
+
+    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
+        self.with_conn(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = ?1"
+            ))
+            .and_then(|mut s| s.query_row([sku], product_from_row).optional())
+            .map_err(storage)
+        })
+    }
+
+    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+        let (where_sql, mut values) = filters(q);
+        let column = order_column(q.order_by.field);
+        let dir = if q.order_by.descending { "DESC" } else { "ASC" };
+        self.with_conn(|c| {
+            let tx = c.transaction().map_err(storage)?; // one snapshot for count and page
+            let total: u64 = tx
+                .prepare_cached(&format!("SELECT COUNT(*) FROM products {where_sql}"))
+                .and_then(|mut s| s.query_row(params_from_iter(values.iter()), |r| r.get(0)))
+                .map_err(storage)?;
+            let mut clauses = where_sql.clone();
+            if let Some((key, id)) = &q.after {
+                values.push(match key {
+                    SortKey::Int(i) => Value::Integer(*i),
+                    SortKey::Text(t) => Value::Text(t.clone()),
+                });
+                values.push(Value::Blob(id.as_bytes().to_vec()));
+                let cmp = if q.order_by.descending { "<" } else { ">" };
+                let n = values.len();
+                let keyset = format!("({column}, id) {cmp} (?{}, ?{n})", n - 1);
+                clauses = if clauses.is_empty() {
+                    format!("WHERE {keyset}")
+                } else {
+                    format!("{clauses} AND {keyset}")
+                };
+            }
+            values.push(Value::Integer(i64::from(q.limit)));
+            values.push(Value::Integer(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+            let n = values.len();
+            let sql = format!(
+                "SELECT {PRODUCT_COLUMNS} FROM products {clauses} \
+                 ORDER BY {column} {dir}, id {dir} LIMIT ?{} OFFSET ?{n}",
+                n - 1
+            );
+            let items = tx
+                .prepare_cached(&sql)
+                .and_then(|mut s| {
+                    s.query_map(params_from_iter(values.iter()), product_from_row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .map_err(storage)?;
+            Ok((items, total))
+        })
+    }
+
+    fn total_value_cents(&self) -> Result<i128> {
+        self.with_conn(|c| {
+            // Exact in SQL while the sums fit in 64 bits: split each price into its high and low
+            // 20 bits so no single product overflows. SQLite's SUM reports an overflow as an
+            // error rather than rounding, and then the 128-bit scan below takes over.
+            let split = c
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(stock * (price_cents >> 20)), 0), \
+                     COALESCE(SUM(stock * (price_cents & 1048575)), 0) FROM products",
+                )
+                .and_then(|mut s| s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))));
+            if let Ok((high, low)) = split {
+                return Ok((i128::from(high) << 20) + i128::from(low));
+            }
+            let mut stmt = c
+                .prepare_cached("SELECT price_cents, stock FROM products")
+                .map_err(storage)?;
+            let mut rows = stmt.query([]).map_err(storage)?;
+            let mut total = 0i128;
+            while let Some(row) = rows.next().map_err(storage)? {
+                let cents: i64 = row.get(0).map_err(storage)?;
+                let stock: i64 = row.get(1).map_err(storage)?;
+                total += i128::from(cents) * i128::from(stock);
+            }
+            Ok(total)
+        })
+    }
+
+    fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        self.with_conn(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE product_id = ?1 ORDER BY seq"
+            ))
+            .and_then(|mut s| {
+                s.query_map([id.as_bytes()], event_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(storage)
+        })
+    }
+
+    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+        self.with_conn(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+            ))
+            .and_then(|mut s| {
+                s.query_map(params![since, limit], event_from_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(storage)
+        })
+    }
+
+    fn all_products(&self) -> Result<Vec<Product>> {
+        self.with_conn(|c| {
+            c.prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products"))
+                .and_then(|mut s| {
+                    s.query_map([], product_from_row)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .map_err(storage)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert_eq!(err.code(), "STORAGE");
+        assert!(err.to_string().contains("newer than this library"), "{err}");
+    }
+
+    #[test]
+    fn reopening_keeps_the_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        drop(SqliteStore::open(&path).unwrap());
+        assert_eq!(
+            SqliteStore::open(&path).unwrap().schema_version().unwrap(),
+            SCHEMA_VERSION
+        );
+    }
+}
