@@ -1,0 +1,56 @@
+//! Fixtures shared by the integration tests: one inventory per backend, each fresh.
+#![allow(dead_code)]
+
+use std::ops::Deref;
+
+use inventory_core::{Decimal, Inventory, MemoryStore, NewProduct, SqliteStore, parse_price};
+
+/// An inventory plus whatever must live as long as it (a temporary folder, a database).
+pub struct Fixture {
+    pub inv: Inventory,
+    _guard: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl Deref for Fixture {
+    type Target = Inventory;
+    fn deref(&self) -> &Inventory {
+        &self.inv
+    }
+}
+
+impl Fixture {
+    pub fn new(inv: Inventory, guard: impl std::any::Any + Send + Sync) -> Self {
+        Self {
+            inv,
+            _guard: Some(Box::new(guard)),
+        }
+    }
+}
+
+pub fn memory() -> Fixture {
+    Fixture {
+        inv: Inventory::new(MemoryStore::new()),
+        _guard: None,
+    }
+}
+
+pub fn sqlite_file() -> Fixture {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = SqliteStore::open(dir.path().join("test.db")).expect("open SQLite file");
+    Fixture::new(Inventory::new(store), dir)
+}
+
+pub fn sqlite_memory() -> Fixture {
+    Fixture {
+        inv: Inventory::new(SqliteStore::in_memory().expect("open SQLite in memory")),
+        _guard: None,
+    }
+}
+
+pub fn price(text: &str) -> Decimal {
+    parse_price(text).expect("valid test price")
+}
+
+pub fn new_product(sku: &str, price_text: &str, stock: u32) -> NewProduct {
+    NewProduct::new(format!("Product {sku}"), sku, price(price_text)).with_stock(stock)
+}
