@@ -9,9 +9,7 @@ use uuid::Uuid;
 use crate::error::{InventoryError, Result};
 use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
 use crate::price::validate_price;
-use crate::product::{
-    MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock,
-};
+use crate::product::{MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock};
 use crate::query::{Page, Query, encode_cursor};
 use crate::sku::normalize_sku;
 use crate::store::{MemoryStore, Store, WriteTx};
@@ -45,6 +43,8 @@ pub const MAX_EVENTS_LIMIT: u32 = 10_000;
 #[derive(Clone)]
 pub struct Inventory {
     store: Arc<dyn Store>,
+    /// Where new ids come from: random v4 UUIDs, unless a test asked for its own.
+    new_id: Option<Arc<dyn Fn() -> Uuid + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Inventory {
@@ -61,14 +61,23 @@ fn now() -> DateTime<Utc> {
 impl Inventory {
     /// An inventory over `store`.
     pub fn new(store: impl Store + 'static) -> Self {
-        Self {
-            store: Arc::new(store),
-        }
+        Self::from_store(Arc::new(store))
     }
 
     /// An inventory over a shared store.
     pub fn from_store(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            new_id: None,
+        }
+    }
+
+    /// Uses `new_id` instead of random v4 UUIDs for new products. For tests that run the same
+    /// operations against several stores and need the same ids in each.
+    #[doc(hidden)]
+    pub fn with_id_generator(mut self, new_id: impl Fn() -> Uuid + Send + Sync + 'static) -> Self {
+        self.new_id = Some(Arc::new(new_id));
+        self
     }
 
     /// An empty inventory in memory.
@@ -144,7 +153,7 @@ impl Inventory {
     ///
     /// Fails with `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
     pub fn create(&self, new: NewProduct) -> Result<Product> {
-        let product = Self::build(new, now())?;
+        let product = self.build(new, now())?;
         self.write(|tx| insert(tx, &product))
     }
 
@@ -153,14 +162,14 @@ impl Inventory {
         let at = now();
         let products = new
             .into_iter()
-            .map(|n| Self::build(n, at))
+            .map(|n| self.build(n, at))
             .collect::<Result<Vec<_>>>()?;
         self.write(|tx| products.iter().map(|p| insert(tx, p)).collect())
     }
 
-    fn build(new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
+    fn build(&self, new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
         Ok(Product {
-            id: Uuid::new_v4(),
+            id: self.new_id.as_ref().map_or_else(Uuid::new_v4, |f| f()),
             name: validate_name(&new.name)?,
             sku: normalize_sku(&new.sku)?,
             price: validate_price(new.price)?,
