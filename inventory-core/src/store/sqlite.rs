@@ -63,8 +63,7 @@ CREATE INDEX events_product ON events (product_id, seq);
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 const PRODUCT_COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
-const EVENT_COLUMNS: &str =
-    "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
+const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_IDLE: usize = 8;
 
@@ -162,9 +161,8 @@ impl SqliteStore {
 }
 
 fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| {
-        InventoryError::storage(format!("cannot open {}: {e}", path.display()))
-    })?;
+    let conn = Connection::open(path)
+        .map_err(|e| InventoryError::storage(format!("cannot open {}: {e}", path.display())))?;
     configure(&conn)?;
     Ok(conn)
 }
@@ -555,7 +553,9 @@ impl Store for SqliteStore {
                     "SELECT COALESCE(SUM(stock * (price_cents >> 20)), 0), \
                      COALESCE(SUM(stock * (price_cents & 1048575)), 0) FROM products",
                 )
-                .and_then(|mut s| s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))));
+                .and_then(|mut s| {
+                    s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                });
             if let Ok((high, low)) = split {
                 return Ok((i128::from(high) << 20) + i128::from(low));
             }
@@ -627,6 +627,27 @@ mod tests {
         let err = SqliteStore::open(&path).unwrap_err();
         assert_eq!(err.code(), "STORAGE");
         assert!(err.to_string().contains("newer than this library"), "{err}");
+    }
+
+    #[test]
+    fn total_value_stays_exact_when_the_sql_sums_overflow() {
+        use crate::{Inventory, MAX_PRICE, MAX_STOCK, NewProduct};
+        let inv = Inventory::new(SqliteStore::in_memory().unwrap());
+        // Enough maximal products that SQL's 64-bit SUM overflows and the 128-bit scan runs.
+        let n = 6000;
+        inv.create_many(
+            (0..n)
+                .map(|i| NewProduct::new("max", format!("M{i}"), MAX_PRICE).with_stock(MAX_STOCK))
+                .collect(),
+        )
+        .unwrap();
+        let expected = i128::from(n) * 9_999_999_999 * i128::from(MAX_STOCK);
+        let low_bits_sum = i128::from(n) * (9_999_999_999 & 0xF_FFFF) * i128::from(MAX_STOCK);
+        assert!(
+            low_bits_sum > i128::from(i64::MAX),
+            "the SQL path must overflow here"
+        );
+        assert_eq!(inv.store().total_value_cents().unwrap(), expected);
     }
 
     #[test]
