@@ -63,7 +63,9 @@ impl Snapshot {
                 if ok {
                     Ok(())
                 } else {
-                    Err(invalid(format!("product {i}: {what} is not in normal form")))
+                    Err(invalid(format!(
+                        "product {i}: {what} is not in normal form"
+                    )))
                 }
             };
             same(validate_name(&p.name).map_err(at)? == p.name, "name")?;
@@ -90,7 +92,10 @@ impl Snapshot {
             last = e.seq;
             let movement = matches!(e.kind, EventKind::Created | EventKind::StockChanged);
             if movement != e.delta.is_some() {
-                return Err(invalid(format!("event {}: delta does not fit its kind", e.seq)));
+                return Err(invalid(format!(
+                    "event {}: delta does not fit its kind",
+                    e.seq
+                )));
             }
             if e.kind == EventKind::Created && !created.insert(e.product_id) {
                 return Err(invalid(format!("event {}: product created twice", e.seq)));
@@ -116,7 +121,7 @@ impl Inventory {
     /// Everything in the inventory, as a [`Snapshot`].
     pub fn export(&self) -> Result<Snapshot> {
         let mut products = self.store().all_products()?;
-        products.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        products.sort_by_key(|p| (p.created_at, p.id));
         let mut events = Vec::new();
         loop {
             let since = events.last().map_or(0, |e: &Event| e.seq);
@@ -137,8 +142,7 @@ impl Inventory {
     /// first; a bad one is refused and nothing is written.
     pub fn import(&self, snapshot: &Snapshot) -> Result<()> {
         snapshot.validate()?;
-        if !self.store().all_products()?.is_empty()
-            || !self.store().events_since(0, 1)?.is_empty()
+        if !self.store().all_products()?.is_empty() || !self.store().events_since(0, 1)?.is_empty()
         {
             return Err(invalid("can only be imported into an empty inventory"));
         }
