@@ -1,0 +1,117 @@
+"""The exception hierarchy: one class per core error, with its fields, idiomatic bases."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import inventory
+from inventory import Inventory, Product
+
+ALL = [
+    (inventory.ValidationError, "VALIDATION"),
+    (inventory.DuplicateSkuError, "DUPLICATE_SKU"),
+    (inventory.NotFoundError, "NOT_FOUND"),
+    (inventory.InsufficientStockError, "INSUFFICIENT_STOCK"),
+    (inventory.StockOverflowError, "STOCK_OVERFLOW"),
+    (inventory.VersionConflictError, "VERSION_CONFLICT"),
+    (inventory.StorageError, "STORAGE"),
+]
+
+
+@pytest.mark.parametrize(("cls", "code"), ALL)
+def test_every_error_is_an_inventory_error_with_a_code(cls: type, code: str) -> None:
+    assert issubclass(cls, inventory.InventoryError) and issubclass(cls, Exception)
+    assert cls.code == code
+    assert cls.__module__ == "inventory"
+    assert cls.__doc__
+
+
+def test_idiomatic_bases() -> None:
+    assert issubclass(inventory.ValidationError, ValueError)
+    assert issubclass(inventory.NotFoundError, KeyError)
+    for cls, _ in ALL:
+        if cls not in (inventory.ValidationError, inventory.NotFoundError):
+            assert not issubclass(cls, (ValueError, KeyError)), cls
+
+
+def test_each_variant_is_raised_as_its_class(inv: Inventory, widget: Product) -> None:
+    """Every core variant reachable from Python arrives as its own class (not a catch-all)."""
+    raised: dict[type, inventory.InventoryError] = {}
+
+    def catch(f: object, *args: object, **kwargs: object) -> None:
+        try:
+            f(*args, **kwargs)  # type: ignore[operator]
+        except inventory.InventoryError as e:
+            raised[type(e)] = e
+        else:
+            pytest.fail(f"{f} did not raise")
+
+    catch(inv.create, name="", sku="X", price=1)
+    catch(inv.create, name="Again", sku="w-1", price=1)
+    catch(inv.get_by_sku, "missing")
+    catch(inv.adjust_stock, widget.id, -100, reason="sale")
+    catch(inv.adjust_stock, widget.id, 2**31, reason="restock")
+    catch(inv.update, widget.id, name="x", expected_version=7)
+    catch(Inventory.open, "/nonexistent-dir/sub/shop.db")
+    assert set(raised) == {cls for cls, _ in ALL}
+    for cls, code in ALL:
+        assert raised[cls].code == code
+
+
+def test_pickling_keeps_class_message_and_fields(inv: Inventory, widget: Product) -> None:
+    with pytest.raises(inventory.InsufficientStockError) as err:
+        inv.adjust_stock(widget.id, -11, reason="sale")
+    e = pickle.loads(pickle.dumps(err.value))
+    assert type(e) is inventory.InsufficientStockError
+    assert (str(e), e.available, e.requested, e.field) == (
+        str(err.value),
+        10,
+        11,
+        "stock",
+    )
+    with pytest.raises(inventory.NotFoundError) as nf:
+        inv.get_by_sku("nope")
+    again = pickle.loads(pickle.dumps(nf.value))
+    assert str(again) == 'no product with SKU "NOPE"' and again.key == 'SKU "NOPE"'
+
+
+def test_storage_errors(tmp_path: Path) -> None:
+    with pytest.raises(inventory.StorageError) as err:
+        Inventory.open(tmp_path / "no-such-dir" / "shop.db")
+    assert str(err.value).startswith("storage: ") and err.value.field is None
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_bytes(b"this is not a database, just some text " * 200)
+    with pytest.raises(inventory.StorageError):
+        Inventory.open(not_a_db)
+
+
+@pytest.mark.parametrize("location", ["", "   ", "postgres://localhost/shop"])
+def test_bad_locations(location: str) -> None:
+    with pytest.raises(inventory.ValidationError) as err:
+        Inventory.open(location)
+    assert err.value.field == "location"
+
+
+def test_location_types(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="location must be a str or os.PathLike"):
+        Inventory.open(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Inventory.open(b"shop.db")  # type: ignore[arg-type]
+    inv = Inventory(tmp_path / "a.db")
+    assert repr(inv) == f"Inventory.open({str(tmp_path / 'a.db')!r})"
+    assert repr(Inventory.in_memory()) == "Inventory.open('memory:')"
+    assert Inventory.open("sqlite://" + str(tmp_path / "b.db")).list().total == 0
+    assert Inventory.open(":memory:").list().total == 0
+
+
+def test_unicode_rules_match_python(inv: Inventory) -> None:
+    # The core normalises SKUs exactly like Python's str.strip().upper().
+    for raw in ["straße", "\u3000ǆ9", "ﬃ-1", "\x1c x\xa0"]:
+        p = inv.create(name=raw.strip() or "n", sku=raw, price=1)
+        assert p.sku == raw.strip().upper()
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.create(name="é" * 101, sku="E", price=1)
+    assert "at most 100 characters (got 101)" in str(err.value)
