@@ -1,0 +1,402 @@
+//! The endpoints. Each handler reads the request, makes one library call (on a blocking thread:
+//! SQLite calls block) and writes the result as Django REST Framework would.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use inventory_core::chrono::{DateTime, Utc};
+use inventory_core::{
+    DEFAULT_EVENTS_LIMIT, Decimal, Event, Inventory, InventoryError, NewProduct, OrderBy, Product,
+    ProductPatch, Query, StockChange, Uuid, normalize_sku, reason, stock_from_i64, validate_name,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::input::{Fields, JsonObject, Need};
+
+/// Products per page, as in the original.
+pub const PAGE_SIZE: u32 = 50;
+
+type Answer = Result<Response, ApiError>;
+
+/// Runs a library call on tokio's blocking pool and maps its error.
+async fn run<T: Send + 'static>(
+    inv: &Inventory,
+    call: impl FnOnce(&Inventory) -> inventory_core::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let inv = inv.clone();
+    let joined = tokio::task::spawn_blocking(move || call(&inv)).await;
+    joined
+        .map_err(|e| InventoryError::storage(format!("the task failed: {e}")))?
+        .map_err(ApiError::from)
+}
+
+/// A product id from the path: anything that is not a UUID is simply not found, as in DRF.
+fn product_id(raw: &str) -> Result<Uuid, ApiError> {
+    inventory_core::parse_id(raw).map_err(|_| ApiError::not_found())
+}
+
+// ---- products: the original API ----
+
+/// `GET /api/products/`: filters, ordering, and page-number (or cursor) pagination.
+pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) -> Answer {
+    let params = Params::new(&uri);
+    let mut query = Query {
+        name_contains: params.get("search"),
+        sku_prefix: params.get("sku_prefix"),
+        cursor: params.get("cursor"),
+        limit: Some(PAGE_SIZE),
+        ..Query::default()
+    };
+    if let Some(v) = params.get("low_stock") {
+        query.low_stock = Some(stock_from_i64("low_stock", int_param("low_stock", &v)?)?);
+    }
+    if let Some(v) = params.get("ordering") {
+        query.order_by = OrderBy::parse(&v).map_err(|e| match e {
+            InventoryError::Validation { message, .. } => ApiError::field("ordering", message),
+            other => other.into(),
+        })?;
+    }
+    query.min_price = params
+        .get("min_price")
+        .map(|v| decimal_param("min_price", &v))
+        .transpose()?;
+    query.max_price = params
+        .get("max_price")
+        .map(|v| decimal_param("max_price", &v))
+        .transpose()?;
+
+    let invalid_page = || ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.");
+    let page: u64 = match (params.get("page"), &query.cursor) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field("page", "cannot be combined with cursor"));
+        }
+        (Some(p), None) => p
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(invalid_page)?,
+        (None, _) => 1,
+    };
+    let offset = (page - 1)
+        .checked_mul(PAGE_SIZE.into())
+        .ok_or_else(invalid_page)?;
+    query.offset = Some(offset);
+    let cursor_mode = query.cursor.is_some();
+    let found = run(&inv, move |inv| inv.list(&query)).await?;
+    if page > 1 && found.items.is_empty() {
+        return Err(invalid_page());
+    }
+
+    let link = |key: &str, value: Option<String>| params.link(&headers, &uri, key, value);
+    let (next, previous) = if cursor_mode {
+        (found.next_cursor.map(|c| link("cursor", Some(c))), None)
+    } else {
+        let more = offset + (found.items.len() as u64) < found.total;
+        let next = more.then(|| link("page", Some((page + 1).to_string())));
+        // DRF links page 1 without `page=`.
+        let previous = (page > 1).then(|| link("page", (page > 2).then(|| (page - 1).to_string())));
+        (next, previous)
+    };
+    let results = found.items.iter().map(ProductJson::from).collect();
+    let body = PageJson {
+        count: found.total,
+        next,
+        previous,
+        results,
+    };
+    Ok(Json(body).into_response())
+}
+
+/// `POST /api/products/`: 201 and the product.
+pub async fn create(State(inv): State<Inventory>, JsonObject(body): JsonObject) -> Answer {
+    let mut f = Fields::new(body);
+    let name = f.text("name", Need::Required);
+    let sku = f.text("sku", Need::Required);
+    let price = f.price(Need::Required);
+    let stock = f.stock("stock", Need::Optional);
+    // Every field's rule, so that all bad fields are reported at once.
+    if let Some(name) = &name {
+        f.check(validate_name(name));
+    }
+    if let Some(sku) = &sku {
+        f.check(normalize_sku(sku));
+    }
+    f.finish()?;
+    let new = NewProduct::new(
+        name.unwrap_or_default(),
+        sku.unwrap_or_default(),
+        price.unwrap_or_default(),
+    )
+    .with_stock(stock.unwrap_or(0));
+    let product = run(&inv, move |inv| inv.create(new)).await?;
+    Ok(product_response(StatusCode::CREATED, &product))
+}
+
+/// `GET /api/products/{id}/`, with the product's version as its `ETag`.
+pub async fn retrieve(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
+    let id = product_id(&id)?;
+    let product = run(&inv, move |inv| inv.get(id)).await?;
+    Ok(product_response(StatusCode::OK, &product))
+}
+
+/// `PUT /api/products/{id}/`: name, sku and price required; stock optional.
+pub async fn replace(
+    State(inv): State<Inventory>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<JsonObject, ApiError>,
+) -> Answer {
+    update(inv, &id, &headers, body, Need::Required).await
+}
+
+/// `PATCH /api/products/{id}/`: any of name, sku, price, stock.
+pub async fn modify(
+    State(inv): State<Inventory>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<JsonObject, ApiError>,
+) -> Answer {
+    update(inv, &id, &headers, body, Need::Optional).await
+}
+
+/// PUT and PATCH. Stock changes only through the ledger: a `stock` that differs from the
+/// current one is recorded as a `correction` movement, made only if stock has not moved since
+/// the update read it. With `If-Match: "<version>"`, a product changed since is 412.
+async fn update(
+    inv: Inventory,
+    id: &str,
+    headers: &HeaderMap,
+    body: Result<JsonObject, ApiError>,
+    need: Need,
+) -> Answer {
+    let id = product_id(id)?;
+    let expected_version = if_match(headers)?;
+    // As in DRF, an unknown product is 404 whatever the body holds.
+    run(&inv, move |inv| inv.get(id)).await?;
+    let mut f = Fields::new(body?.0);
+    let patch = ProductPatch {
+        name: f.text("name", need),
+        sku: f.text("sku", need),
+        price: f.price(need),
+        expected_version,
+    };
+    let stock = f.stock("stock", Need::Optional);
+    if let Some(name) = &patch.name {
+        f.check(validate_name(name));
+    }
+    if let Some(sku) = &patch.sku {
+        f.check(normalize_sku(sku));
+    }
+    f.finish()?;
+    let product = run(&inv, move |inv| {
+        let product = inv.update(id, patch)?;
+        match stock {
+            Some(stock) if stock != product.stock => {
+                let change = StockChange::new(reason::CORRECTION).expect_stock(product.stock);
+                inv.set_stock(id, stock, change)
+            }
+            _ => Ok(product),
+        }
+    })
+    .await?;
+    Ok(product_response(StatusCode::OK, &product))
+}
+
+/// `DELETE /api/products/{id}/`: 204.
+pub async fn destroy(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
+    let id = product_id(&id)?;
+    run(&inv, move |inv| inv.delete(id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// ---- what the library adds ----
+
+/// `POST /api/products/{id}/adjust-stock/` with `{"delta": -3, "reason": "sale"}` and optionally
+/// `reference`, `actor` and `expected_stock`: 200 and the product, or 409 when stock would go
+/// below zero (or above the maximum, or is no longer `expected_stock`).
+pub async fn adjust_stock(
+    State(inv): State<Inventory>,
+    Path(id): Path<String>,
+    body: Result<JsonObject, ApiError>,
+) -> Answer {
+    let id = product_id(&id)?;
+    run(&inv, move |inv| inv.get(id)).await?;
+    let mut f = Fields::new(body?.0);
+    let delta = f.integer("delta", Need::Required);
+    let reason = f.text("reason", Need::Required);
+    let change = StockChange {
+        reason: reason.unwrap_or_default(),
+        reference: f.text("reference", Need::Optional),
+        actor: f.text("actor", Need::Optional),
+        expected: f.stock("expected_stock", Need::Optional),
+    };
+    f.finish()?;
+    let delta = delta.unwrap_or_default();
+    let product = run(&inv, move |inv| inv.adjust_stock(id, delta, change)).await?;
+    Ok(product_response(StatusCode::OK, &product))
+}
+
+/// `GET /api/products/{id}/history/`: every event of the product, oldest first (a deleted
+/// product keeps its history).
+pub async fn history(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
+    let id = product_id(&id)?;
+    let events = run(&inv, move |inv| inv.history(id)).await?;
+    Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
+}
+
+/// `GET /api/inventory/value/`: `{"total_value": "123.45"}`, exact.
+pub async fn total_value(State(inv): State<Inventory>) -> Answer {
+    let total = run(&inv, |inv| inv.total_value()).await?;
+    Ok(Json(json!({ "total_value": total.to_string() })).into_response())
+}
+
+/// `GET /api/events/?since=N&limit=M`: the ledger after sequence number `since`, oldest first;
+/// pass the last `seq` seen as the next `since`.
+pub async fn events(State(inv): State<Inventory>, uri: Uri) -> Answer {
+    let params = Params::new(&uri);
+    let since = match params.get("since") {
+        Some(v) => u64::try_from(int_param("since", &v)?)
+            .map_err(|_| ApiError::field("since", "must be 0 or more"))?,
+        None => 0,
+    };
+    let limit = match params.get("limit") {
+        Some(v) => u32::try_from(int_param("limit", &v)?).unwrap_or(0),
+        None => DEFAULT_EVENTS_LIMIT,
+    };
+    let events = run(&inv, move |inv| inv.events_since(since, limit)).await?;
+    Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
+}
+
+// ---- JSON out ----
+
+/// A product as DRF's `ModelSerializer` writes it: price as a decimal string, ISO 8601 times.
+#[derive(Serialize)]
+struct ProductJson<'a> {
+    id: Uuid,
+    name: &'a str,
+    sku: &'a str,
+    price: String,
+    stock: u32,
+    created_at: String,
+    updated_at: String,
+}
+
+/// DRF's `PageNumberPagination` page.
+#[derive(Serialize)]
+struct PageJson<'a> {
+    count: u64,
+    next: Option<String>,
+    previous: Option<String>,
+    results: Vec<ProductJson<'a>>,
+}
+
+impl<'a> From<&'a Product> for ProductJson<'a> {
+    fn from(p: &'a Product) -> Self {
+        Self {
+            id: p.id,
+            name: &p.name,
+            sku: &p.sku,
+            price: p.price.to_string(),
+            stock: p.stock,
+            created_at: timestamp(p.created_at),
+            updated_at: timestamp(p.updated_at),
+        }
+    }
+}
+
+fn product_response(status: StatusCode, p: &Product) -> Response {
+    let etag = [(header::ETAG, format!("\"{}\"", p.version))];
+    (status, etag, Json(ProductJson::from(p))).into_response()
+}
+
+fn event_json(e: &Event) -> Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    v["at"] = timestamp(e.at).into();
+    v
+}
+
+/// Python's `isoformat()` with `Z` for UTC, as DRF writes it: microseconds only when not zero.
+fn timestamp(t: DateTime<Utc>) -> String {
+    let format = if t.timestamp_subsec_micros() == 0 {
+        "%Y-%m-%dT%H:%M:%SZ"
+    } else {
+        "%Y-%m-%dT%H:%M:%S%.6fZ"
+    };
+    t.format(format).to_string()
+}
+
+// ---- request headers and query parameters ----
+
+/// The version in `If-Match: "3"` (`*` or no header: no condition).
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let tag = text.trim_start_matches("W/").trim_matches('"');
+    tag.parse().map(Some).map_err(|_| {
+        ApiError::detail(
+            StatusCode::BAD_REQUEST,
+            format!("If-Match must be an ETag this API returned, such as \"3\" (got {text:?})."),
+        )
+    })
+}
+
+fn int_param(name: &str, value: &str) -> Result<i64, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::field(name, "A valid integer is required."))
+}
+
+fn decimal_param(name: &str, value: &str) -> Result<Decimal, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::field(name, "A valid number is required."))
+}
+
+/// The query string, in order.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn new(uri: &Uri) -> Self {
+        let query = uri.query().unwrap_or_default().as_bytes();
+        Self(form_urlencoded::parse(query).into_owned().collect())
+    }
+
+    /// The last value of `name`, as Django's `QueryDict.get` gives it.
+    fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// This URL, absolute (from the `Host` header), with `key` set to `value` or removed and the
+    /// parameters sorted: DRF's `next` and `previous` links.
+    fn link(&self, headers: &HeaderMap, uri: &Uri, key: &str, value: Option<String>) -> String {
+        let mut pairs: Vec<(String, String)> =
+            self.0.iter().filter(|(k, _)| k != key).cloned().collect();
+        pairs.extend(value.map(|v| (key.to_owned(), v)));
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()))
+            .unwrap_or("localhost");
+        let mark = if query.is_empty() { "" } else { "?" };
+        format!("http://{host}{}{mark}{query}", uri.path())
+    }
+}

@@ -1,0 +1,115 @@
+//! Errors as Django REST Framework writes them: `{"field": ["message"]}` for invalid input and
+//! `{"detail": "..."}` for everything else.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use inventory_core::InventoryError;
+use serde_json::{Map, Value, json};
+
+/// DRF's message for a unique field that is taken.
+pub const DUPLICATE_SKU: &str = "product with this sku already exists.";
+
+/// An error answer: a status and a JSON body.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl ApiError {
+    /// `{"detail": message}` with `status`.
+    pub fn detail(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: json!({ "detail": message.into() }),
+        }
+    }
+
+    /// 400 `{field: [message]}`.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Map::new();
+        errors.insert(field.to_owned(), json!([message.into()]));
+        Self::fields(errors)
+    }
+
+    /// 400 with several fields' messages.
+    pub fn fields(errors: Map<String, Value>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: Value::Object(errors),
+        }
+    }
+
+    /// 404 `{"detail": "Not found."}`.
+    pub fn not_found() -> Self {
+        Self::detail(StatusCode::NOT_FOUND, "Not found.")
+    }
+
+    /// 401 `{"detail": message}`, sent with `WWW-Authenticate: Bearer`.
+    pub fn unauthorized(message: &str) -> Self {
+        Self::detail(StatusCode::UNAUTHORIZED, message)
+    }
+}
+
+/// Each library error keeps its meaning: see the table in the README.
+impl From<InventoryError> for ApiError {
+    fn from(e: InventoryError) -> Self {
+        let conflict = |status: StatusCode, extra: Value| {
+            let mut body = json!({ "detail": e.to_string(), "code": e.code() });
+            if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
+                body.extend(extra);
+            }
+            Self { status, body }
+        };
+        match &e {
+            InventoryError::Validation { field, message } => Self::field(field, message.as_str()),
+            InventoryError::DuplicateSku { .. } => Self::field("sku", DUPLICATE_SKU),
+            InventoryError::NotFound { .. } => Self::not_found(),
+            InventoryError::InsufficientStock {
+                available,
+                requested,
+            } => conflict(
+                StatusCode::CONFLICT,
+                json!({ "available": available, "requested": requested }),
+            ),
+            InventoryError::StockOverflow { current, delta } => conflict(
+                StatusCode::CONFLICT,
+                json!({ "current": current, "delta": delta, "max": inventory_core::MAX_STOCK }),
+            ),
+            InventoryError::VersionConflict {
+                field,
+                expected,
+                actual,
+            } => conflict(
+                // A stale If-Match is a failed precondition; a stale expected stock, a conflict.
+                if field == "version" {
+                    StatusCode::PRECONDITION_FAILED
+                } else {
+                    StatusCode::CONFLICT
+                },
+                json!({ "field": field, "expected": expected, "actual": actual }),
+            ),
+            InventoryError::Storage { message } => {
+                tracing::error!(%message, "storage error");
+                Self::detail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "A server error occurred.",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"api\""),
+            );
+        }
+        response
+    }
+}
