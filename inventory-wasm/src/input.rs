@@ -1,0 +1,231 @@
+//! JavaScript values in, core types out. Only types are converted here: every rule (blank
+//! names, SKU normalisation, price places, stock range, …) is the core's, and so are the messages.
+//! What a JS caller can get wrong that Rust's types rule out (a number where a string belongs, an
+//! unknown option) is reported as a `VALIDATION` error naming the field.
+
+use inventory_core::{
+    Decimal, InventoryError, NewProduct, OrderBy, ProductPatch, Query, Result, StockChange, Uuid,
+    integer_from_f64, parse_id, parse_price, price_from_f64, stock_from_i64,
+};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::camel_case_field;
+
+fn invalid(field: &str, message: impl Into<String>) -> InventoryError {
+    InventoryError::validation(field, message)
+}
+
+/// `undefined` and `null` both mean "not given".
+fn given(value: &JsValue) -> Option<&JsValue> {
+    (!value.is_undefined() && !value.is_null()).then_some(value)
+}
+
+/// A string argument or property.
+pub(crate) fn string(field: &str, value: &JsValue) -> Result<String> {
+    value
+        .as_string()
+        .ok_or_else(|| invalid(field, "must be a string"))
+}
+
+/// A number argument or property that must be a whole number (the core's rule).
+pub(crate) fn integer(field: &str, value: &JsValue) -> Result<i64> {
+    let number = value
+        .as_f64()
+        .ok_or_else(|| invalid(field, "must be a number"))?;
+    integer_from_f64(field, number)
+}
+
+/// A whole number of 0 or more (a sequence number, a version, an offset).
+pub(crate) fn unsigned(field: &str, value: &JsValue) -> Result<u64> {
+    u64::try_from(integer(field, value)?).map_err(|_| invalid(field, "must be 0 or more"))
+}
+
+/// A page size: out-of-range numbers are saturated so the core's range rule reports them.
+fn limit(field: &str, value: &JsValue) -> Result<u32> {
+    Ok(integer(field, value)?.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
+/// A stock quantity (0 to the maximum stock).
+pub(crate) fn stock(field: &str, value: &JsValue) -> Result<u32> {
+    stock_from_i64(field, integer(field, value)?)
+}
+
+/// A product id, given as its UUID string.
+pub(crate) fn id(value: &JsValue) -> Result<Uuid> {
+    parse_id(&string("id", value)?)
+}
+
+/// A price: a decimal string (`"9.99"`), or a JS number that prints with at most 2 decimals.
+/// Errors name `field` (the core names `price`).
+fn price(field: &str, value: &JsValue) -> Result<Decimal> {
+    let parsed = if let Some(text) = value.as_string() {
+        parse_price(&text)
+    } else if let Some(number) = value.as_f64() {
+        price_from_f64(number)
+    } else {
+        return Err(invalid(
+            field,
+            "must be a decimal string such as \"9.99\" (or a number)",
+        ));
+    };
+    parsed.map_err(|e| match e {
+        InventoryError::Validation { message, .. } => invalid(field, message),
+        other => other,
+    })
+}
+
+/// A plain options object: its properties read one by one, with unknown keys refused (a typo
+/// such as `{ stok: 5 }` must not be silently ignored).
+pub(crate) struct Options {
+    object: Object,
+}
+
+impl Options {
+    /// `value` must be an object whose own keys are all in `known`; `what` names it in errors.
+    pub(crate) fn new(what: &str, value: &JsValue, known: &[&str]) -> Result<Self> {
+        if !value.is_object() || Array::is_array(value) || value.is_function() {
+            return Err(invalid(
+                what,
+                format!("must be an object with {}", known.join(", ")),
+            ));
+        }
+        let object: Object = value.clone().unchecked_into();
+        for key in Object::keys(&object).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(invalid(
+                    &key,
+                    format!(
+                        "is not a property of {what} (expected {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(Self { object })
+    }
+
+    /// Like [`Options::new`], but `undefined` or `null` is an empty object.
+    pub(crate) fn optional(what: &str, value: &JsValue, known: &[&str]) -> Result<Self> {
+        match given(value) {
+            None => Ok(Self {
+                object: Object::new(),
+            }),
+            Some(value) => Self::new(what, value, known),
+        }
+    }
+
+    /// The property `key`, unless it is missing, `undefined` or `null`.
+    fn get(&self, key: &str) -> Result<Option<JsValue>> {
+        let value = Reflect::get(&self.object, &JsValue::from_str(key))
+            .map_err(|_| invalid(key, "could not be read"))?;
+        Ok(given(&value).cloned())
+    }
+
+    fn with<T>(
+        &self,
+        key: &str,
+        convert: impl FnOnce(&str, &JsValue) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.get(key)?.map(|v| convert(key, &v)).transpose()
+    }
+}
+
+/// `{ name, sku, price, stock? }`. A missing name, SKU or price reads as blank, so the core's
+/// "must not be blank" is the message.
+pub(crate) fn new_product(value: &JsValue) -> Result<NewProduct> {
+    let o = Options::new("product", value, &["name", "sku", "price", "stock"])?;
+    let name = o.with("name", string)?.unwrap_or_default();
+    let sku = o.with("sku", string)?.unwrap_or_default();
+    let price = match o.get("price")? {
+        Some(v) => price("price", &v)?,
+        None => parse_price("")?,
+    };
+    let stock = o.with("stock", stock)?.unwrap_or(0);
+    Ok(NewProduct::new(name, sku, price).with_stock(stock))
+}
+
+/// An array of `{ name, sku, price, stock? }`.
+pub(crate) fn new_products(value: &JsValue) -> Result<Vec<NewProduct>> {
+    if !Array::is_array(value) {
+        return Err(invalid("products", "must be an array of products"));
+    }
+    let array: &Array = value.unchecked_ref();
+    array.iter().map(|item| new_product(&item)).collect()
+}
+
+/// `{ name?, sku?, price?, expectedVersion? }`.
+pub(crate) fn patch(value: &JsValue) -> Result<ProductPatch> {
+    let o = Options::new("patch", value, &["name", "sku", "price", "expectedVersion"])?;
+    Ok(ProductPatch {
+        name: o.with("name", string)?,
+        sku: o.with("sku", string)?,
+        price: o.with("price", price)?,
+        expected_version: o.with("expectedVersion", unsigned)?,
+    })
+}
+
+/// A reason and `{ reference?, actor? }` (plus `expected?` when `with_expected`).
+pub(crate) fn stock_change(
+    reason: &JsValue,
+    options: &JsValue,
+    with_expected: bool,
+) -> Result<StockChange> {
+    let reason = string("reason", reason)?;
+    let known: &[&str] = if with_expected {
+        &["reference", "actor", "expected"]
+    } else {
+        &["reference", "actor"]
+    };
+    let o = Options::optional("options", options, known)?;
+    Ok(StockChange {
+        reason,
+        reference: o.with("reference", string)?,
+        actor: o.with("actor", string)?,
+        expected: o.with("expected", stock)?,
+    })
+}
+
+/// `{ nameContains?, skuPrefix?, lowStock?, minPrice?, maxPrice?, orderBy?, limit?, cursor?,
+/// offset? }`.
+pub(crate) fn query(value: &JsValue) -> Result<Query> {
+    let o = Options::optional(
+        "options",
+        value,
+        &[
+            "nameContains",
+            "skuPrefix",
+            "lowStock",
+            "minPrice",
+            "maxPrice",
+            "orderBy",
+            "limit",
+            "cursor",
+            "offset",
+        ],
+    )?;
+    let order_by = match o.with("orderBy", string)? {
+        Some(text) => OrderBy::parse(&text).map_err(camel_case_field)?,
+        None => OrderBy::default(),
+    };
+    Ok(Query {
+        name_contains: o.with("nameContains", string)?,
+        sku_prefix: o.with("skuPrefix", string)?,
+        low_stock: o.with("lowStock", stock)?,
+        min_price: o.with("minPrice", price)?,
+        max_price: o.with("maxPrice", price)?,
+        order_by,
+        limit: o.with("limit", limit)?,
+        cursor: o.with("cursor", string)?,
+        offset: o.with("offset", unsigned)?,
+    })
+}
+
+/// An optional page size for `eventsSince` (the core's default when not given).
+pub(crate) fn events_limit(value: &JsValue) -> Result<u32> {
+    match given(value) {
+        None => Ok(inventory_core::DEFAULT_EVENTS_LIMIT),
+        Some(v) => limit("limit", v),
+    }
+}

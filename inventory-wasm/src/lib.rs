@@ -1,0 +1,470 @@
+//! # inventory-wasm
+//!
+//! The inventory library for JavaScript, in the browser or in Node, through `wasm-bindgen`: a
+//! thin layer over [`inventory_core`] that converts JS values to the core's types and back and
+//! throws the core's errors as JS `Error`s. No rule lives here.
+//!
+//! Build the package with the `wasm-bindgen` CLI of the same version as the crate:
+//!
+//! ```sh
+//! cargo build -p inventory-wasm --release --target wasm32-unknown-unknown
+//! wasm-bindgen --target web --out-dir examples/web/pkg \
+//!     target/wasm32-unknown-unknown/release/inventory_wasm.wasm
+//! ```
+//!
+//! and use it from JS (TypeScript types come with it, in `inventory_wasm.d.ts`):
+//!
+//! ```js
+//! import init, { Inventory } from "./pkg/inventory_wasm.js";
+//! await init();
+//! const inv = Inventory.inMemory();
+//! const p = inv.create({ name: "Widget", sku: " ab-1 ", price: "9.99", stock: 10 });
+//! p.sku === "AB-1"; p.price === "9.99"; // money stays a decimal string
+//! inv.adjustStock(p.id, -3, "sale", { reference: "order-42" });
+//! localStorage.setItem("inventory", inv.export());
+//! const again = Inventory.import(localStorage.getItem("inventory"));
+//! ```
+//!
+//! Only the memory store is built in (SQLite does not build for `wasm32-unknown-unknown`); a
+//! page keeps its data across reloads with [`Inventory::export`] and [`Inventory::import`].
+
+mod error;
+mod input;
+mod output;
+
+use inventory_core::Snapshot;
+use wasm_bindgen::prelude::*;
+
+pub use error::{INTERNAL, guard, install_panic_hook, to_js_error};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A price: a decimal string such as `"9.99"` (preferred), or a number that prints with at most 2 decimals. */
+export type Price = string | number;
+
+/** A product as stored. Only the library creates these. */
+export interface Product {
+  /** A random (v4) UUID, set at creation. */
+  id: string;
+  /** 1 to 100 characters, trimmed. */
+  name: string;
+  /** Trimmed and upper-cased; unique; 1 to 50 characters. */
+  sku: string;
+  /** Exact, with two decimal places: `"9.99"`, `"10.50"`. Never a float. */
+  price: string;
+  /** 0 to 2147483647; changes only through `adjustStock` and `setStock`. */
+  stock: number;
+  /** ISO 8601, UTC, microseconds: `"2024-05-01T12:00:00.123456Z"`. */
+  createdAt: string;
+  /** ISO 8601, UTC, microseconds; moves on every write. */
+  updatedAt: string;
+  /** 1 at creation, plus one on every write (pass it back as `expectedVersion`). */
+  version: number;
+}
+
+/** What `create` takes. */
+export interface NewProduct {
+  name: string;
+  sku: string;
+  price: Price;
+  /** Initial stock (default 0), recorded in the ledger as the first movement. */
+  stock?: number;
+}
+
+/** What `update` takes: the properties given change, the rest stay. Stock is not here. */
+export interface ProductPatch {
+  name?: string;
+  sku?: string;
+  price?: Price;
+  /** Fail with `VERSION_CONFLICT` unless the product is still at this version. */
+  expectedVersion?: number;
+}
+
+/** Notes recorded in the ledger with a stock movement. */
+export interface StockOptions {
+  /** An order or document id, up to 200 characters. */
+  reference?: string;
+  /** Who made the change, up to 200 characters. */
+  actor?: string;
+}
+
+/** `setStock`'s options: a count can say what stock it expects to replace. */
+export interface SetStockOptions extends StockOptions {
+  /** Fail with `VERSION_CONFLICT` (field `stock`) unless stock is still this. */
+  expected?: number;
+}
+
+/** A field products can be ordered by. */
+export type SortField = "created_at" | "name" | "sku" | "price" | "stock";
+/** An ordering: ascending, or descending with a leading `-`. Ties are broken by id. */
+export type OrderBy = SortField | `-${SortField}`;
+
+/** What `list` takes. Every filter is optional; all given ones must hold. */
+export interface ListOptions {
+  /** Name contains this text, ignoring case. */
+  nameContains?: string;
+  /** SKU starts with this (normalised like a SKU). */
+  skuPrefix?: string;
+  /** Stock at or below this. */
+  lowStock?: number;
+  /** Price at least this. */
+  minPrice?: Price;
+  /** Price at most this. */
+  maxPrice?: Price;
+  /** Default `"created_at"`. */
+  orderBy?: OrderBy;
+  /** Page size: default 50, at most 1000. */
+  limit?: number;
+  /** The previous page's `nextCursor`. */
+  cursor?: string | null;
+  /** Rows to skip after the cursor. */
+  offset?: number;
+}
+
+/** One page of products. */
+export interface Page {
+  items: Product[];
+  /** Pass back as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+  /** How many products match the filters, on all pages. */
+  total: number;
+}
+
+/** What kind of change an event records. */
+export type EventKind = "created" | "updated" | "stock_changed" | "deleted";
+
+/** One field of an update, as text (prices as `"12.50"`). */
+export interface FieldChange {
+  field: string;
+  before: string;
+  after: string;
+}
+
+/** One entry of the ledger. */
+export interface InventoryEvent {
+  /** Strictly increasing across the ledger; pass the last one seen to `eventsSince`. */
+  seq: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  productId: string;
+  kind: EventKind;
+  /** The product's SKU when the event happened. */
+  sku: string;
+  /** The stock movement (`created`: the initial stock; `stock_changed`: the change). */
+  delta: number | null;
+  stockBefore: number | null;
+  stockAfter: number | null;
+  /** `initial`, `sale`, `restock`, `return`, `correction`, `damage` or the caller's own word. */
+  reason: string | null;
+  reference: string | null;
+  actor: string | null;
+  /** For `updated`: what changed. */
+  changes: FieldChange[];
+}
+
+/** The `code` of an `InventoryError`. `INTERNAL` is a bug in the library (please report it). */
+export type InventoryErrorCode =
+  | "VALIDATION"
+  | "DUPLICATE_SKU"
+  | "NOT_FOUND"
+  | "INSUFFICIENT_STOCK"
+  | "STOCK_OVERFLOW"
+  | "VERSION_CONFLICT"
+  | "STORAGE"
+  | "INTERNAL";
+
+/** What every method throws: a real `Error` with a `code` and, where one applies, a `field`. */
+export interface InventoryError extends Error {
+  name: "InventoryError";
+  code: InventoryErrorCode;
+  /** The input the error is about, named as in the JS input (`price`, `orderBy`, …), or `null`. */
+  field: string | null;
+  /** `INSUFFICIENT_STOCK`: units in stock. */
+  available?: number;
+  /** `INSUFFICIENT_STOCK`: units asked for. */
+  requested?: number;
+  /** `STOCK_OVERFLOW`: the stock before the change. */
+  current?: number;
+  /** `STOCK_OVERFLOW`: the change refused. */
+  delta?: number;
+  /** `VERSION_CONFLICT`: the version or stock the caller expected. */
+  expected?: number;
+  /** `VERSION_CONFLICT`: the version or stock it is now. */
+  actual?: number;
+  /** `DUPLICATE_SKU`: the SKU already taken. */
+  sku?: string;
+}
+"#;
+
+/// Whether `value` is an error thrown by this library (narrows `unknown` in a `catch` block).
+///
+/// ```js
+/// try { inv.create({ name: "", sku: "A", price: "1" }); }
+/// catch (e) { if (isInventoryError(e) && e.field) showError(e.field, e.message); else throw e; }
+/// ```
+#[wasm_bindgen(
+    js_name = isInventoryError,
+    unchecked_return_type = "value is InventoryError"
+)]
+pub fn is_inventory_error(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+) -> bool {
+    value.is_instance_of::<js_sys::Error>()
+        && js_sys::Reflect::get(&value, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|name| name.as_string())
+            .is_some_and(|name| name == "InventoryError")
+}
+
+/// An inventory of products with a ledger of every change, held in memory.
+///
+/// Every method throws an `InventoryError` (a JS `Error` with `code`, `field` and a readable
+/// `message`) when an input breaks a rule, and then changes nothing.
+///
+/// ```js
+/// const inv = Inventory.inMemory();
+/// const p = inv.create({ name: "Widget", sku: "ab-1", price: "9.99", stock: 10 });
+/// inv.adjustStock(p.id, -3, "sale");
+/// inv.list({ lowStock: 7 }).items[0].sku; // "AB-1"
+/// inv.totalValue();                       // "69.93"
+/// ```
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Inventory {
+    inner: inventory_core::Inventory,
+}
+
+#[wasm_bindgen]
+impl Inventory {
+    /// An empty inventory in memory.
+    ///
+    /// ```js
+    /// const inv = Inventory.inMemory();
+    /// inv.totalValue(); // "0.00"
+    /// ```
+    #[wasm_bindgen(js_name = inMemory)]
+    pub fn in_memory() -> Inventory {
+        install_panic_hook();
+        Inventory {
+            inner: inventory_core::Inventory::in_memory(),
+        }
+    }
+
+    /// A new in-memory inventory holding a snapshot made by `export()`. The snapshot is checked
+    /// whole first (format, every product, the ledger adding up); a bad one throws a
+    /// `VALIDATION` error with field `snapshot` and nothing is loaded.
+    ///
+    /// ```js
+    /// const saved = localStorage.getItem("inventory");
+    /// const inv = saved ? Inventory.import(saved) : Inventory.inMemory();
+    /// ```
+    #[wasm_bindgen(js_name = import)]
+    pub fn import(
+        #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
+    ) -> Result<Inventory, JsValue> {
+        guard(|| {
+            let json = input::string("snapshot", &snapshot)?;
+            let snapshot = Snapshot::from_json(&json)?;
+            let inner = inventory_core::Inventory::in_memory();
+            inner.import(&snapshot)?;
+            Ok(Inventory { inner })
+        })
+    }
+
+    /// Everything in the inventory (products and ledger) as a JSON string, for `import`.
+    ///
+    /// ```js
+    /// localStorage.setItem("inventory", inv.export());
+    /// ```
+    pub fn export(&self) -> Result<String, JsValue> {
+        guard(|| Ok(self.inner.export()?.to_json()))
+    }
+
+    /// Creates a product. The SKU is normalised (`" ab-1 "` → `"AB-1"`); the price is a decimal
+    /// string (or a number with at most 2 decimals); the initial stock goes into the ledger.
+    ///
+    /// Throws `VALIDATION` (with `field`: `name`, `sku`, `price` or `stock`) or `DUPLICATE_SKU`.
+    ///
+    /// ```js
+    /// const p = inv.create({ name: "Widget", sku: " ab-1 ", price: "9.99", stock: 10 });
+    /// p.sku;   // "AB-1"
+    /// p.price; // "9.99"
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Product")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NewProduct")] product: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::product(&self.inner.create(input::new_product(&product)?)?))
+    }
+
+    /// Creates several products at once: all of them, or none if any is refused.
+    ///
+    /// ```js
+    /// inv.createMany([{ name: "Nut", sku: "N-1", price: "0.10" }, { name: "Bolt", sku: "B-1", price: "0.25" }]);
+    /// ```
+    #[wasm_bindgen(js_name = createMany, unchecked_return_type = "Product[]")]
+    pub fn create_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NewProduct[]")] products: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::products(&self.inner.create_many(input::new_products(&products)?)?))
+    }
+
+    /// The product with this id; throws `NOT_FOUND` if there is none.
+    #[wasm_bindgen(unchecked_return_type = "Product")]
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::product(&self.inner.get(input::id(&id)?)?))
+    }
+
+    /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NOT_FOUND`.
+    #[wasm_bindgen(js_name = getBySku, unchecked_return_type = "Product")]
+    pub fn get_by_sku(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::product(&self.inner.get_by_sku(&input::string("sku", &sku)?)?))
+    }
+
+    /// Changes any of name, SKU and price (recorded in the ledger). With `expectedVersion`,
+    /// throws `VERSION_CONFLICT` if the product changed since.
+    ///
+    /// ```js
+    /// inv.update(p.id, { name: "Widget v2", price: "10.50", expectedVersion: p.version });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Product")]
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProductPatch")] patch: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&id)?;
+            output::product(&self.inner.update(id, input::patch(&patch)?)?)
+        })
+    }
+
+    /// Deletes a product; its events stay in the ledger. Throws `NOT_FOUND`.
+    pub fn delete(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        guard(|| self.inner.delete(input::id(&id)?))
+    }
+
+    /// Moves stock by `delta` (negative to sell, positive to restock), atomically, with a reason
+    /// (`sale`, `restock`, `return`, `correction`, `damage` or your own word). Throws
+    /// `INSUFFICIENT_STOCK` (with `available` and `requested`) rather than go below zero.
+    ///
+    /// ```js
+    /// inv.adjustStock(p.id, -3, "sale", { reference: "order-42", actor: "till-1" });
+    /// ```
+    #[wasm_bindgen(js_name = adjustStock, unchecked_return_type = "Product")]
+    pub fn adjust_stock(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] delta: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "StockOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&id)?;
+            let delta = input::integer("delta", &delta)?;
+            let change = input::stock_change(&reason, &options, false)?;
+            output::product(&self.inner.adjust_stock(id, delta, change)?)
+        })
+    }
+
+    /// Sets stock to a counted `quantity`, recording the difference. With `expected`, throws
+    /// `VERSION_CONFLICT` if stock is no longer what the count started from.
+    ///
+    /// ```js
+    /// inv.setStock(p.id, 40, "correction", { expected: p.stock, actor: "stocktake" });
+    /// ```
+    #[wasm_bindgen(js_name = setStock, unchecked_return_type = "Product")]
+    pub fn set_stock(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SetStockOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&id)?;
+            let quantity = input::stock("quantity", &quantity)?;
+            let change = input::stock_change(&reason, &options, true)?;
+            output::product(&self.inner.set_stock(id, quantity, change)?)
+        })
+    }
+
+    /// One page of products: filtered, ordered and paginated (pass `nextCursor` back as
+    /// `cursor` for the next page).
+    ///
+    /// ```js
+    /// const { items, nextCursor, total } = inv.list({ lowStock: 5, orderBy: "-price", limit: 50 });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Page")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let query = input::query(&options)?;
+            let page = self.inner.list(&query).map_err(error::camel_case_field)?;
+            output::page(&page)
+        })
+    }
+
+    /// Σ price × stock over every product, exact, as a decimal string (`"123.45"`).
+    #[wasm_bindgen(js_name = totalValue)]
+    pub fn total_value(&self) -> Result<String, JsValue> {
+        guard(|| Ok(self.inner.total_value()?.to_string()))
+    }
+
+    /// Every event of one product, oldest first (a deleted product keeps its history). Throws
+    /// `NOT_FOUND` for an id that never existed.
+    #[wasm_bindgen(unchecked_return_type = "InventoryEvent[]")]
+    pub fn history(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::events(&self.inner.history(input::id(&id)?)?))
+    }
+
+    /// Up to `limit` (default 1000, at most 10000) events after sequence number `since`, oldest
+    /// first: start at 0, then pass the last `seq` seen.
+    ///
+    /// ```js
+    /// let since = 0;
+    /// for (const e of inv.eventsSince(since)) { console.log(e.kind, e.sku, e.delta); since = e.seq; }
+    /// ```
+    #[wasm_bindgen(js_name = eventsSince, unchecked_return_type = "InventoryEvent[]")]
+    pub fn events_since(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] since: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] limit: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let since = input::unsigned("since", &since)?;
+            let limit = input::events_limit(&limit)?;
+            output::events(&self.inner.events_since(since, limit)?)
+        })
+    }
+
+    /// Checks the ledger invariant (every product's stock is the sum of its movements); throws a
+    /// `STORAGE` error naming the first product that disagrees.
+    #[wasm_bindgen(js_name = checkLedger)]
+    pub fn check_ledger(&self) -> Result<(), JsValue> {
+        guard(|| self.inner.check_ledger())
+    }
+}
+
+impl Inventory {
+    /// The core inventory underneath, for Rust code that links this crate.
+    pub fn core(&self) -> &inventory_core::Inventory {
+        &self.inner
+    }
+}
