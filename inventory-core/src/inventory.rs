@@ -298,7 +298,9 @@ impl Inventory {
         let change = change.into().check()?;
         self.write(|tx| {
             let p = current(tx, id, &change)?;
-            let target = i64::from(p.stock) + delta;
+            // Stock is at least 0, so only a huge positive delta can saturate, and that is
+            // an overflow all the same.
+            let target = i64::from(p.stock).saturating_add(delta);
             if target < 0 {
                 return Err(InventoryError::InsufficientStock {
                     available: p.stock,
@@ -476,4 +478,22 @@ fn move_stock(
     };
     tx.append(&mut e)?;
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_deltas_are_errors_not_panics() {
+        let inv = Inventory::in_memory();
+        let p = inv
+            .create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(1))
+            .unwrap();
+        let err = inv.adjust_stock(p.id, i64::MAX, "restock").unwrap_err();
+        assert_eq!(err.code(), "STOCK_OVERFLOW", "{err}");
+        let err = inv.adjust_stock(p.id, i64::MIN, "sale").unwrap_err();
+        assert_eq!(err.code(), "INSUFFICIENT_STOCK", "{err}");
+        assert_eq!(inv.get(p.id).unwrap().stock, 1);
+    }
 }
