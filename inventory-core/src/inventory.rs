@@ -1,8 +1,9 @@
 //! [`Inventory`]: the service every caller uses. It holds every rule; the store only keeps.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -53,9 +54,19 @@ impl std::fmt::Debug for Inventory {
     }
 }
 
-/// Now, at the precision every store keeps (microseconds), so a product reads back equal.
+/// Now, at the precision every store keeps (microseconds), so a product reads back equal; and
+/// strictly later than the previous call in this process, so products created one after another
+/// keep their order in `created_at` (the default listing order) even when the clock has not
+/// ticked, or has stepped back, in between.
 fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    static LAST_MICROS: AtomicI64 = AtomicI64::new(i64::MIN);
+    let wall = Utc::now().timestamp_micros();
+    let next = |last: i64| wall.max(last.saturating_add(1));
+    let (Ok(last) | Err(last)) =
+        LAST_MICROS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(next(last))
+        });
+    DateTime::from_timestamp_micros(next(last)).unwrap_or_else(Utc::now)
 }
 
 impl Inventory {
@@ -483,6 +494,42 @@ fn move_stock(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_strictly_increase() {
+        let mut last = now();
+        for _ in 0..10_000 {
+            let t = now();
+            assert!(t > last, "{t} is not after {last}");
+            assert_eq!(
+                t.timestamp_subsec_nanos() % 1000,
+                0,
+                "microsecond precision"
+            );
+            last = t;
+        }
+    }
+
+    #[test]
+    fn products_list_in_creation_order_by_default() {
+        let inv = Inventory::in_memory();
+        let skus: Vec<String> = (0..300).map(|i| format!("P-{i}")).collect();
+        for sku in &skus {
+            inv.create(NewProduct::new("x", sku, Decimal::ONE)).unwrap();
+        }
+        let query = Query {
+            limit: Some(1000),
+            ..Query::default()
+        };
+        let listed: Vec<String> = inv
+            .list(&query)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|p| p.sku)
+            .collect();
+        assert_eq!(listed, skus);
+    }
 
     #[test]
     fn extreme_deltas_are_errors_not_panics() {
