@@ -103,6 +103,7 @@ impl Inventory {
     /// | `memory:` | a new [`MemoryStore`] |
     /// | `:memory:`, `sqlite::memory:` | a private in-memory SQLite database |
     /// | `sqlite://PATH`, or a plain path | the SQLite file at PATH (created if missing) |
+    /// | `postgres://…`, `postgresql://…` | a `PostgresStore` (cargo feature `postgres`) |
     ///
     /// ```
     /// let inv = inventory_core::Inventory::open("memory:").unwrap();
@@ -120,12 +121,22 @@ impl Inventory {
             return Ok(Self::in_memory());
         }
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-            return Err(InventoryError::validation(
-                "location",
-                "PostgreSQL is not supported by this build",
-            ));
+            return Self::open_postgres(location);
         }
         Self::open_sqlite(location)
+    }
+
+    #[cfg(feature = "postgres")]
+    fn open_postgres(url: &str) -> Result<Self> {
+        Ok(Self::new(crate::store::PostgresStore::open(url)?))
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    fn open_postgres(_url: &str) -> Result<Self> {
+        Err(InventoryError::validation(
+            "location",
+            "PostgreSQL is not supported by this build (cargo feature postgres)",
+        ))
     }
 
     #[cfg(feature = "sqlite")]

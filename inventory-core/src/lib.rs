@@ -43,6 +43,8 @@ pub use query::{DEFAULT_LIMIT, MAX_LIMIT, OrderBy, Page, Query, SortField, SortK
 pub use sku::{MAX_SKU_CHARS, normalize_sku};
 pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 pub use store::{MemoryStore, Store, WriteTx};
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 

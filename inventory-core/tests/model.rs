@@ -14,6 +14,8 @@ use proptest::prelude::*;
 /// products 1, 2, 3… so that ties in an ordering (broken by id) fall the same way everywhere.
 fn backends() -> Vec<(&'static str, Fixture)> {
     let mut all = vec![("memory", memory()), ("sqlite file", sqlite_file())];
+    #[cfg(feature = "postgres-tests")]
+    all.push(("postgres", common::pg::postgres()));
     for (_, fixture) in &mut all {
         let next = std::sync::atomic::AtomicU64::new(0);
         fixture.inv = fixture.inv.clone().with_id_generator(move || {

@@ -470,3 +470,8 @@ mod sqlite_file {
 mod sqlite_memory {
     store_suite!(sqlite_memory());
 }
+
+#[cfg(feature = "postgres-tests")]
+mod postgres {
+    store_suite!(super::common::pg::postgres());
+}

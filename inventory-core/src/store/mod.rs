@@ -1,7 +1,8 @@
 //! Storage behind one trait. A store keeps products and the ledger and makes a group of writes
 //! atomic; it holds no business rule: [`Inventory`](crate::Inventory) decides, the store keeps.
 //!
-//! Backends: [`MemoryStore`] (always) and [`SqliteStore`] (cargo feature `sqlite`, on by default).
+//! Backends: [`MemoryStore`] (always), [`SqliteStore`] (cargo feature `sqlite`, on by default) and
+//! `PostgresStore` (cargo feature `postgres`).
 //! Every backend passes the same test suite (`tests/store_suite.rs`).
 
 use uuid::Uuid;
@@ -12,9 +13,13 @@ use crate::product::Product;
 use crate::query::ListQuery;
 
 pub mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
+#[cfg(feature = "postgres")]
+pub use self::postgres::PostgresStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;

@@ -5,6 +5,9 @@ use std::ops::Deref;
 
 use inventory_core::{Decimal, Inventory, MemoryStore, NewProduct, SqliteStore, parse_price};
 
+#[cfg(feature = "postgres-tests")]
+pub mod pg;
+
 /// An inventory plus whatever must live as long as it (a temporary folder, a database).
 pub struct Fixture {
     pub inv: Inventory,

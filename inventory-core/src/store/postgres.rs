@@ -1,0 +1,915 @@
+//! [`PostgresStore`]: a PostgreSQL database, for several app servers sharing one inventory.
+//!
+//! - The `postgres` client with a small r2d2 pool of connections; each connection keeps its
+//!   prepared statements, so a query is one round trip.
+//! - Schema created and migrated by version (the one-row table `inventory_schema`), under an
+//!   advisory lock so servers starting together migrate once; a database written by a newer
+//!   version of the library is refused.
+//! - Tables are named `inventory_*` and live in the first schema of the `search_path`; pick a
+//!   schema of their own with `options=-csearch_path%3Dshop` in the URL.
+//! - Money as integer cents (`BIGINT`), timestamps as integer microseconds, ids as `UUID`, and
+//!   text columns `COLLATE "C"`, so names and SKUs sort by code point exactly as in the other
+//!   stores, whatever the database's locale.
+//! - Every write is one `READ COMMITTED` transaction in which [`WriteTx::get`] locks the product
+//!   row (`SELECT … FOR UPDATE`): concurrent adjustments of one product, from any number of
+//!   connections or servers, queue on the row and none is lost. `CHECK (stock >= 0)` backs the
+//!   rule up in the database. Deadlocks and serialization failures re-run the transaction.
+//! - Ledger sequence numbers come from a one-row counter, so they are gap-free and in commit
+//!   order (see [`Tx::append`] for why that matters to followers of `events_since`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use ::postgres::error::SqlState;
+use ::postgres::types::ToSql;
+use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Statement};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, WriteTx};
+use crate::error::{InventoryError, Result};
+use crate::ledger::{Event, EventKind};
+use crate::price::{from_cents, to_cents};
+use crate::product::Product;
+use crate::query::{ListQuery, SortField, SortKey, fold_case};
+
+/// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE inventory_products (
+    id          UUID PRIMARY KEY,
+    name        TEXT COLLATE "C" NOT NULL,
+    name_folded TEXT COLLATE "C" NOT NULL,
+    sku         TEXT COLLATE "C" NOT NULL,
+    price_cents BIGINT NOT NULL CHECK (price_cents > 0 AND price_cents <= 9999999999),
+    stock       INTEGER NOT NULL CHECK (stock >= 0),
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    version     BIGINT NOT NULL CHECK (version > 0)
+);
+CREATE UNIQUE INDEX inventory_products_sku ON inventory_products (sku);
+CREATE INDEX inventory_products_created_at ON inventory_products (created_at, id);
+CREATE INDEX inventory_products_stock ON inventory_products (stock, id);
+CREATE INDEX inventory_products_price ON inventory_products (price_cents, id);
+CREATE INDEX inventory_products_name ON inventory_products (name, id);
+CREATE TABLE inventory_events (
+    seq          BIGINT PRIMARY KEY CHECK (seq > 0),
+    at           BIGINT NOT NULL,
+    product_id   UUID NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('created', 'updated', 'stock_changed', 'deleted')),
+    sku          TEXT NOT NULL,
+    delta        BIGINT,
+    stock_before BIGINT,
+    stock_after  BIGINT,
+    reason       TEXT,
+    reference    TEXT,
+    actor        TEXT,
+    changes      TEXT
+);
+CREATE INDEX inventory_events_product ON inventory_events (product_id, seq);
+CREATE TABLE inventory_event_seq (
+    one      BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    last_seq BIGINT NOT NULL
+);
+INSERT INTO inventory_event_seq (last_seq) VALUES (0);
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// How many connections a store opens at most unless told otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+
+/// How often a write transaction is re-run after a deadlock or serialization failure.
+const MAX_ATTEMPTS: u32 = 10;
+/// Prepared statements kept per connection; the cache starts over when it is full.
+const MAX_CACHED_STATEMENTS: usize = 256;
+/// The first key of the advisory lock taken while migrating ("inv"); the second is the schema.
+const MIGRATION_LOCK: i32 = 0x0069_6e76;
+
+const PRODUCT_COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
+const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
+
+/// A store in a PostgreSQL database, shared by every process that opens the same URL.
+///
+/// The URL is a libpq-style `postgres://user:password@host:port/dbname?options` (the
+/// `postgres` crate's [`Config`] syntax; key-value strings work too). Connections are plain TCP
+/// or a unix socket (`?host=/run/postgresql`); TLS is not built in.
+///
+/// ```no_run
+/// use inventory_core::{Inventory, NewProduct, PostgresStore, parse_price};
+///
+/// // Tables go into the schema "shop" (it must exist); without options, into "public".
+/// let store = PostgresStore::open(
+///     "postgres://app@db.internal/inventory?options=-csearch_path%3Dshop",
+/// )?;
+/// let inv = Inventory::new(store);
+/// // or simply: Inventory::open("postgres://app@db.internal/inventory")?
+/// let p = inv.create(NewProduct::new("Widget", "W-1", parse_price("2.50")?).with_stock(4))?;
+/// inv.adjust_stock(p.id, -1, "sale")?;
+/// # Ok::<(), inventory_core::InventoryError>(())
+/// ```
+pub struct PostgresStore {
+    pool: r2d2::Pool<Manager>,
+}
+
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.pool.state();
+        f.debug_struct("PostgresStore")
+            .field("max_connections", &self.pool.max_size())
+            .field("connections", &state.connections)
+            .field("idle", &state.idle_connections)
+            .finish()
+    }
+}
+
+/// One pooled connection and its prepared statements.
+struct Conn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// Opens connections for the pool (the connection keeps its own statement cache, which is why
+/// this is not `r2d2_postgres`).
+struct Manager {
+    config: Config,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> std::result::Result<Conn, Self::Error> {
+        Ok(Conn {
+            client: self.config.connect(NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> std::result::Result<(), Self::Error> {
+        conn.client.simple_query("").map(drop)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+/// A `Storage` error worded from a PostgreSQL error (SQLSTATE, message and detail).
+fn storage(e: ::postgres::Error) -> InventoryError {
+    InventoryError::storage(describe(&e))
+}
+
+fn describe(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut text = format!("PostgreSQL {}: {}", db.code().code(), db.message());
+            if let Some(detail) = db.detail() {
+                text.push_str(&format!(" ({detail})"));
+            }
+            text
+        }
+        None => format!("PostgreSQL: {e}"),
+    }
+}
+
+/// A deadlock or serialization failure: re-running the transaction can succeed.
+fn is_transient(e: &::postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
+    )
+}
+
+/// Where a config points, for error messages (never the password).
+fn target(config: &Config) -> String {
+    use ::postgres::config::Host;
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    let host = if hosts.is_empty() {
+        "localhost".to_owned()
+    } else {
+        hosts.join(",")
+    };
+    let port = if ports.is_empty() {
+        "5432".to_owned()
+    } else {
+        ports.join(",")
+    };
+    format!("{host}:{port}/{}", config.get_dbname().unwrap_or(""))
+}
+
+/// The statement for `sql`, prepared once per connection.
+fn prepared(
+    client: &mut impl GenericClient,
+    cache: &mut HashMap<String, Statement>,
+    sql: &str,
+) -> std::result::Result<Statement, ::postgres::Error> {
+    if let Some(statement) = cache.get(sql) {
+        return Ok(statement.clone());
+    }
+    let statement = client.prepare(sql)?;
+    if cache.len() >= MAX_CACHED_STATEMENTS {
+        cache.clear();
+    }
+    cache.insert(sql.to_owned(), statement.clone());
+    Ok(statement)
+}
+
+impl Conn {
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        let statement = prepared(&mut self.client, &mut self.statements, sql)?;
+        self.client.query(&statement, params)
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url`, creating or migrating the schema, with a pool of up to
+    /// [`DEFAULT_MAX_CONNECTIONS`] connections.
+    ///
+    /// Fails with `Validation` (field `location`) for a URL that does not parse, and with
+    /// `Storage` when the server cannot be reached or its schema is newer than this library.
+    pub fn open(url: &str) -> Result<Self> {
+        Self::open_with_max_connections(url, DEFAULT_MAX_CONNECTIONS)
+    }
+
+    /// Like [`PostgresStore::open`], with a pool of up to `max_connections` connections (each
+    /// server sharing the database has its own pool; mind the server's `max_connections`).
+    ///
+    /// ```no_run
+    /// let store = inventory_core::PostgresStore::open_with_max_connections(
+    ///     "postgres://app@localhost/inventory",
+    ///     16,
+    /// )?;
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn open_with_max_connections(url: &str, max_connections: u32) -> Result<Self> {
+        if max_connections == 0 {
+            return Err(InventoryError::validation(
+                "max_connections",
+                "must be at least 1",
+            ));
+        }
+        let mut config = Config::from_str(url.trim()).map_err(|e| {
+            InventoryError::validation("location", format!("is not a valid PostgreSQL URL: {e}"))
+        })?;
+        if config.get_application_name().is_none() {
+            config.application_name("inventory");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        // One connection first: a server that cannot be reached fails here, at once and clearly,
+        // rather than in the pool's retry loop.
+        let mut client = config.connect(NoTls).map_err(|e| {
+            InventoryError::storage(format!(
+                "cannot connect to PostgreSQL at {}: {}",
+                target(&config),
+                describe(&e)
+            ))
+        })?;
+        migrate(&mut client)?;
+        drop(client);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_connections)
+            .min_idle(Some(0))
+            .build_unchecked(Manager { config });
+        Ok(Self { pool })
+    }
+
+    /// The schema version of the database (equal to [`SCHEMA_VERSION`] once opened).
+    pub fn schema_version(&self) -> Result<u32> {
+        let mut conn = self.conn()?;
+        read_schema_version(&mut conn.client)?
+            .ok_or_else(|| InventoryError::storage("the inventory_schema table is missing"))
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<Manager>> {
+        self.pool
+            .get()
+            .map_err(|e| InventoryError::storage(format!("no PostgreSQL connection: {e}")))
+    }
+}
+
+/// The version in `inventory_schema`, or `None` when there is no such table yet.
+fn read_schema_version(client: &mut impl GenericClient) -> Result<Option<u32>> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('inventory_schema') IS NOT NULL", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(storage)?;
+    if !exists {
+        return Ok(None);
+    }
+    let version: Option<i32> = client
+        .query_opt("SELECT version FROM inventory_schema", &[])
+        .and_then(|r| r.map(|r| r.try_get(0)).transpose())
+        .map_err(storage)?;
+    Ok(Some(version.map_or(0, |v| v.max(0) as u32)))
+}
+
+fn newer_schema(found: u32) -> InventoryError {
+    InventoryError::storage(format!(
+        "the database has schema version {found}, newer than this library supports \
+         ({SCHEMA_VERSION}); upgrade the library to open it"
+    ))
+}
+
+fn migrate(client: &mut Client) -> Result<()> {
+    match read_schema_version(client)? {
+        Some(found) if found == SCHEMA_VERSION => return Ok(()),
+        Some(found) if found > SCHEMA_VERSION => return Err(newer_schema(found)),
+        _ => {}
+    }
+    // Other servers may be migrating the same schema: take the lock, then look again. DDL is
+    // transactional in PostgreSQL, so a failed migration leaves the previous version intact.
+    let mut tx = client.transaction().map_err(storage)?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))",
+        &[&MIGRATION_LOCK],
+    )
+    .map_err(storage)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS inventory_schema (\
+             one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), \
+             version INTEGER NOT NULL)",
+    )
+    .map_err(|e| {
+        InventoryError::storage(format!(
+            "cannot create the inventory tables (does the search_path name an existing schema \
+             this user may create tables in?): {}",
+            describe(&e)
+        ))
+    })?;
+    let found = read_schema_version(&mut tx)?.unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        return Err(newer_schema(found));
+    }
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.batch_execute(sql).map_err(|e| {
+            InventoryError::storage(format!(
+                "migrating from schema version {from}: {}",
+                describe(&e)
+            ))
+        })?;
+    }
+    tx.execute(
+        "INSERT INTO inventory_schema (one, version) VALUES (TRUE, $1) \
+         ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
+        &[&(SCHEMA_VERSION as i32)],
+    )
+    .map_err(storage)?;
+    tx.commit().map_err(storage)
+}
+
+fn out_of_range(what: &str, value: impl fmt::Display) -> InventoryError {
+    InventoryError::storage(format!("{what} {value} is out of range for PostgreSQL"))
+}
+
+fn from_micros(m: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(m).ok_or_else(|| out_of_range("timestamp", m))
+}
+
+fn to_i64(what: &str, value: u64) -> Result<i64> {
+    i64::try_from(value).map_err(|_| out_of_range(what, value))
+}
+
+fn to_u32(what: &str, value: i64) -> Result<u32> {
+    u32::try_from(value)
+        .map_err(|_| InventoryError::storage(format!("stored {what} {value} is out of range")))
+}
+
+fn product_from_row(row: &Row) -> Result<Product> {
+    let get = |e: ::postgres::Error| storage(e);
+    Ok(Product {
+        id: row.try_get(0).map_err(get)?,
+        name: row.try_get(1).map_err(get)?,
+        sku: row.try_get(2).map_err(get)?,
+        price: from_cents(row.try_get(3).map_err(get)?),
+        stock: to_u32("stock", i64::from(row.try_get::<_, i32>(4).map_err(get)?))?,
+        created_at: from_micros(row.try_get(5).map_err(get)?)?,
+        updated_at: from_micros(row.try_get(6).map_err(get)?)?,
+        version: u64::try_from(row.try_get::<_, i64>(7).map_err(get)?)
+            .map_err(|_| InventoryError::storage("stored version is negative"))?,
+    })
+}
+
+fn event_from_row(row: &Row) -> Result<Event> {
+    let get = |e: ::postgres::Error| storage(e);
+    let kind: String = row.try_get(3).map_err(get)?;
+    let changes: Option<String> = row.try_get(11).map_err(get)?;
+    let optional_u32 = |i: usize, what: &str| -> Result<Option<u32>> {
+        row.try_get::<_, Option<i64>>(i)
+            .map_err(get)?
+            .map(|v| to_u32(what, v))
+            .transpose()
+    };
+    Ok(Event {
+        seq: u64::try_from(row.try_get::<_, i64>(0).map_err(get)?)
+            .map_err(|_| InventoryError::storage("stored event sequence is negative"))?,
+        at: from_micros(row.try_get(1).map_err(get)?)?,
+        product_id: row.try_get(2).map_err(get)?,
+        kind: EventKind::parse(&kind)
+            .ok_or_else(|| InventoryError::storage(format!("bad event kind {kind:?}")))?,
+        sku: row.try_get(4).map_err(get)?,
+        delta: row.try_get(5).map_err(get)?,
+        stock_before: optional_u32(6, "stock_before")?,
+        stock_after: optional_u32(7, "stock_after")?,
+        reason: row.try_get(8).map_err(get)?,
+        reference: row.try_get(9).map_err(get)?,
+        actor: row.try_get(10).map_err(get)?,
+        changes: match changes {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| InventoryError::storage(format!("bad event changes: {e}")))?,
+        },
+    })
+}
+
+/// The write transaction handed to [`Store::write`]'s closure.
+struct Tx<'a, 'c> {
+    tx: &'a mut ::postgres::Transaction<'c>,
+    statements: &'a mut HashMap<String, Statement>,
+    /// Set when a statement failed with a deadlock or serialization failure: the whole
+    /// transaction is then re-run.
+    transient: bool,
+}
+
+impl Tx<'_, '_> {
+    fn run<T>(
+        &mut self,
+        sql: &str,
+        f: impl FnOnce(
+            &mut ::postgres::Transaction<'_>,
+            &Statement,
+        ) -> std::result::Result<T, ::postgres::Error>,
+    ) -> std::result::Result<T, ::postgres::Error> {
+        let result =
+            prepared(&mut *self.tx, &mut *self.statements, sql).and_then(|s| f(&mut *self.tx, &s));
+        if let Err(e) = &result {
+            self.transient |= is_transient(e);
+        }
+        result
+    }
+
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        self.run(sql, |tx, s| tx.execute(s, params))
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        self.run(sql, |tx, s| tx.query(s, params))
+    }
+}
+
+/// Maps a failed product write: the unique index on `sku` becomes `DuplicateSku`.
+fn write_error(e: ::postgres::Error, product: &Product) -> InventoryError {
+    if let Some(db) = e.as_db_error()
+        && *db.code() == SqlState::UNIQUE_VIOLATION
+        && db.constraint() == Some("inventory_products_sku")
+    {
+        return InventoryError::DuplicateSku {
+            sku: product.sku.clone(),
+        };
+    }
+    storage(e)
+}
+
+impl WriteTx for Tx<'_, '_> {
+    fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
+        // FOR UPDATE: a concurrent writer of this product waits here until we commit, then reads
+        // the row as we left it, so its change is applied on top of ours.
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {PRODUCT_COLUMNS} FROM inventory_products WHERE id = $1 FOR UPDATE"
+                ),
+                &[&id],
+            )
+            .map_err(storage)?;
+        rows.first().map(product_from_row).transpose()
+    }
+
+    fn insert(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        self.execute(
+            "INSERT INTO inventory_products (id, name, name_folded, sku, price_cents, stock, \
+             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &p.id,
+                &p.name,
+                &fold_case(&p.name),
+                &p.sku,
+                &to_cents(p.price),
+                &stock,
+                &p.created_at.timestamp_micros(),
+                &p.updated_at.timestamp_micros(),
+                &version,
+            ],
+        )
+        .map_err(|e| write_error(e, p))?;
+        Ok(())
+    }
+
+    fn update(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        let n = self
+            .execute(
+                "UPDATE inventory_products SET name = $2, name_folded = $3, sku = $4, \
+                 price_cents = $5, stock = $6, updated_at = $7, version = $8 WHERE id = $1",
+                &[
+                    &p.id,
+                    &p.name,
+                    &fold_case(&p.name),
+                    &p.sku,
+                    &to_cents(p.price),
+                    &stock,
+                    &p.updated_at.timestamp_micros(),
+                    &version,
+                ],
+            )
+            .map_err(|e| write_error(e, p))?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn update_stock(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        let n = self
+            .execute(
+                "UPDATE inventory_products SET stock = $2, updated_at = $3, version = $4 \
+                 WHERE id = $1",
+                &[&p.id, &stock, &p.updated_at.timestamp_micros(), &version],
+            )
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, id: Uuid) -> Result<()> {
+        let n = self
+            .execute("DELETE FROM inventory_products WHERE id = $1", &[&id])
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(id));
+        }
+        Ok(())
+    }
+
+    /// Sequence numbers come from the one row of `inventory_event_seq`, incremented in this
+    /// transaction, rather than from a `BIGSERIAL`.
+    ///
+    /// Why: followers read the ledger with `events_since(last_seen)`. A sequence hands out
+    /// numbers when transactions *ask*, but they become visible when transactions *commit*; a
+    /// transaction that took 41 and commits after the one that took 42 would be invisible to a
+    /// follower that already read 42 and moved on, and that follower would never see 41. Updating
+    /// the counter row locks it until commit, so the next writer gets its number only after this
+    /// one's events are visible: sequence order is commit order, with no gaps (a rollback undoes
+    /// the increment too). The cost is that appends serialise on that row for the short time
+    /// between a write's append (its last step) and its commit.
+    fn append(&mut self, e: &mut Event) -> Result<()> {
+        let changes = if e.changes.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&e.changes).map_err(InventoryError::storage)?)
+        };
+        let at = e.at.timestamp_micros();
+        let kind = e.kind.as_str();
+        let stock_before = e.stock_before.map(i64::from);
+        let stock_after = e.stock_after.map(i64::from);
+        let values: [&(dyn ToSql + Sync); 11] = [
+            &at,
+            &e.product_id,
+            &kind,
+            &e.sku,
+            &e.delta,
+            &stock_before,
+            &stock_after,
+            &e.reason,
+            &e.reference,
+            &e.actor,
+            &changes,
+        ];
+        let seq: i64 = if e.seq == 0 {
+            let rows = self
+                .query(
+                    &format!(
+                        "WITH next AS (UPDATE inventory_event_seq SET last_seq = last_seq + 1 \
+                         RETURNING last_seq) \
+                         INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
+                         ((SELECT last_seq FROM next), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                         RETURNING seq"
+                    ),
+                    &values,
+                )
+                .map_err(storage)?;
+            let row = rows
+                .first()
+                .ok_or_else(|| InventoryError::storage("the event was not stored"))?;
+            row.try_get(0).map_err(storage)?
+        } else {
+            // An imported event keeps its number, which must come after every stored one.
+            let seq = to_i64("event sequence", e.seq)?;
+            let moved = self
+                .execute(
+                    "UPDATE inventory_event_seq SET last_seq = $1 WHERE last_seq < $1",
+                    &[&seq],
+                )
+                .map_err(storage)?;
+            if moved == 0 {
+                let last: i64 = self
+                    .query("SELECT last_seq FROM inventory_event_seq", &[])
+                    .map_err(storage)?
+                    .first()
+                    .map(|r| r.try_get(0))
+                    .transpose()
+                    .map_err(storage)?
+                    .unwrap_or(0);
+                return Err(InventoryError::storage(format!(
+                    "event sequence {} is not after the last one ({last})",
+                    e.seq
+                )));
+            }
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&seq];
+            params.extend_from_slice(&values);
+            self.execute(
+                &format!(
+                    "INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                ),
+                &params,
+            )
+            .map_err(storage)?;
+            seq
+        };
+        e.seq = u64::try_from(seq).map_err(|_| out_of_range("event sequence", seq))?;
+        Ok(())
+    }
+}
+
+fn order_column(field: SortField) -> &'static str {
+    match field {
+        SortField::CreatedAt => "created_at",
+        SortField::Name => "name",
+        SortField::Sku => "sku",
+        SortField::Price => "price_cents",
+        SortField::Stock => "stock",
+    }
+}
+
+/// A query parameter of any type.
+type Param = Box<dyn ToSql + Sync>;
+
+/// The WHERE conditions (without the cursor), with their parameters.
+fn filters(q: &ListQuery, params: &mut Vec<Param>) -> Vec<String> {
+    let mut clauses = Vec::new();
+    let push = |params: &mut Vec<Param>, value: Param| {
+        params.push(value);
+        params.len()
+    };
+    if let Some(needle) = &q.name_contains {
+        let n = push(params, Box::new(needle.clone()));
+        clauses.push(format!("strpos(name_folded, ${n}::text) > 0"));
+    }
+    if let Some(prefix) = &q.sku_prefix {
+        let n = push(params, Box::new(prefix.clone()));
+        clauses.push(format!(
+            "sku >= ${n}::text AND starts_with(sku, ${n}::text)"
+        ));
+    }
+    if let Some(max) = q.low_stock {
+        let n = push(params, Box::new(i64::from(max)));
+        clauses.push(format!("stock <= ${n}::bigint"));
+    }
+    if let Some(min) = q.min_price_cents {
+        let n = push(params, Box::new(min));
+        clauses.push(format!("price_cents >= ${n}::bigint"));
+    }
+    if let Some(max) = q.max_price_cents {
+        let n = push(params, Box::new(max));
+        clauses.push(format!("price_cents <= ${n}::bigint"));
+    }
+    clauses
+}
+
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    }
+}
+
+fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect()
+}
+
+impl Store for PostgresStore {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let mut pooled = self.conn()?;
+        let Conn { client, statements } = &mut *pooled;
+        let mut attempt = 1;
+        loop {
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::ReadCommitted)
+                .start()
+                .map_err(storage)?;
+            let mut w = Tx {
+                tx: &mut tx,
+                statements: &mut *statements,
+                transient: false,
+            };
+            let result = f(&mut w);
+            let mut transient = w.transient;
+            let result = result.and_then(|()| {
+                tx.commit().map_err(|e| {
+                    transient = is_transient(&e);
+                    storage(e)
+                })
+            });
+            // A failed transaction is rolled back when `tx` drops (before the next attempt).
+            match result {
+                Err(_) if transient && attempt < MAX_ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(1 << attempt.min(7)));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn get(&self, id: Uuid) -> Result<Option<Product>> {
+        let rows = self
+            .conn()?
+            .query(
+                &format!("SELECT {PRODUCT_COLUMNS} FROM inventory_products WHERE id = $1"),
+                &[&id],
+            )
+            .map_err(storage)?;
+        rows.first().map(product_from_row).transpose()
+    }
+
+    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
+        let rows = self
+            .conn()?
+            .query(
+                &format!("SELECT {PRODUCT_COLUMNS} FROM inventory_products WHERE sku = $1"),
+                &[&sku],
+            )
+            .map_err(storage)?;
+        rows.first().map(product_from_row).transpose()
+    }
+
+    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+        // PostgreSQL text cannot hold NUL, and no name can contain one: nothing matches.
+        if q.name_contains.as_deref().is_some_and(|n| n.contains('\0')) {
+            return Ok((Vec::new(), 0));
+        }
+        let mut params: Vec<Param> = Vec::new();
+        let mut clauses = filters(q, &mut params);
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM inventory_products {}",
+            where_sql(&clauses)
+        );
+        let count_params = params.len();
+        let column = order_column(q.order_by.field);
+        let dir = if q.order_by.descending { "DESC" } else { "ASC" };
+        if let Some((key, id)) = &q.after {
+            let (value, cast): (Param, &str) = match key {
+                SortKey::Int(i) => (Box::new(*i), "bigint"),
+                SortKey::Text(t) => (Box::new(t.clone()), "text"),
+            };
+            params.push(value);
+            params.push(Box::new(*id));
+            let n = params.len();
+            let cmp = if q.order_by.descending { "<" } else { ">" };
+            clauses.push(format!(
+                "({column}, id) {cmp} (${}::{cast}, ${n}::uuid)",
+                n - 1
+            ));
+        }
+        params.push(Box::new(i64::from(q.limit)));
+        params.push(Box::new(i64::try_from(q.offset).unwrap_or(i64::MAX)));
+        let n = params.len();
+        let page_sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM inventory_products {} \
+             ORDER BY {column} {dir}, id {dir} LIMIT ${}::bigint OFFSET ${n}::bigint",
+            where_sql(&clauses),
+            n - 1
+        );
+        let params = refs(&params);
+
+        let mut pooled = self.conn()?;
+        let Conn { client, statements } = &mut *pooled;
+        // One snapshot for the count and the page.
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(storage)?;
+        let count = prepared(&mut tx, statements, &count_sql).map_err(storage)?;
+        let total: i64 = tx
+            .query_one(&count, &params[..count_params])
+            .and_then(|r| r.try_get(0))
+            .map_err(storage)?;
+        let page = prepared(&mut tx, statements, &page_sql).map_err(storage)?;
+        let items = tx
+            .query(&page, &params)
+            .map_err(storage)?
+            .iter()
+            .map(product_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().map_err(storage)?;
+        Ok((items, u64::try_from(total).unwrap_or(0)))
+    }
+
+    fn total_value_cents(&self) -> Result<i128> {
+        // NUMERIC arithmetic is exact at any size; read it as text and parse.
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT COALESCE(SUM(price_cents::numeric * stock), 0)::text FROM inventory_products",
+                &[],
+            )
+            .map_err(storage)?;
+        let text: String = rows
+            .first()
+            .ok_or_else(|| InventoryError::storage("SUM returned no row"))?
+            .try_get(0)
+            .map_err(storage)?;
+        text.parse().map_err(|_| {
+            InventoryError::storage(format!("total value {text} is not a whole number of cents"))
+        })
+    }
+
+    fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        self.conn()?
+            .query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM inventory_events WHERE product_id = $1 ORDER BY seq"
+                ),
+                &[&id],
+            )
+            .map_err(storage)?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+        let Ok(since) = i64::try_from(since) else {
+            return Ok(Vec::new()); // no stored sequence number is that large
+        };
+        self.conn()?
+            .query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM inventory_events WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[&since, &i64::from(limit)],
+            )
+            .map_err(storage)?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    fn all_products(&self) -> Result<Vec<Product>> {
+        self.conn()?
+            .query(
+                &format!("SELECT {PRODUCT_COLUMNS} FROM inventory_products"),
+                &[],
+            )
+            .map_err(storage)?
+            .iter()
+            .map(product_from_row)
+            .collect()
+    }
+}
