@@ -10,7 +10,9 @@ use uuid::Uuid;
 use crate::error::{InventoryError, Result};
 use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
 use crate::price::validate_price;
-use crate::product::{MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock};
+use crate::product::{
+    MAX_STOCK, NewProduct, Product, ProductPatch, stock_from_i64, validate_name, validate_stock,
+};
 use crate::query::{Page, Query, encode_cursor};
 use crate::sku::normalize_sku;
 use crate::store::{MemoryStore, Store, WriteTx};
@@ -348,7 +350,7 @@ impl Inventory {
         quantity: u32,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        let quantity = validate_stock(quantity)?;
+        let quantity = stock_from_i64("quantity", i64::from(quantity))?;
         let change = change.into().check()?;
         self.write(|tx| {
             let p = current(tx, id, &change)?;
@@ -505,6 +507,24 @@ fn move_stock(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_stock_names_the_quantity() {
+        let inv = Inventory::in_memory();
+        let p = inv
+            .create(NewProduct::new("Bolt", "B-1", Decimal::ONE))
+            .unwrap();
+        let err = inv.set_stock(p.id, MAX_STOCK + 1, "count").unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            ("VALIDATION", Some("quantity")),
+            "{err}"
+        );
+        assert_eq!(
+            inv.set_stock(p.id, MAX_STOCK, "count").unwrap().stock,
+            MAX_STOCK
+        );
+    }
 
     #[test]
     fn timestamps_strictly_increase() {
