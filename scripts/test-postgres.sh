@@ -31,6 +31,7 @@ cleanup() {
   rm -rf "$PG_DIR"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if ! pg_start "$PG_DIR" "$port"; then
   echo "test-postgres: ERROR: the PostgreSQL test server did not start (see the log above)" >&2

@@ -7,7 +7,8 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 
 use common::pg::Schema;
@@ -15,7 +16,7 @@ use common::{new_product, price};
 use inventory_core::store::postgres::SCHEMA_VERSION;
 use inventory_core::{
     EventKind, Inventory, InventoryError, MAX_EVENTS_LIMIT, MAX_PRICE, MAX_STOCK, NewProduct,
-    PostgresStore, Snapshot, Uuid,
+    PostgresStore, Snapshot, Store, Uuid,
 };
 
 const CONNECTIONS: usize = 4;
@@ -179,6 +180,46 @@ fn four_connections_adjusting_twenty_products_lose_no_update() {
             .filter(|e| e.kind == EventKind::StockChanged)
             .count(),
         moves
+    );
+}
+
+/// Two writers lock two products in opposite orders: PostgreSQL picks one as the deadlock victim,
+/// and the store runs that one's transaction again instead of failing it.
+#[test]
+fn a_deadlocked_write_is_run_again() {
+    let schema = Schema::new();
+    let inv = Inventory::open(&schema.url).unwrap();
+    let p1 = inv.create(new_product("D-1", "1", 1)).unwrap().id;
+    let p2 = inv.create(new_product("D-2", "1", 1)).unwrap().id;
+    let barrier = Arc::new(Barrier::new(2));
+    let runs = Arc::new(AtomicUsize::new(0));
+    let writers: Vec<_> = [(p1, p2), (p2, p1)]
+        .into_iter()
+        .map(|(first, second)| {
+            let store = PostgresStore::open_with_max_connections(&schema.url, 1).unwrap();
+            let (barrier, runs) = (Arc::clone(&barrier), Arc::clone(&runs));
+            thread::spawn(move || {
+                let mut waited = false;
+                store.write(&mut |tx| {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    tx.get(first)?;
+                    if !waited {
+                        waited = true;
+                        barrier.wait(); // both hold their first row now
+                    }
+                    tx.get(second)?;
+                    Ok(())
+                })
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap().unwrap();
+    }
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        3,
+        "one of the two writes should have run twice"
     );
 }
 

@@ -15,7 +15,7 @@
 //!   connections or servers, queue on the row and none is lost. `CHECK (stock >= 0)` backs the
 //!   rule up in the database. Deadlocks and serialization failures re-run the transaction.
 //! - Ledger sequence numbers come from a one-row counter, so they are gap-free and in commit
-//!   order (see [`Tx::append`] for why that matters to followers of `events_since`).
+//!   order (the comment on `Tx::append` says why that matters to followers of `events_since`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -736,25 +736,29 @@ impl Store for PostgresStore {
         let Conn { client, statements } = &mut *pooled;
         let mut attempt = 1;
         loop {
-            let mut tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::ReadCommitted)
-                .start()
-                .map_err(storage)?;
-            let mut w = Tx {
-                tx: &mut tx,
-                statements: &mut *statements,
-                transient: false,
+            let (result, transient) = {
+                let mut tx = client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::ReadCommitted)
+                    .start()
+                    .map_err(storage)?;
+                let mut w = Tx {
+                    tx: &mut tx,
+                    statements: &mut *statements,
+                    transient: false,
+                };
+                let result = f(&mut w);
+                let mut transient = w.transient;
+                let result = result.and_then(|()| {
+                    tx.commit().map_err(|e| {
+                        transient = is_transient(&e);
+                        storage(e)
+                    })
+                });
+                (result, transient)
+                // A transaction that did not commit rolls back here, as `tx` drops: its locks
+                // are released before any pause below.
             };
-            let result = f(&mut w);
-            let mut transient = w.transient;
-            let result = result.and_then(|()| {
-                tx.commit().map_err(|e| {
-                    transient = is_transient(&e);
-                    storage(e)
-                })
-            });
-            // A failed transaction is rolled back when `tx` drops (before the next attempt).
             match result {
                 Err(_) if transient && attempt < MAX_ATTEMPTS => {
                     std::thread::sleep(Duration::from_millis(1 << attempt.min(7)));
