@@ -52,4 +52,14 @@ EOF
 # The types: the package checks against its own stubs, and code using it (the tests and
 # tests/typecheck/usage.py, whose misuses must each be caught) type-checks strictly.
 "$PY" -m mypy --strict --cache-dir "$TEST_VENV/mypy-cache" -p inventory
-"$PY" -m mypy --strict --cache-dir "$TEST_VENV/mypy-cache" "$ROOT/inventory-py/tests"
+"$PY" -m mypy --strict --cache-dir "$TEST_VENV/mypy-cache" "$ROOT/inventory-py/tests" \
+  "$ROOT/examples/python"
+
+# The quickstart, twice in an empty folder: the second run finds the first run's data.
+mkdir -p "$TEST_VENV/quickstart"
+cd "$TEST_VENV/quickstart"
+first="$("$PY" "$ROOT/examples/python/quickstart.py")"
+second="$("$PY" "$ROOT/examples/python/quickstart.py")"
+grep -q "^New shop" <<<"$first" && grep -q "^Found 4 products" <<<"$second" \
+  || { printf 'quickstart output unexpected:\n%s\n---\n%s\n' "$first" "$second" >&2; exit 1; }
+echo "python: quickstart ok (two runs, data persisted)"

@@ -318,7 +318,9 @@ impl PyInventory {
         run(py, || {
             let id = parse_id(&id)?;
             let change = stock_change(reason, reference, actor, expected)?;
-            self.inner.adjust_stock(id, delta, change).map(product_tuple)
+            self.inner
+                .adjust_stock(id, delta, change)
+                .map(product_tuple)
         })
     }
 
@@ -339,7 +341,9 @@ impl PyInventory {
             let id = parse_id(&id)?;
             let quantity = stock_from_i64("quantity", quantity)?;
             let change = stock_change(reason, reference, actor, expected)?;
-            self.inner.set_stock(id, quantity, change).map(product_tuple)
+            self.inner
+                .set_stock(id, quantity, change)
+                .map(product_tuple)
         })
     }
 
