@@ -1,0 +1,161 @@
+// The generated package as JavaScript code imports it. By default the exact files the demo page
+// loads (wasm-bindgen --target web, initialised here from bytes); INVENTORY_WASM_PKG can point
+// at a --target nodejs package instead. Checks what JS sees: plain objects, decimal strings for
+// money, real Error objects with code and field, and a .d.ts that describes all of it without
+// `any`.
+//
+//   node --test inventory-wasm/tests/js/     (after building examples/web/pkg, see scripts/test-wasm.sh)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.INVENTORY_WASM_PKG ?? path.join(here, "../../../examples/web/pkg");
+const loaded = await import(path.join(pkg, "inventory_wasm.js"));
+const { Inventory, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
+// --target web exports initSync; --target nodejs loads the WebAssembly when required.
+initSync?.({ module: readFileSync(path.join(pkg, "inventory_wasm_bg.wasm")) });
+
+/** The InventoryError thrown by `fn`, checked for its code and field. */
+function thrown(fn, code, field) {
+  let error;
+  assert.throws(fn, (e) => { error = e; return true; });
+  assert.ok(error instanceof Error, `not an Error: ${error}`);
+  assert.ok(isInventoryError(error));
+  assert.equal(error.name, "InventoryError");
+  assert.equal(error.code, code, error.message);
+  assert.equal(error.field, field);
+  assert.equal(typeof error.message, "string");
+  assert.ok(error.message.length > 0);
+  assert.ok(String(error).startsWith("InventoryError: "));
+  return error;
+}
+
+test("the example from the API documentation", () => {
+  const inv = Inventory.inMemory();
+  const p = inv.create({ name: "Widget", sku: " ab-1 ", price: "9.99", stock: 10 });
+  assert.equal(p.sku, "AB-1");
+  assert.equal(p.price, "9.99");
+  assert.equal(inv.get(p.id).id, p.id);
+  assert.equal(inv.getBySku("ab-1").id, p.id);
+  inv.update(p.id, { name: "Widget v2", price: "10.50" });
+  assert.equal(inv.adjustStock(p.id, -3, "sale").stock, 7);
+  assert.equal(inv.setStock(p.id, 40, "correction").stock, 40);
+  const page = inv.list({ lowStock: 50, orderBy: "-price", limit: 50 });
+  assert.deepEqual(Object.keys(page), ["items", "nextCursor", "total"]);
+  assert.equal(page.items.length, 1);
+  assert.equal(page.nextCursor, null);
+  assert.equal(page.total, 1);
+  assert.equal(inv.totalValue(), "420.00");
+  // created, updated (name and price in one event), sold, counted
+  assert.deepEqual(inv.history(p.id).map((e) => e.kind), ["created", "updated", "stock_changed", "stock_changed"]);
+  assert.equal(inv.eventsSince(0).length, 4);
+  const snapshot = inv.export();
+  inv.delete(p.id);
+  const restored = Inventory.import(snapshot);
+  assert.equal(restored.get(p.id).stock, 40);
+  thrown(() => inv.get(p.id), "NOT_FOUND", null);
+});
+
+test("products are plain objects: strings for ids, money and times; numbers for counts", () => {
+  const inv = Inventory.inMemory();
+  const p = inv.create({ name: "Widget", sku: "w-1", price: 9.99, stock: 3 });
+  assert.equal(Object.getPrototypeOf(p), Object.prototype);
+  assert.deepEqual(Object.keys(p), ["id", "name", "sku", "price", "stock", "createdAt", "updatedAt", "version"]);
+  assert.match(p.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(typeof p.price, "string");
+  assert.equal(p.price, "9.99");
+  assert.equal(typeof p.stock, "number");
+  assert.equal(typeof p.version, "number");
+  assert.match(p.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  assert.ok(Math.abs(Date.parse(p.createdAt) - Date.now()) < 60_000);
+  // JSON keeps the price as text: no float ever appears.
+  assert.ok(JSON.stringify(p).includes('"price":"9.99"'));
+  assert.equal(inv.totalValue(), "29.97");
+  assert.equal(typeof inv.totalValue(), "string");
+});
+
+test("a price as a JS number is refused unless it has at most 2 decimals", () => {
+  const inv = Inventory.inMemory();
+  const e = thrown(() => inv.create({ name: "A", sku: "a", price: 0.1 + 0.2 }), "VALIDATION", "price");
+  assert.equal(e.message, "price: must have at most 2 decimal places");
+  thrown(() => inv.create({ name: "A", sku: "a", price: NaN }), "VALIDATION", "price");
+  thrown(() => inv.create({ name: "A", sku: "a", price: 10n }), "VALIDATION", "price");
+  assert.equal(inv.create({ name: "A", sku: "a", price: 12.5 }).price, "12.50");
+  assert.equal(inv.list().total, 1);
+});
+
+test("errors carry a code, the field and the variant's numbers, and change nothing", () => {
+  const inv = Inventory.inMemory();
+  const p = inv.create({ name: "Bolt", sku: "b-1", price: "0.25", stock: 2 });
+  thrown(() => inv.create({ name: "", sku: "x", price: "1" }), "VALIDATION", "name");
+  thrown(() => inv.create({ name: "X", sku: "x", price: "1", stock: -1 }), "VALIDATION", "stock");
+  thrown(() => inv.create({ name: "X", sku: "x", price: "1", stock: 2.5 }), "VALIDATION", "stock");
+  const dup = thrown(() => inv.create({ name: "X", sku: " B-1", price: "1" }), "DUPLICATE_SKU", "sku");
+  assert.equal(dup.sku, "B-1");
+  const low = thrown(() => inv.adjustStock(p.id, -3, "sale"), "INSUFFICIENT_STOCK", "stock");
+  assert.equal(low.available, 2);
+  assert.equal(low.requested, 3);
+  const over = thrown(() => inv.adjustStock(p.id, 2 ** 31, "restock"), "STOCK_OVERFLOW", "stock");
+  assert.equal(over.current, 2);
+  const stale = thrown(() => inv.update(p.id, { name: "Y", expectedVersion: 7 }), "VERSION_CONFLICT", "version");
+  assert.equal(stale.expected, 7);
+  assert.equal(stale.actual, 1);
+  thrown(() => inv.setStock(p.id, 9, "count", { expected: 5 }), "VERSION_CONFLICT", "stock");
+  thrown(() => inv.list({ orderBy: "colour" }), "VALIDATION", "orderBy");
+  thrown(() => inv.get("nope"), "VALIDATION", "id");
+  thrown(() => Inventory.import("{}"), "VALIDATION", "snapshot");
+  assert.deepEqual(inv.get(p.id), p);
+  assert.equal(inv.eventsSince(0).length, 1);
+});
+
+test("ledger events", () => {
+  const inv = Inventory.inMemory();
+  const p = inv.create({ name: "Nut", sku: "n-1", price: "0.10", stock: 100 });
+  inv.adjustStock(p.id, -5, "sale", { reference: "order-1", actor: "till-2" });
+  const [created, sale] = inv.history(p.id);
+  assert.equal(created.kind, "created");
+  assert.equal(created.reference, null);
+  assert.deepEqual(
+    { kind: sale.kind, delta: sale.delta, before: sale.stockBefore, after: sale.stockAfter, reason: sale.reason, reference: sale.reference, actor: sale.actor, productId: sale.productId },
+    { kind: "stock_changed", delta: -5, before: 100, after: 95, reason: "sale", reference: "order-1", actor: "till-2", productId: p.id },
+  );
+  assert.ok(sale.seq > created.seq);
+  assert.deepEqual(inv.eventsSince(created.seq).map((e) => e.seq), [sale.seq]);
+});
+
+test("the TypeScript declarations are precise", () => {
+  const dts = readFileSync(path.join(pkg, "inventory_wasm.d.ts"), "utf8");
+  // wasm-bindgen's `InitOutput` lists the raw WebAssembly exports (with `any` for JS values);
+  // everything a caller uses is declared above it.
+  const api = dts.split("export interface InitOutput")[0];
+  const anys = api.split("\n").filter((line) => /\bany\b/.test(line.replace(/\/\*\*.*|^\s*\*.*/, "")));
+  assert.deepEqual(anys, []);
+  for (const name of ["Product", "NewProduct", "ProductPatch", "StockOptions", "SetStockOptions", "ListOptions", "Page", "InventoryEvent", "FieldChange", "InventoryError"]) {
+    assert.match(api, new RegExp(`export interface ${name}\\b`), name);
+  }
+  for (const signature of [
+    "static inMemory(): Inventory;",
+    "static import(snapshot: string): Inventory;",
+    "export(): string;",
+    "create(product: NewProduct): Product;",
+    "createMany(products: NewProduct[]): Product[];",
+    "get(id: string): Product;",
+    "getBySku(sku: string): Product;",
+    "update(id: string, patch: ProductPatch): Product;",
+    "delete(id: string): void;",
+    "adjustStock(id: string, delta: number, reason: string, options?: StockOptions): Product;",
+    "setStock(id: string, quantity: number, reason: string, options?: SetStockOptions): Product;",
+    "list(options?: ListOptions): Page;",
+    "totalValue(): string;",
+    "history(id: string): InventoryEvent[];",
+    "eventsSince(since: number, limit?: number): InventoryEvent[];",
+    "export function isInventoryError(value: unknown): value is InventoryError;",
+  ]) {
+    assert.ok(api.includes(signature), `missing: ${signature}`);
+  }
+  assert.match(api, /price: string;/);
+  assert.match(api, /code: InventoryErrorCode;/);
+});
