@@ -44,7 +44,7 @@ pub use error::ApiError;
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 /// What the app serves and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// The inventory behind the API.
     pub inventory: Inventory,
@@ -54,6 +54,18 @@ pub struct Config {
     pub cors_origins: Vec<HeaderValue>,
     /// The largest request body accepted, in bytes; larger ones get 413.
     pub body_limit: usize,
+}
+
+/// Shows whether a token is set, never the token.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("inventory", &self.inventory)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("cors_origins", &self.cors_origins)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
 }
 
 impl Config {

@@ -1007,8 +1007,10 @@ fn cors_is_off_unless_configured() {
         None
     );
 
+    // A browser's preflight carries no token: it is answered before authentication.
     let s = start_with(|c| Config {
         cors_origins: vec!["https://shop.example".parse().unwrap()],
+        token: Some("s3cret".into()),
         ..c
     });
     let r = s.call("OPTIONS", "/api/products/", None, &preflight);
