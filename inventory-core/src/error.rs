@@ -10,6 +10,7 @@ pub type Result<T, E = InventoryError> = std::result::Result<T, E>;
 
 /// Everything that can go wrong, each naming the field or rule involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]
 pub enum InventoryError {
     /// An input broke a rule: `field` names the input, `message` the rule.
     #[error("{field}: {message}")]

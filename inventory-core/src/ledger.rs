@@ -10,6 +10,7 @@ use crate::error::{InventoryError, Result};
 use crate::sku::python_strip;
 
 /// What kind of change an [`Event`] records.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -48,6 +49,7 @@ impl EventKind {
 
 /// One field of an update: its name and its value before and after, as text (prices as
 /// `"12.50"`).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
@@ -56,6 +58,7 @@ pub struct FieldChange {
 }
 
 /// One entry of the ledger.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Strictly increasing across the whole ledger; follow changes with

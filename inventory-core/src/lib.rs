@@ -28,6 +28,12 @@ mod query;
 mod sku;
 mod snapshot;
 pub mod store;
+#[cfg(feature = "uniffi")]
+mod uniffi_support;
+
+// The uniffi scaffolding of this crate (its types are used by the inventory-ffi bindings).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use error::{InventoryError, Result};
 pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT};

@@ -16,6 +16,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 /// A product as stored. Only the library creates these: `id` and `created_at` are never set by a
 /// caller, and `updated_at` and `version` move on every write.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// A random (v4) UUID, set once at creation.
@@ -51,6 +52,7 @@ impl Product {
 /// let p = NewProduct::new("Widget", "ab-1", Decimal::new(999, 2)).with_stock(10);
 /// assert_eq!(p.stock, 10);
 /// ```
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewProduct {
     pub name: String,
@@ -58,6 +60,7 @@ pub struct NewProduct {
     pub price: Decimal,
     /// Initial stock, recorded in the ledger as the first movement. Defaults to 0.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
     pub stock: u32,
 }
 
@@ -88,13 +91,18 @@ impl NewProduct {
 /// let patch = ProductPatch::default().name("Widget v2").expect_version(3);
 /// assert_eq!(patch.expected_version, Some(3));
 /// ```
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductPatch {
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub sku: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub price: Option<Decimal>,
     /// When set, the update fails with [`InventoryError::VersionConflict`] unless the product is
     /// still at this version.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub expected_version: Option<u64>,
 }
 

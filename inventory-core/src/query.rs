@@ -120,6 +120,7 @@ pub struct Query {
 }
 
 /// One page of products.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     pub items: Vec<Product>,

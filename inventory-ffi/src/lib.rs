@@ -1,0 +1,335 @@
+//! # inventory-ffi
+//!
+//! Kotlin and Swift bindings of [`inventory_core`] for mobile apps, generated with
+//! [uniffi](https://mozilla.github.io/uniffi-rs/) from the proc-macro annotations in this crate
+//! and in inventory-core (feature `uniffi`). The crate is thin: every rule lives in the core; this
+//! crate only exposes [`Inventory`] as a uniffi object and converts the two inputs whose core type
+//! does not cross as is ([`Query`]'s ordering, and a stock movement's [`StockChange`]).
+//!
+//! What the app sees:
+//!
+//! | Rust | Kotlin | Swift |
+//! |---|---|---|
+//! | [`Inventory`] | `inventory.Inventory` | `Inventory` |
+//! | `Product`, `NewProduct`, `ProductPatch`, `Event`, `EventKind`, `FieldChange`, `Page` | `inventory.core.*` data classes | structs and enums |
+//! | [`Query`] | `inventory.Query` | `Query` |
+//! | `InventoryError` | `inventory.core.InventoryException.Validation`, `.DuplicateSku`, … | `InventoryError` (a Swift `Error`) |
+//! | `Decimal`, `Uuid`, `DateTime<Utc>` | `BigDecimal`, `UUID`, `Instant` | `Decimal`, `UUID`, `Date` |
+//!
+//! ```kotlin
+//! val inv = Inventory.open("shop.db")                   // or Inventory.inMemory()
+//! val p = inv.create(NewProduct(name = "Widget", sku = " ab-1 ", price = BigDecimal("9.99"), stock = 10u))
+//! inv.adjustStock(p.id, -3, "sale", reference = "order-42")
+//! try { inv.adjustStock(p.id, -100, "sale") }
+//! catch (e: InventoryException.InsufficientStock) { println("only ${e.available} left") }
+//! ```
+//!
+//! The same from Rust, which is how this crate's own tests use it:
+//!
+//! ```
+//! use inventory_ffi::{Inventory, Query};
+//! use inventory_core::{NewProduct, parse_price};
+//!
+//! let inv = Inventory::in_memory();
+//! let p = inv.create(NewProduct::new("Widget", " ab-1 ", parse_price("9.99")?).with_stock(10))?;
+//! inv.adjust_stock(p.id, -3, "sale".into(), Some("order-42".into()), None)?;
+//! let page = inv.list(Query { order_by: Some("-price".into()), ..Query::default() })?;
+//! assert_eq!(page.items[0].stock, 7);
+//! # Ok::<(), inventory_core::InventoryError>(())
+//! ```
+
+use std::sync::Arc;
+
+use inventory_core::{
+    DEFAULT_EVENTS_LIMIT, Decimal, Event, InventoryError, NewProduct, OrderBy, Page, Product,
+    ProductPatch, Snapshot, StockChange, Uuid,
+};
+
+uniffi::setup_scaffolding!();
+
+// Decimal and Uuid are uniffi custom types of inventory-core (BigDecimal/UUID in Kotlin,
+// Decimal/UUID in Swift); this crate's signatures use them as they are.
+uniffi::use_remote_type!(inventory_core::Decimal);
+uniffi::use_remote_type!(inventory_core::Uuid);
+
+type Result<T> = std::result::Result<T, InventoryError>;
+
+/// An inventory of products with a ledger of every change, stored in a SQLite file or in memory.
+///
+/// Safe to share between threads: every call is atomic, and stock movements from many threads
+/// never lose an update.
+///
+/// ```kotlin
+/// val inv = Inventory.open(context.filesDir.resolve("shop.db").path)
+/// val p = inv.create(NewProduct(name = "Widget", sku = "AB-1", price = BigDecimal("9.99"), stock = 10u))
+/// inv.adjustStock(p.id, -3, "sale")
+/// ```
+///
+/// ```swift
+/// let inv = try Inventory.open(location: path)
+/// let p = try inv.create(new: NewProduct(name: "Widget", sku: "AB-1", price: Decimal(string: "9.99")!, stock: 10))
+/// ```
+#[derive(Debug, uniffi::Object)]
+pub struct Inventory {
+    inner: inventory_core::Inventory,
+}
+
+/// What to list: every filter is optional, and all given filters must hold.
+///
+/// ```kotlin
+/// val page = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 50u))
+/// val next = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 50u, cursor = page.nextCursor))
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Query {
+    /// Name contains this text, ignoring case.
+    #[uniffi(default = None)]
+    pub name_contains: Option<String>,
+    /// SKU starts with this (normalised like a SKU first).
+    #[uniffi(default = None)]
+    pub sku_prefix: Option<String>,
+    /// Stock at or below this threshold.
+    #[uniffi(default = None)]
+    pub low_stock: Option<u32>,
+    /// Price at least this.
+    #[uniffi(default = None)]
+    pub min_price: Option<Decimal>,
+    /// Price at most this.
+    #[uniffi(default = None)]
+    pub max_price: Option<Decimal>,
+    /// `created_at` (the default), `name`, `sku`, `price` or `stock`; a leading `-` for
+    /// descending (`"-price"`).
+    #[uniffi(default = None)]
+    pub order_by: Option<String>,
+    /// Page size: default 50, at most 1,000.
+    #[uniffi(default = None)]
+    pub limit: Option<u32>,
+    /// Where the previous page ended (`Page.nextCursor`).
+    #[uniffi(default = None)]
+    pub cursor: Option<String>,
+    /// Rows to skip after the cursor.
+    #[uniffi(default = None)]
+    pub offset: Option<u64>,
+}
+
+impl TryFrom<Query> for inventory_core::Query {
+    type Error = InventoryError;
+
+    fn try_from(q: Query) -> Result<Self> {
+        Ok(Self {
+            name_contains: q.name_contains,
+            sku_prefix: q.sku_prefix,
+            low_stock: q.low_stock,
+            min_price: q.min_price,
+            max_price: q.max_price,
+            order_by: q
+                .order_by
+                .as_deref()
+                .map(OrderBy::parse)
+                .transpose()?
+                .unwrap_or_default(),
+            limit: q.limit,
+            cursor: q.cursor,
+            offset: q.offset,
+        })
+    }
+}
+
+#[uniffi::export]
+impl Inventory {
+    /// Opens an inventory: a SQLite file at `location` (created if missing; `sqlite://PATH`
+    /// works too), `memory:` for a new in-memory store, or `:memory:` for in-memory SQLite.
+    ///
+    /// Throws `Validation` (field `location`) for an empty location and `Storage` when the file
+    /// cannot be opened.
+    #[uniffi::constructor]
+    pub fn open(location: String) -> Result<Arc<Self>> {
+        Ok(Arc::new(Self {
+            inner: inventory_core::Inventory::open(&location)?,
+        }))
+    }
+
+    /// A new, empty inventory in memory (gone when the object is).
+    #[uniffi::constructor]
+    pub fn in_memory() -> Arc<Self> {
+        Arc::new(Self {
+            inner: inventory_core::Inventory::in_memory(),
+        })
+    }
+
+    /// Creates a product; its initial stock is the first movement in the ledger. The SKU is
+    /// trimmed and upper-cased (`" ab-1 "` becomes `"AB-1"`).
+    ///
+    /// Throws `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
+    pub fn create(&self, new: NewProduct) -> Result<Product> {
+        self.inner.create(new)
+    }
+
+    /// Creates several products in one transaction: all of them, or none when any fails.
+    pub fn create_many(&self, products: Vec<NewProduct>) -> Result<Vec<Product>> {
+        self.inner.create_many(products)
+    }
+
+    /// The product with this id; throws `NotFound`.
+    pub fn get(&self, id: Uuid) -> Result<Product> {
+        self.inner.get(id)
+    }
+
+    /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NotFound`.
+    pub fn get_by_sku(&self, sku: String) -> Result<Product> {
+        self.inner.get_by_sku(&sku)
+    }
+
+    /// Changes any of name, SKU and price (fields left null stay). With `expectedVersion` set,
+    /// throws `VersionConflict` if the product changed since that version.
+    pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
+        self.inner.update(id, patch)
+    }
+
+    /// Deletes a product; its events stay in the ledger, followed by a `DELETED` event.
+    pub fn delete(&self, id: Uuid) -> Result<()> {
+        self.inner.delete(id)
+    }
+
+    /// Moves stock by `delta` (negative for a sale), atomically, and records why (`reason`:
+    /// `sale`, `restock`, `return`, `correction`, `damage` or a word of your own), for what
+    /// (`reference`, e.g. an order id) and by whom (`actor`).
+    ///
+    /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if stock
+    /// would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta or a
+    /// bad reason/reference/actor, `NotFound` for an unknown id.
+    #[uniffi::method(default(reference = None, actor = None))]
+    pub fn adjust_stock(
+        &self,
+        id: Uuid,
+        delta: i64,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+    ) -> Result<Product> {
+        let change = StockChange {
+            reason,
+            reference,
+            actor,
+            expected: None,
+        };
+        self.inner.adjust_stock(id, delta, change)
+    }
+
+    /// Sets stock to a counted `quantity`, recording the difference as a movement. With
+    /// `expected` set (the stock the counter saw), throws `VersionConflict` (field `stock`) if
+    /// stock has moved since.
+    #[uniffi::method(default(reference = None, actor = None, expected = None))]
+    pub fn set_stock(
+        &self,
+        id: Uuid,
+        quantity: u32,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        expected: Option<u32>,
+    ) -> Result<Product> {
+        let change = StockChange {
+            reason,
+            reference,
+            actor,
+            expected,
+        };
+        self.inner.set_stock(id, quantity, change)
+    }
+
+    /// One page of products: filtered, ordered, and paginated by cursor. `Page.total` counts the
+    /// matches on all pages.
+    pub fn list(&self, query: Query) -> Result<Page> {
+        self.inner.list(&query.try_into()?)
+    }
+
+    /// Σ price × stock over every product, exact, with two decimal places.
+    pub fn total_value(&self) -> Result<Decimal> {
+        self.inner.total_value()
+    }
+
+    /// Every event of one product, oldest first (a deleted product keeps its history); throws
+    /// `NotFound` for an id that never existed.
+    pub fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        self.inner.history(id)
+    }
+
+    /// Up to `limit` (default 1,000, at most 10,000) events after sequence number `since`,
+    /// oldest first: start at 0, then pass the last `seq` you saw.
+    #[uniffi::method(default(limit = None))]
+    pub fn events_since(&self, since: u64, limit: Option<u32>) -> Result<Vec<Event>> {
+        self.inner
+            .events_since(since, limit.unwrap_or(DEFAULT_EVENTS_LIMIT))
+    }
+
+    /// Checks that every product's stock equals the sum of its movements; throws `Storage`
+    /// naming the first product that disagrees.
+    pub fn check_ledger(&self) -> Result<()> {
+        self.inner.check_ledger()
+    }
+
+    /// Every product and event as one JSON document (a backup, or a move to another store).
+    pub fn export_json(&self) -> Result<String> {
+        Ok(self.inner.export()?.to_json())
+    }
+
+    /// Loads a document written by `exportJson` into this inventory, which must be empty. The
+    /// document is checked whole first; a bad one throws `Validation` (field `snapshot`) and
+    /// nothing is written.
+    pub fn import_json(&self, json: String) -> Result<()> {
+        self.inner.import(&Snapshot::from_json(&json)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inventory_core::parse_price;
+
+    #[test]
+    fn query_ordering_is_parsed_by_the_core() {
+        let q = inventory_core::Query::try_from(Query {
+            order_by: Some("-price".into()),
+            low_stock: Some(5),
+            ..Query::default()
+        })
+        .unwrap();
+        assert_eq!(q.order_by.to_string(), "-price");
+        assert_eq!(q.low_stock, Some(5));
+        let err = inventory_core::Query::try_from(Query {
+            order_by: Some("colour".into()),
+            ..Query::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field(), Some("order_by"));
+    }
+
+    #[test]
+    fn stock_calls_pass_reference_actor_and_expected() {
+        let inv = Inventory::in_memory();
+        let p = inv
+            .create(NewProduct::new("Bolt", "b-1", parse_price("0.25").unwrap()).with_stock(5))
+            .unwrap();
+        inv.adjust_stock(
+            p.id,
+            -2,
+            "sale".into(),
+            Some("order-7".into()),
+            Some("till".into()),
+        )
+        .unwrap();
+        let err = inv
+            .set_stock(p.id, 9, "count".into(), None, None, Some(5))
+            .unwrap_err();
+        assert_eq!(err.code(), "VERSION_CONFLICT");
+        inv.set_stock(p.id, 9, "count".into(), None, Some("ann".into()), Some(3))
+            .unwrap();
+        let events = inv.history(p.id).unwrap();
+        assert_eq!(events[1].reference.as_deref(), Some("order-7"));
+        assert_eq!(events[1].actor.as_deref(), Some("till"));
+        assert_eq!(events[2].actor.as_deref(), Some("ann"));
+        assert_eq!(inv.events_since(0, None).unwrap().len(), 3);
+        assert_eq!(inv.events_since(0, Some(1)).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,479 @@
+// The Kotlin bindings of inventory-ffi, exercised on the JVM through JNA: every call, every error
+// class with its fields, the BigDecimal/UUID/Instant mappings, many threads on one product, and
+// a SQLite file reopened. Run by scripts/test-kotlin.sh; exits non-zero on the first failure of
+// each test and reports every failed test.
+
+import inventory.Inventory
+import inventory.Query
+import inventory.core.Event
+import inventory.core.EventKind
+import inventory.core.FieldChange
+import inventory.core.InventoryException
+import inventory.core.NewProduct
+import inventory.core.Page
+import inventory.core.Product
+import inventory.core.ProductPatch
+import java.math.BigDecimal
+import java.nio.file.Files
+import java.nio.file.Path
+import java.time.Duration
+import java.time.Instant
+import java.util.UUID
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+
+const val MAX_STOCK = 2_147_483_647u
+
+var checks = 0
+
+fun fail(message: String): Nothing = throw AssertionError(message)
+
+fun ensure(condition: Boolean, message: () -> String) {
+    checks++
+    if (!condition) fail(message())
+}
+
+fun <T> eq(actual: T, expected: T, what: String) {
+    checks++
+    if (actual != expected) fail("$what: expected <$expected>, got <$actual>")
+}
+
+/** Runs [block], which must throw exactly an [E]; returns it for its fields. */
+inline fun <reified E : InventoryException> throws(what: String, block: () -> Any?): E {
+    checks++
+    val result = try {
+        block()
+    } catch (e: InventoryException) {
+        if (e is E) return e
+        fail("$what: expected ${E::class.simpleName}, got ${e::class.simpleName}: $e")
+    } catch (e: Throwable) {
+        fail("$what: expected ${E::class.simpleName}, got ${e::class.qualifiedName}: $e")
+    }
+    fail("$what: expected ${E::class.simpleName}, but it returned <$result>")
+}
+
+fun money(text: String) = BigDecimal(text)
+
+fun widget(inv: Inventory, sku: String = " ab-1 ", price: String = "9.99", stock: UInt = 10u): Product =
+    inv.create(NewProduct(name = "Widget", sku = sku, price = money(price), stock = stock))
+
+/** A fingerprint of everything stored: what a failed call must leave unchanged. */
+fun state(inv: Inventory): Triple<List<Product>, BigDecimal, Int> {
+    val page = inv.list(Query(limit = 1000u))
+    return Triple(page.items, inv.totalValue(), inv.eventsSince(0uL, 10_000u).size)
+}
+
+fun tempDir(): Path = Files.createTempDirectory("inventory-ffi-test")
+
+// ------------------------------------------------------------------------------- the tests
+
+fun createAndRead() {
+    Inventory.inMemory().use { inv ->
+        val before = Instant.now().minusSeconds(1)
+        val p = widget(inv)
+        eq(p.sku, "AB-1", "sku is trimmed and upper-cased")
+        eq(p.name, "Widget", "name")
+        eq(p.stock, 10u, "stock")
+        eq(p.version, 1uL, "version")
+        eq(p.price, BigDecimal("9.99"), "price")
+        eq(p.updatedAt, p.createdAt, "updatedAt at creation")
+        ensure(!p.createdAt.isBefore(before) && p.createdAt.isBefore(Instant.now().plusSeconds(1))) {
+            "createdAt ${p.createdAt} is not now"
+        }
+        eq(inv.get(p.id), p, "get(id)")
+        eq(inv.getBySku("ab-1"), p, "getBySku normalises")
+        eq(inv.getBySku("  AB-1\t"), p, "getBySku trims")
+
+        val more = inv.createMany(listOf(
+            NewProduct(name = "Bolt", sku = "b-1", price = money("0.25"), stock = 100u),
+            NewProduct(name = "Nut", sku = "n-1", price = money("0.1")), // stock defaults to 0
+        ))
+        eq(more.map { it.sku }, listOf("B-1", "N-1"), "createMany")
+        eq(more[1].stock, 0u, "NewProduct.stock defaults to 0")
+        eq(inv.list(Query()).total, 3uL, "three products")
+    }
+}
+
+fun typeMappings() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv, price = "12.5")
+        // Compile-time types: BigDecimal, UUID, Instant (no strings).
+        val price: BigDecimal = p.price
+        val id: UUID = p.id
+        val created: Instant = p.createdAt
+        eq(price.toPlainString(), "12.50", "prices come back with two decimal places")
+        eq(price.scale(), 2, "price scale")
+        eq(id.version(), 4, "ids are random (v4) UUIDs")
+        eq(created.nano % 1000, 0, "timestamps have microsecond precision")
+        eq(inv.get(id).createdAt, created, "an Instant reads back equal")
+
+        // Trailing zeros beyond two places are fine; the value is what counts.
+        eq(inv.update(id, ProductPatch(price = money("7.500"))).price, BigDecimal("7.50"), "7.500 is 7.50")
+
+        val total: BigDecimal = inv.totalValue()
+        eq(total, BigDecimal("75.00"), "totalValue is exact with scale 2")
+        eq(total.scale(), 2, "totalValue scale")
+        eq(Inventory.inMemory().use { it.totalValue() }, BigDecimal("0.00"), "empty total is 0.00")
+
+        val ev: Event = inv.history(id).first()
+        val at: Instant = ev.at
+        val productId: UUID = ev.productId
+        eq(productId, id, "event productId is the product's UUID")
+        eq(at, created, "the creation event is at createdAt")
+        eq(ev.kind, EventKind.CREATED, "EventKind is a Kotlin enum")
+    }
+}
+
+fun update() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        val q = inv.update(p.id, ProductPatch(name = "Widget v2", price = money("10.50")))
+        eq(q.name, "Widget v2", "name changed")
+        eq(q.price, BigDecimal("10.50"), "price changed")
+        eq(q.sku, "AB-1", "sku unchanged (null in the patch)")
+        eq(q.version, 2uL, "version moves on a write")
+        ensure(!q.updatedAt.isBefore(p.updatedAt)) { "updatedAt moved back" }
+        eq(q.createdAt, p.createdAt, "createdAt stays")
+
+        val same = inv.update(p.id, ProductPatch(name = "  Widget v2 "))
+        eq(same.version, 2uL, "a patch that changes nothing writes nothing")
+
+        val e = throws<InventoryException.VersionConflict>("stale expectedVersion") {
+            inv.update(p.id, ProductPatch(name = "Stale", expectedVersion = 1uL))
+        }
+        eq(e.field, "version", "VersionConflict.field")
+        eq(e.expected, 1uL, "VersionConflict.expected")
+        eq(e.actual, 2uL, "VersionConflict.actual")
+        eq(inv.get(p.id).name, "Widget v2", "a conflicting update changes nothing")
+
+        eq(inv.update(p.id, ProductPatch(sku = "ab-2", expectedVersion = 2uL)).sku, "AB-2", "sku renamed")
+        val changed = inv.history(p.id).filter { it.kind == EventKind.UPDATED }
+        eq(changed.size, 2, "two update events")
+        eq(changed[0].changes, listOf(
+            FieldChange(field = "name", before = "Widget", after = "Widget v2"),
+            FieldChange(field = "price", before = "9.99", after = "10.50"),
+        ), "what the first update changed")
+        eq(changed[1].sku, "AB-1", "an SKU change is recorded under the old SKU")
+    }
+}
+
+fun stockMovements() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        val sold = inv.adjustStock(p.id, -3, "sale", reference = "order-42", actor = "till-1")
+        eq(sold.stock, 7u, "adjustStock(-3)")
+        eq(sold.version, 2uL, "a movement is a write")
+        eq(inv.adjustStock(p.id, 5, "RESTOCK").stock, 12u, "adjustStock(+5)")
+        eq(inv.setStock(p.id, 40u, "correction").stock, 40u, "setStock(40)")
+        eq(inv.setStock(p.id, 41u, "count", actor = "ann", expected = 40u).stock, 41u, "setStock with expected")
+        val e = throws<InventoryException.VersionConflict>("setStock with a stale count") {
+            inv.setStock(p.id, 5u, "count", expected = 40u)
+        }
+        eq(Triple(e.field, e.expected, e.actual), Triple("stock", 40uL, 41uL), "VersionConflict on stock")
+
+        val events = inv.history(p.id)
+        eq(events.map { it.kind }, listOf(EventKind.CREATED) + List(4) { EventKind.STOCK_CHANGED }, "event kinds")
+        val sale = events[1]
+        eq(sale.delta, -3L, "sale delta")
+        eq(sale.stockBefore, 10u, "stockBefore")
+        eq(sale.stockAfter, 7u, "stockAfter")
+        eq(sale.reason, "sale", "reason")
+        eq(sale.reference, "order-42", "reference")
+        eq(sale.actor, "till-1", "actor")
+        eq(sale.sku, "AB-1", "sku at the time")
+        eq(events[2].reason, "restock", "well-known reasons are stored lower-case")
+        eq(events[2].reference, null, "no reference given")
+        eq(events[4].actor, "ann", "setStock actor")
+        eq(events[0].delta, 10L, "initial stock is the first movement")
+        eq(events[0].reason, "initial", "initial reason")
+        ensure(events.zipWithNext().all { (a, b) -> a.seq < b.seq }) { "seq increases" }
+        eq(events.sumOf { it.delta ?: 0L }, 41L, "movements add up to the stock")
+        inv.checkLedger()
+    }
+}
+
+fun listing() {
+    Inventory.inMemory().use { inv ->
+        val specs = listOf(
+            Triple("Apple", "FR-APPLE", "0.50" to 3u),
+            Triple("Banana", "FR-BANANA", "0.25" to 50u),
+            Triple("Cherry", "FR-CHERRY", "12.00" to 2u),
+            Triple("Drill", "TL-DRILL", "89.90" to 4u),
+            Triple("Hammer", "TL-HAMMER", "15.00" to 20u),
+        )
+        for ((name, sku, priceStock) in specs) {
+            inv.create(NewProduct(name = name, sku = sku, price = money(priceStock.first), stock = priceStock.second))
+        }
+        val first: Page = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 2u))
+        eq(first.total, 3uL, "three at or below 5 in stock")
+        eq(first.items.map { it.name }, listOf("Drill", "Cherry"), "first page, by price descending")
+        val cursor = first.nextCursor ?: fail("a first page of two out of three has a nextCursor")
+        val second = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 2u, cursor = cursor))
+        eq(second.items.map { it.name }, listOf("Apple"), "second page")
+        eq(second.nextCursor, null, "the last page has no cursor")
+
+        eq(inv.list(Query(skuPrefix = "fr-", orderBy = "name")).items.map { it.name },
+            listOf("Apple", "Banana", "Cherry"), "skuPrefix is normalised")
+        eq(inv.list(Query(nameContains = "AN", orderBy = "sku")).items.map { it.name },
+            listOf("Banana"), "nameContains ignores case")
+        eq(inv.list(Query(minPrice = money("12"), maxPrice = money("15.00"), orderBy = "price")).items.map { it.name },
+            listOf("Cherry", "Hammer"), "price range with BigDecimal bounds")
+        eq(inv.list(Query(orderBy = "stock", offset = 3uL)).items.map { it.name },
+            listOf("Hammer", "Banana"), "offset")
+        eq(inv.list(Query()).items.map { it.name },
+            listOf("Apple", "Banana", "Cherry", "Drill", "Hammer"), "default order is creation")
+
+        eq(inv.totalValue(), BigDecimal("1.50") + BigDecimal("12.50") + BigDecimal("24.00") +
+            BigDecimal("359.60") + BigDecimal("300.00"), "totalValue")
+
+        val all = inv.eventsSince(0uL)
+        eq(all.size, 5, "eventsSince(0) returns every event")
+        eq(inv.eventsSince(0uL, 2u).map { it.seq }, all.take(2).map { it.seq }, "eventsSince with a limit")
+        eq(inv.eventsSince(all[2].seq).map { it.seq }, all.drop(3).map { it.seq }, "eventsSince a seq")
+        eq(inv.eventsSince(all.last().seq), emptyList<Event>(), "nothing after the last event")
+    }
+}
+
+fun deleting() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        inv.delete(p.id)
+        throws<InventoryException.NotFound>("get after delete") { inv.get(p.id) }
+        val events = inv.history(p.id)
+        eq(events.last().kind, EventKind.DELETED, "a deleted product keeps its history")
+        eq(events.last().stockBefore, 10u, "the deletion records the stock it removed")
+        eq(inv.list(Query()).total, 0uL, "nothing left")
+        eq(widget(inv).sku, "AB-1", "the SKU is free again")
+    }
+}
+
+fun everyErrorClass() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        val before = state(inv)
+
+        fun validation(field: String, rule: String, block: () -> Any?) {
+            val e = throws<InventoryException.Validation>("$field: $rule", block)
+            eq(e.field, field, "Validation.field")
+            ensure(e.detail.contains(rule)) { "Validation.detail <${e.detail}> should say <$rule>" }
+            eq(e.toString(), "$field: ${e.detail}", "toString() is the library's message")
+            ensure(e.message!!.contains(field)) { "message <${e.message}> names the field" }
+        }
+        validation("name", "must not be blank") {
+            inv.create(NewProduct(name = "  ", sku = "x-1", price = money("1")))
+        }
+        validation("sku", "must not contain whitespace") {
+            inv.create(NewProduct(name = "X", sku = "A B", price = money("1")))
+        }
+        validation("price", "must be greater than 0") {
+            inv.create(NewProduct(name = "X", sku = "x-1", price = money("0")))
+        }
+        validation("price", "at most 2 decimal places") {
+            inv.create(NewProduct(name = "X", sku = "x-1", price = money("9.999")))
+        }
+        validation("price", "at most 99999999.99") {
+            inv.create(NewProduct(name = "X", sku = "x-1", price = money("100000000")))
+        }
+        validation("price", "at most 28 digits") { // a BigDecimal beyond what the core holds
+            inv.create(NewProduct(name = "X", sku = "x-1", price = money("1e40")))
+        }
+        validation("stock", "between 0 and 2147483647") {
+            inv.create(NewProduct(name = "X", sku = "x-1", price = money("1"), stock = MAX_STOCK + 1u))
+        }
+        validation("delta", "must not be zero") { inv.adjustStock(p.id, 0, "sale") }
+        validation("reason", "must not be blank") { inv.adjustStock(p.id, -1, "  ") }
+        validation("reference", "at most 200 characters") {
+            inv.adjustStock(p.id, -1, "sale", reference = "r".repeat(201))
+        }
+        validation("actor", "control characters") { inv.setStock(p.id, 3u, "count", actor = "a\u0007b") }
+        validation("order_by", "must be one of") { inv.list(Query(orderBy = "colour")) }
+        validation("limit", "between 1 and 1000") { inv.list(Query(limit = 0u)) }
+        validation("cursor", "not a cursor") { inv.list(Query(cursor = "zz")) }
+        validation("min_price", "0 or more") { inv.list(Query(minPrice = money("-1"))) }
+        validation("limit", "between 1 and 10000") { inv.eventsSince(0uL, 0u) }
+        validation("name", "at most 100 characters") {
+            inv.update(p.id, ProductPatch(name = "n".repeat(101)))
+        }
+        validation("snapshot", "not valid JSON") { Inventory.inMemory().use { it.importJson("{nope") } }
+        validation("location", "must be a path") { Inventory.open("  ") }
+
+        val dup = throws<InventoryException.DuplicateSku>("same SKU, other spelling") {
+            inv.create(NewProduct(name = "Other", sku = "ab-1 ", price = money("1")))
+        }
+        eq(dup.sku, "AB-1", "DuplicateSku.sku")
+        throws<InventoryException.DuplicateSku>("createMany is all or nothing") {
+            inv.createMany(listOf(
+                NewProduct(name = "Fine", sku = "fine-1", price = money("1")),
+                NewProduct(name = "Dup", sku = "AB-1", price = money("1")),
+            ))
+        }
+
+        val missing = UUID.randomUUID()
+        val nf = throws<InventoryException.NotFound>("get unknown id") { inv.get(missing) }
+        ensure(nf.key.contains(missing.toString())) { "NotFound.key <${nf.key}> names the id" }
+        val nfSku = throws<InventoryException.NotFound>("get unknown SKU") { inv.getBySku("nope") }
+        ensure(nfSku.key.contains("NOPE")) { "NotFound.key <${nfSku.key}> names the normalised SKU" }
+        throws<InventoryException.NotFound>("update unknown") { inv.update(missing, ProductPatch(name = "X")) }
+        throws<InventoryException.NotFound>("delete unknown") { inv.delete(missing) }
+        throws<InventoryException.NotFound>("adjust unknown") { inv.adjustStock(missing, 1, "restock") }
+        throws<InventoryException.NotFound>("set unknown") { inv.setStock(missing, 1u, "count") }
+        throws<InventoryException.NotFound>("history unknown") { inv.history(missing) }
+
+        val short = throws<InventoryException.InsufficientStock>("sell more than there is") {
+            inv.adjustStock(p.id, -100, "sale")
+        }
+        eq(short.available, 10u, "InsufficientStock.available")
+        eq(short.requested, 100uL, "InsufficientStock.requested")
+        eq(short.toString(), "stock: insufficient stock: 10 available, 100 requested", "InsufficientStock message")
+
+        eq(state(inv), before, "no failed call changed anything")
+
+        inv.setStock(p.id, MAX_STOCK, "count")
+        val over = throws<InventoryException.StockOverflow>("above the maximum") { inv.adjustStock(p.id, 1, "restock") }
+        eq(over.current, MAX_STOCK, "StockOverflow.current")
+        eq(over.delta, 1L, "StockOverflow.delta")
+        throws<InventoryException.VersionConflict>("stale version") {
+            inv.update(p.id, ProductPatch(name = "X", expectedVersion = 1uL))
+        }
+
+        // Storage: a file that is not a database.
+        val junk = tempDir().resolve("junk.db")
+        Files.write(junk, ByteArray(4096) { 'x'.code.toByte() })
+        val storage = throws<InventoryException.Storage>("open a file that is not a database") {
+            Inventory.open(junk.toString()).use { it.list(Query()) }
+        }
+        ensure(storage.detail.isNotBlank()) { "Storage.detail is empty" }
+        ensure(storage.toString().startsWith("storage: ")) { "Storage message <$storage>" }
+
+        // Every variant is one sealed class: a `when` over them needs no else branch.
+        val described = listOf<InventoryException>(short, over, dup, nf, storage).map {
+            when (it) {
+                is InventoryException.Validation -> "validation"
+                is InventoryException.DuplicateSku -> "duplicate"
+                is InventoryException.NotFound -> "not found"
+                is InventoryException.InsufficientStock -> "insufficient"
+                is InventoryException.StockOverflow -> "overflow"
+                is InventoryException.VersionConflict -> "conflict"
+                is InventoryException.Storage -> "storage"
+            }
+        }
+        eq(described, listOf("insufficient", "overflow", "duplicate", "not found", "storage"), "sealed errors")
+    }
+}
+
+fun threads() {
+    for ((label, open) in listOf<Pair<String, () -> Inventory>>(
+        "memory" to { Inventory.inMemory() },
+        "SQLite file" to { Inventory.open(tempDir().resolve("threads.db").toString()) },
+    )) {
+        open().use { inv ->
+            val threadCount = 8
+            val perThread = 50
+            val p = widget(inv, stock = (threadCount * perThread).toUInt())
+            val other = widget(inv, sku = "other", stock = 0u)
+            val start = CountDownLatch(1)
+            val pool = Executors.newFixedThreadPool(threadCount)
+            val jobs = (0 until threadCount).map { t ->
+                pool.submit<Int> {
+                    start.await()
+                    var refused = 0
+                    repeat(perThread) { i ->
+                        inv.adjustStock(p.id, -1, "sale", reference = "t$t-$i")
+                        inv.adjustStock(other.id, 1, "restock")
+                        // A sale of 2 from an almost empty product may be refused; never oversold.
+                        try {
+                            inv.adjustStock(other.id, -2, "sale")
+                            inv.adjustStock(other.id, 2, "return")
+                        } catch (e: InventoryException.InsufficientStock) {
+                            refused++
+                        }
+                    }
+                    refused
+                }
+            }
+            start.countDown()
+            jobs.forEach { it.get(120, TimeUnit.SECONDS) }
+            pool.shutdown()
+            eq(inv.get(p.id).stock, 0u, "$label: $threadCount threads × $perThread sales, no lost update")
+            eq(inv.get(other.id).stock, (threadCount * perThread).toUInt(), "$label: concurrent restocks")
+            val sales = inv.history(p.id).filter { it.kind == EventKind.STOCK_CHANGED }
+            eq(sales.size, threadCount * perThread, "$label: one event per sale")
+            eq(sales.mapNotNull { it.reference }.toSet().size, threadCount * perThread, "$label: every sale recorded once")
+            eq(inv.history(other.id).sumOf { it.delta ?: 0L }, (threadCount * perThread).toLong(), "$label: ledger sum")
+            throws<InventoryException.InsufficientStock>("$label: sold out") { inv.adjustStock(p.id, -1, "sale") }
+            inv.checkLedger()
+        }
+    }
+}
+
+fun persistence() {
+    val dir = tempDir()
+    val file = dir.resolve("shop.db").toString()
+    val (id, stateBefore) = Inventory.open(file).use { inv ->
+        val p = widget(inv)
+        inv.adjustStock(p.id, -4, "sale", reference = "order-1", actor = "till-2")
+        inv.update(p.id, ProductPatch(price = money("11.25")))
+        p.id to Triple(inv.get(p.id), inv.history(p.id), inv.totalValue())
+    }
+    Inventory.open("sqlite://$file").use { inv ->
+        eq(inv.get(id), stateBefore.first, "the product survives reopening (sqlite:// form)")
+        eq(inv.history(id), stateBefore.second, "the ledger survives reopening")
+        eq(inv.totalValue(), stateBefore.third, "total value after reopening")
+        inv.adjustStock(id, -1, "sale")
+    }
+    Inventory.open(file).use { inv ->
+        eq(inv.get(id).stock, 5u, "a change after reopening is kept")
+        inv.checkLedger()
+    }
+    Inventory.open("memory:").use { inv -> eq(inv.list(Query()).total, 0uL, "memory: is a new, empty store") }
+}
+
+fun exportImport() {
+    Inventory.inMemory().use { source ->
+        val p = widget(source)
+        source.adjustStock(p.id, -2, "sale")
+        val json = source.exportJson()
+        ensure(json.contains("\"AB-1\"")) { "the export holds the product" }
+        Inventory.open(tempDir().resolve("copy.db").toString()).use { copy ->
+            copy.importJson(json)
+            eq(copy.get(p.id), source.get(p.id), "the product is copied exactly")
+            eq(copy.eventsSince(0uL), source.eventsSince(0uL), "the ledger is copied exactly")
+            val again = throws<InventoryException.Validation>("import into a non-empty inventory") { copy.importJson(json) }
+            eq(again.field, "snapshot", "Validation.field for a snapshot")
+        }
+    }
+}
+
+fun main() {
+    val tests = listOf(
+        "create and read" to ::createAndRead,
+        "type mappings" to ::typeMappings,
+        "update" to ::update,
+        "stock movements" to ::stockMovements,
+        "listing and events" to ::listing,
+        "delete" to ::deleting,
+        "every error class" to ::everyErrorClass,
+        "threads" to ::threads,
+        "persistence" to ::persistence,
+        "export and import" to ::exportImport,
+    )
+    val failed = mutableListOf<String>()
+    for ((name, test) in tests) {
+        val started = System.nanoTime()
+        try {
+            test()
+            println("ok   $name (${Duration.ofNanos(System.nanoTime() - started).toMillis()} ms)")
+        } catch (e: Throwable) {
+            failed += name
+            println("FAIL $name: $e")
+            e.printStackTrace(System.out)
+        }
+    }
+    if (failed.isNotEmpty()) {
+        println("kotlin: ${failed.size} of ${tests.size} tests failed (${failed.joinToString()}); $checks checks ran")
+        exitProcess(1)
+    }
+    println("kotlin: ${tests.size} tests passed, $checks checks")
+}
