@@ -1,0 +1,669 @@
+//! The conformance vectors (`conformance/vectors/*.json`, format in `conformance/README.md`),
+//! run against the core over the memory store and over a SQLite file.
+//!
+//! Inputs arrive as a binding receives them (prices as text, counts as signed integers, ids as
+//! text) and go through the same core helpers the bindings use (`parse_price`, `parse_id`,
+//! `stock_from_i64`, `OrderBy::parse`), so these vectors pin what every binding must do.
+//!
+//! `cargo test -p inventory-core --test conformance -- --nocapture` shows the summary lines.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use inventory_core::{
+    Decimal, Event, Inventory, InventoryError, MemoryStore, OrderBy, Page, Product, ProductPatch,
+    Query, SqliteStore, StockChange, Uuid, parse_id, parse_price, stock_from_i64,
+};
+use serde_json::{Map, Value};
+
+/// This runner's key in a case's `skip` object.
+const RUNNER: &str = "rust";
+/// The vector format this runner reads.
+const FORMAT: u64 = 1;
+
+/// A mismatch, or a vector this runner cannot read: either fails the test.
+type Fail = String;
+type Json = Map<String, Value>;
+
+struct VectorFile {
+    name: String,
+    cases: Vec<Value>,
+}
+
+fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/vectors")
+}
+
+/// Every vector file, in name order; panics on a file that is not a readable vector file.
+fn load() -> Vec<VectorFile> {
+    let dir = vectors_dir();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no vector files in {}", dir.display());
+    let mut names = std::collections::HashSet::new();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let doc: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{name}: not valid JSON: {e}"));
+            assert_eq!(
+                doc["format"].as_u64(),
+                Some(FORMAT),
+                "{name}: this runner reads format {FORMAT}"
+            );
+            let cases = doc["cases"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no \"cases\" array"))
+                .clone();
+            for case in &cases {
+                let case_name = case["name"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: a case without a name"));
+                assert!(
+                    names.insert(case_name.to_owned()),
+                    "{name}: case name {case_name:?} is used twice"
+                );
+            }
+            VectorFile { name, cases }
+        })
+        .collect()
+}
+
+/// What an operation returned.
+enum Outcome {
+    Product(Product),
+    Done,
+    Page(Page),
+    Total(Decimal),
+    Events(Vec<Event>),
+}
+
+/// The state of one case: saved ids and the last page's cursor.
+#[derive(Default)]
+struct Ctx {
+    ids: HashMap<String, Uuid>,
+    next: Option<String>,
+}
+
+impl Ctx {
+    /// An id argument: `$name` is the id saved under `name`, anything else is literal text.
+    fn id_text(&self, text: &str) -> Result<String, Fail> {
+        match text.strip_prefix('$') {
+            Some(name) => self
+                .ids
+                .get(name)
+                .map(|id| id.to_string())
+                .ok_or_else(|| format!("no product was saved as {name:?}")),
+            None => Ok(text.to_owned()),
+        }
+    }
+
+    fn cursor(&self, text: &str) -> Result<String, Fail> {
+        match text {
+            "$next" => self
+                .next
+                .clone()
+                .ok_or_else(|| "\"$next\": the previous page had no next cursor".to_owned()),
+            t if t.starts_with('$') => Err(format!("unknown cursor placeholder {t:?}")),
+            t => Ok(t.to_owned()),
+        }
+    }
+}
+
+/// The arguments of a step, checked against the names its operation takes.
+struct Args<'a> {
+    map: &'a Json,
+}
+
+impl<'a> Args<'a> {
+    fn new(step: &'a Json, op: &str, allowed: &[&str]) -> Result<Self, Fail> {
+        static EMPTY: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+        let map = match step.get("args") {
+            None => EMPTY.get_or_init(Json::new),
+            Some(Value::Object(m)) => m,
+            Some(other) => return Err(format!("\"args\" must be an object, not {other}")),
+        };
+        if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(format!("{op} takes no argument {key:?}"));
+        }
+        Ok(Self { map })
+    }
+
+    fn text(&self, key: &str) -> Result<Option<String>, Fail> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("argument {key:?} must be a string, not {other}")),
+        }
+    }
+
+    fn required_text(&self, key: &str) -> Result<String, Fail> {
+        self.text(key)?
+            .ok_or_else(|| format!("missing argument {key:?}"))
+    }
+
+    fn int(&self, key: &str) -> Result<Option<i64>, Fail> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| format!("argument {key:?} must be a 64-bit integer, not {v}")),
+        }
+    }
+
+    fn required_int(&self, key: &str) -> Result<i64, Fail> {
+        self.int(key)?
+            .ok_or_else(|| format!("missing argument {key:?}"))
+    }
+
+    /// A non-negative integer the Rust API takes unsigned (limit, offset, expected_version).
+    fn unsigned<T: TryFrom<i64>>(&self, key: &str) -> Result<Option<T>, Fail> {
+        self.int(key)?
+            .map(|n| T::try_from(n).map_err(|_| format!("argument {key:?} is out of range: {n}")))
+            .transpose()
+    }
+}
+
+/// A filter bound (`min_price`, `max_price`) from text: any exact decimal; the core checks it.
+fn price_bound(field: &str, text: &str) -> inventory_core::Result<Decimal> {
+    Decimal::from_str_exact(text.trim()).map_err(|_| {
+        InventoryError::validation(field, format!("must be a decimal number (got {text:?})"))
+    })
+}
+
+/// Runs one step's operation. The outer `Result` is a vector this runner cannot read; the inner
+/// one is the library's answer.
+fn call(
+    inv: &Inventory,
+    op: &str,
+    step: &Json,
+    ctx: &Ctx,
+) -> Result<inventory_core::Result<Outcome>, Fail> {
+    let change_args = ["id", "reason", "reference", "actor", "expected_stock"];
+    Ok(match op {
+        "create" => {
+            let a = Args::new(step, op, &["name", "sku", "price", "stock"])?;
+            let (name, sku, price) = (
+                a.required_text("name")?,
+                a.required_text("sku")?,
+                a.required_text("price")?,
+            );
+            let stock = a.int("stock")?.unwrap_or(0);
+            (|| {
+                let new = inventory_core::NewProduct {
+                    name,
+                    sku,
+                    price: parse_price(&price)?,
+                    stock: stock_from_i64("stock", stock)?,
+                };
+                inv.create(new).map(Outcome::Product)
+            })()
+        }
+        "get" => {
+            let a = Args::new(step, op, &["id"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            parse_id(&id)
+                .and_then(|id| inv.get(id))
+                .map(Outcome::Product)
+        }
+        "get_by_sku" => {
+            let a = Args::new(step, op, &["sku"])?;
+            inv.get_by_sku(&a.required_text("sku")?)
+                .map(Outcome::Product)
+        }
+        "update" => {
+            let a = Args::new(
+                step,
+                op,
+                &["id", "name", "sku", "price", "expected_version"],
+            )?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let (name, sku, price) = (a.text("name")?, a.text("sku")?, a.text("price")?);
+            let expected_version = a.unsigned::<u64>("expected_version")?;
+            (|| {
+                let patch = ProductPatch {
+                    name,
+                    sku,
+                    price: price.as_deref().map(parse_price).transpose()?,
+                    expected_version,
+                };
+                inv.update(parse_id(&id)?, patch).map(Outcome::Product)
+            })()
+        }
+        "delete" => {
+            let a = Args::new(step, op, &["id"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            parse_id(&id)
+                .and_then(|id| inv.delete(id))
+                .map(|()| Outcome::Done)
+        }
+        "adjust_stock" | "set_stock" => {
+            let amount = if op == "adjust_stock" {
+                "delta"
+            } else {
+                "quantity"
+            };
+            let allowed: Vec<&str> = change_args.iter().copied().chain([amount]).collect();
+            let a = Args::new(step, op, &allowed)?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let n = a.required_int(amount)?;
+            let change_text = (
+                a.required_text("reason")?,
+                a.text("reference")?,
+                a.text("actor")?,
+            );
+            let expected = a.int("expected_stock")?;
+            (|| {
+                let id = parse_id(&id)?;
+                let (reason, reference, actor) = change_text;
+                let change = StockChange {
+                    reason,
+                    reference,
+                    actor,
+                    expected: expected
+                        .map(|e| stock_from_i64("expected_stock", e))
+                        .transpose()?,
+                };
+                if op == "adjust_stock" {
+                    inv.adjust_stock(id, n, change)
+                } else {
+                    inv.set_stock(id, stock_from_i64("quantity", n)?, change)
+                }
+                .map(Outcome::Product)
+            })()
+        }
+        "list" => {
+            let a = Args::new(
+                step,
+                op,
+                &[
+                    "name_contains",
+                    "sku_prefix",
+                    "low_stock",
+                    "min_price",
+                    "max_price",
+                    "order_by",
+                    "limit",
+                    "cursor",
+                    "offset",
+                ],
+            )?;
+            let cursor = a.text("cursor")?.map(|c| ctx.cursor(&c)).transpose()?;
+            let (low_stock, min_price, max_price, order_by) = (
+                a.int("low_stock")?,
+                a.text("min_price")?,
+                a.text("max_price")?,
+                a.text("order_by")?,
+            );
+            let query = (a.text("name_contains")?, a.text("sku_prefix")?);
+            let (limit, offset) = (a.unsigned::<u32>("limit")?, a.unsigned::<u64>("offset")?);
+            (|| {
+                let query = Query {
+                    name_contains: query.0,
+                    sku_prefix: query.1,
+                    low_stock: low_stock
+                        .map(|n| stock_from_i64("low_stock", n))
+                        .transpose()?,
+                    min_price: min_price
+                        .map(|p| price_bound("min_price", &p))
+                        .transpose()?,
+                    max_price: max_price
+                        .map(|p| price_bound("max_price", &p))
+                        .transpose()?,
+                    order_by: order_by
+                        .as_deref()
+                        .map(OrderBy::parse)
+                        .transpose()?
+                        .unwrap_or_default(),
+                    limit,
+                    cursor,
+                    offset,
+                };
+                inv.list(&query).map(Outcome::Page)
+            })()
+        }
+        "total_value" => {
+            Args::new(step, op, &[])?;
+            inv.total_value().map(Outcome::Total)
+        }
+        "history" => {
+            let a = Args::new(step, op, &["id"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            parse_id(&id)
+                .and_then(|id| inv.history(id))
+                .map(Outcome::Events)
+        }
+        other => return Err(format!("unknown operation {other:?}")),
+    })
+}
+
+/// A short description of an answer, for failure messages.
+fn describe(result: &inventory_core::Result<Outcome>) -> String {
+    match result {
+        Err(e) => format!(
+            "error {} (field {:?}): {e}",
+            e.code(),
+            e.field().unwrap_or("none")
+        ),
+        Ok(Outcome::Product(p)) => format!(
+            "product {{id: {}, name: {:?}, sku: {:?}, price: {}, stock: {}, version: {}}}",
+            p.id, p.name, p.sku, p.price, p.stock, p.version
+        ),
+        Ok(Outcome::Done) => "ok".into(),
+        Ok(Outcome::Page(page)) => format!(
+            "page {{skus: {:?}, total: {}, has_next: {}}}",
+            page.items
+                .iter()
+                .map(|p| p.sku.as_str())
+                .collect::<Vec<_>>(),
+            page.total,
+            page.next_cursor.is_some()
+        ),
+        Ok(Outcome::Total(v)) => format!("value {v}"),
+        Ok(Outcome::Events(events)) => format!(
+            "events [{}]",
+            events
+                .iter()
+                .map(|e| format!("{} {:?} {:?}", e.kind.as_str(), e.delta, e.reason))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn same<T: PartialEq + std::fmt::Debug>(what: &str, want: T, got: T) -> Result<(), Fail> {
+    if want == got {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {want:?}, got {got:?}"))
+    }
+}
+
+fn want_str<'v>(what: &str, v: &'v Value) -> Result<&'v str, Fail> {
+    v.as_str()
+        .ok_or_else(|| format!("{what}: expected value must be a string, not {v}"))
+}
+
+fn want_opt_str<'v>(what: &str, v: &'v Value) -> Result<Option<&'v str>, Fail> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        want_str(what, v).map(Some)
+    }
+}
+
+fn want_int(what: &str, v: &Value) -> Result<i64, Fail> {
+    v.as_i64()
+        .ok_or_else(|| format!("{what}: expected value must be an integer, not {v}"))
+}
+
+fn want_opt_int(what: &str, v: &Value) -> Result<Option<i64>, Fail> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        want_int(what, v).map(Some)
+    }
+}
+
+fn want_object<'v>(what: &str, v: &'v Value) -> Result<&'v Json, Fail> {
+    v.as_object()
+        .ok_or_else(|| format!("{what} must be an object, not {v}"))
+}
+
+fn check_product(want: &Json, p: &Product, ctx: &Ctx) -> Result<(), Fail> {
+    for (key, v) in want {
+        match key.as_str() {
+            "id" => same("id", ctx.id_text(want_str(key, v)?)?, p.id.to_string())?,
+            "name" => same("name", want_str(key, v)?, &p.name)?,
+            "sku" => same("sku", want_str(key, v)?, &p.sku)?,
+            "price" => same("price", want_str(key, v)?, &p.price.to_string())?,
+            "stock" => same("stock", want_int(key, v)?, i64::from(p.stock))?,
+            "version" => same("version", want_int(key, v)?, p.version as i64)?,
+            other => {
+                return Err(format!(
+                    "unknown product field {other:?} in the expectation"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_page(want: &Json, page: &Page) -> Result<(), Fail> {
+    for (key, v) in want {
+        match key.as_str() {
+            "skus" => {
+                let skus = v
+                    .as_array()
+                    .ok_or_else(|| format!("skus must be an array, not {v}"))?
+                    .iter()
+                    .map(|s| want_str("skus", s))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let got: Vec<&str> = page.items.iter().map(|p| p.sku.as_str()).collect();
+                same("skus", skus, got)?;
+            }
+            "count" => same("count", want_int(key, v)?, page.items.len() as i64)?,
+            "total" => same("total", want_int(key, v)?, page.total as i64)?,
+            "has_next" => same(
+                "has_next",
+                v.as_bool()
+                    .ok_or_else(|| format!("has_next must be true or false, not {v}"))?,
+                page.next_cursor.is_some(),
+            )?,
+            other => return Err(format!("unknown page field {other:?} in the expectation")),
+        }
+    }
+    Ok(())
+}
+
+fn check_event(want: &Json, e: &Event) -> Result<(), Fail> {
+    for (key, v) in want {
+        match key.as_str() {
+            "kind" => same("kind", want_str(key, v)?, e.kind.as_str())?,
+            "sku" => same("sku", want_str(key, v)?, &e.sku)?,
+            "delta" => same("delta", want_opt_int(key, v)?, e.delta)?,
+            "stock_before" => same(
+                "stock_before",
+                want_opt_int(key, v)?,
+                e.stock_before.map(i64::from),
+            )?,
+            "stock_after" => same(
+                "stock_after",
+                want_opt_int(key, v)?,
+                e.stock_after.map(i64::from),
+            )?,
+            "reason" => same("reason", want_opt_str(key, v)?, e.reason.as_deref())?,
+            "reference" => same("reference", want_opt_str(key, v)?, e.reference.as_deref())?,
+            "actor" => same("actor", want_opt_str(key, v)?, e.actor.as_deref())?,
+            "changes" => {
+                let want: Vec<(&str, &str, &str)> = v
+                    .as_array()
+                    .ok_or_else(|| format!("changes must be an array, not {v}"))?
+                    .iter()
+                    .map(|c| {
+                        let c = want_object("a change", c)?;
+                        Ok((
+                            want_str("field", &c["field"])?,
+                            want_str("before", &c["before"])?,
+                            want_str("after", &c["after"])?,
+                        ))
+                    })
+                    .collect::<Result<_, Fail>>()?;
+                let got: Vec<(&str, &str, &str)> = e
+                    .changes
+                    .iter()
+                    .map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str()))
+                    .collect();
+                same("changes", want, got)?;
+            }
+            other => return Err(format!("unknown event field {other:?} in the expectation")),
+        }
+    }
+    Ok(())
+}
+
+/// Compares an answer with a step's `expect`.
+fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Result<(), Fail> {
+    let mismatch = || format!("got {}", describe(got));
+    if let Some(code) = want.get("error") {
+        let code = want_str("error", code)?;
+        let Err(err) = got else {
+            return Err(format!("expected error {code}, {}", mismatch()));
+        };
+        same("error", code, err.code()).map_err(|m| format!("{m} ({err})"))?;
+        if let Some(field) = want.get("field") {
+            same("error field", Some(want_str("field", field)?), err.field())
+                .map_err(|m| format!("{m} ({err})"))?;
+        }
+        return Ok(());
+    }
+    let kind = want
+        .keys()
+        .next()
+        .ok_or_else(|| "an empty expectation".to_owned())?;
+    if want.len() != 1 {
+        return Err(format!("an expectation has one key, not {:?}", want.keys()));
+    }
+    let v = &want[kind];
+    match (kind.as_str(), got) {
+        ("product", Ok(Outcome::Product(p))) => check_product(want_object("product", v)?, p, ctx)
+            .map_err(|m| format!("{m}; {}", mismatch())),
+        ("ok", Ok(Outcome::Done)) => same("ok", Some(true), v.as_bool()),
+        ("page", Ok(Outcome::Page(page))) => {
+            check_page(want_object("page", v)?, page).map_err(|m| format!("{m}; {}", mismatch()))
+        }
+        ("value", Ok(Outcome::Total(value))) => {
+            same("value", want_str("value", v)?, &value.to_string())
+        }
+        ("events", Ok(Outcome::Events(events))) => {
+            let want = v
+                .as_array()
+                .ok_or_else(|| format!("events must be an array, not {v}"))?;
+            same("number of events", want.len(), events.len())
+                .map_err(|m| format!("{m}; {}", mismatch()))?;
+            for (i, (w, e)) in want.iter().zip(events).enumerate() {
+                check_event(want_object("an event", w)?, e)
+                    .map_err(|m| format!("event {i}: {m}; {}", mismatch()))?;
+            }
+            Ok(())
+        }
+        ("product" | "ok" | "page" | "value" | "events", _) => {
+            Err(format!("expected {kind}, {}", mismatch()))
+        }
+        (other, _) => Err(format!("unknown expectation {other:?}")),
+    }
+}
+
+/// Runs one case on a fresh inventory, stopping at the first failure.
+fn run_case(inv: &Inventory, case: &Value) -> Result<(), Fail> {
+    let steps = case["steps"]
+        .as_array()
+        .ok_or_else(|| "the case has no \"steps\" array".to_owned())?;
+    let mut ctx = Ctx::default();
+    for (i, step) in steps.iter().enumerate() {
+        let at = |m: String| format!("step {i} ({}): {m}", step["op"]);
+        let step = want_object("a step", step).map_err(at)?;
+        let op = step
+            .get("op")
+            .and_then(Value::as_str)
+            .ok_or_else(|| at("no \"op\"".into()))?;
+        let want = want_object("expect", step.get("expect").unwrap_or(&Value::Null)).map_err(at)?;
+        let got = call(inv, op, step, &ctx).map_err(at)?;
+        check(want, &got, &ctx).map_err(at)?;
+        match (&got, step.get("save_as")) {
+            (Ok(Outcome::Product(p)), Some(Value::String(name))) => {
+                ctx.ids.insert(name.clone(), p.id);
+            }
+            (_, Some(other)) => {
+                return Err(at(format!("save_as {other} needs a product to save")));
+            }
+            (_, None) => {}
+        }
+        if let Ok(Outcome::Page(page)) = &got {
+            ctx.next = page.next_cursor.clone();
+        }
+    }
+    inv.check_ledger()
+        .map_err(|e| format!("after the last step, the ledger invariant fails: {e}"))
+}
+
+/// Runs every case against fresh inventories from `open`; prints the summary line and panics
+/// naming every failing file, case and step.
+fn run_all(store: &str, open: impl Fn(usize) -> Inventory) {
+    let files = load();
+    let (mut cases, mut steps, mut skipped) = (0, 0, Vec::new());
+    let mut failures = Vec::new();
+    let (closer, to_close) = std::sync::mpsc::channel::<Inventory>();
+    let closing = std::thread::spawn(move || to_close.into_iter().for_each(drop));
+    for file in &files {
+        for case in &file.cases {
+            let name = case["name"].as_str().unwrap_or_default();
+            cases += 1;
+            if let Some(reason) = case.get("skip").and_then(|s| s.get(RUNNER)) {
+                skipped.push(format!("{name}: {}", reason.as_str().unwrap_or_default()));
+                continue;
+            }
+            let inv = open(cases);
+            // A panic is a failure of this case, reported with the others.
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| run_case(&inv, case)))
+                .unwrap_or_else(|payload| {
+                    let message = payload
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| payload.downcast_ref::<&str>().copied())
+                        .unwrap_or("(no message)");
+                    Err(format!("panicked: {message}"))
+                });
+            // Closing a SQLite file syncs it to disk: let another thread wait for that.
+            closer.send(inv).expect("the closing thread runs");
+            steps += case["steps"].as_array().map_or(0, Vec::len);
+            if let Err(m) = result {
+                failures.push(format!("{}: case {name:?}, {m}", file.name));
+            }
+        }
+    }
+    drop(closer);
+    closing.join().expect("the closing thread");
+    let mut summary = format!("conformance: {cases} cases, {steps} steps, store {store}");
+    if !skipped.is_empty() {
+        summary += &format!(", {} skipped", skipped.len());
+    }
+    println!("{summary}");
+    for s in &skipped {
+        println!("  skipped {s}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} conformance cases failed (store {store}):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn vectors_on_memory_store() {
+    run_all("memory", |_| Inventory::new(MemoryStore::new()));
+}
+
+#[test]
+fn vectors_on_sqlite_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Each case gets its own file, copied from one new database: creating the schema (and
+    // syncing it to disk) costs several times more than a case itself.
+    let template = dir.path().join("template.db");
+    drop(SqliteStore::open(&template).expect("a new SQLite file"));
+    run_all("sqlite", |n| {
+        let path = dir.path().join(format!("case-{n}.db"));
+        std::fs::copy(&template, &path).expect("a copy of the new database");
+        Inventory::new(SqliteStore::open(&path).expect("a SQLite file"))
+    });
+}
