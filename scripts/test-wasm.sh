@@ -26,6 +26,9 @@ trap 'rm -rf "$profile"' EXIT
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=120
 
+echo "--- clippy for wasm32 (the test suites are wasm-only; the host lint is in test-rust.sh)"
+cargo clippy -p inventory-wasm --no-deps --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+
 echo "--- wasm-bindgen-test in Node"
 cargo test -p inventory-wasm --target wasm32-unknown-unknown --locked
 

@@ -46,6 +46,6 @@ fn a_panic_becomes_an_internal_error_and_poisons_the_module() {
     // From now on calls refuse, with an error rather than a trap.
     let refused = inv.total_value().expect_err("poisoned");
     assert_eq!(get(&refused, "code").as_string().as_deref(), Some(INTERNAL));
-    let refused = Inventory::import("{}".into()).err().expect("poisoned");
+    let refused = Inventory::import("{}".into()).expect_err("poisoned");
     assert_eq!(get(&refused, "code").as_string().as_deref(), Some(INTERNAL));
 }
