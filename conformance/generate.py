@@ -149,8 +149,8 @@ def skip_rules(c):
         for key in PRICE_ARGS:
             text = args.get(key)
             if text is not None and not PLAIN_DECIMAL.fullmatch(text):
-                skip.setdefault("kotlin", f"{key} {text!r} is not a plain decimal, so it "
-                                "cannot be passed as a BigDecimal")
+                skip.setdefault("kotlin", f"{key} {text!r} is not a plain decimal: a "
+                                "BigDecimal cannot carry this text as written")
         for key in INTEGER_ARGS:
             n = args.get(key)
             if n is not None and abs(n) > JS_SAFE:
