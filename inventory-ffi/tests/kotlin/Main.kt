@@ -327,6 +327,15 @@ fun everyErrorClass() {
         eq(short.available, 10u, "InsufficientStock.available")
         eq(short.requested, 100uL, "InsufficientStock.requested")
         eq(short.toString(), "stock: insufficient stock: 10 available, 100 requested", "InsufficientStock message")
+        val most = throws<InventoryException.InsufficientStock>("Long.MIN_VALUE") {
+            inv.adjustStock(p.id, Long.MIN_VALUE, "sale")
+        }
+        eq(most.requested, 9_223_372_036_854_775_808uL, "requested is the size of any Long")
+        val huge = throws<InventoryException.StockOverflow>("Long.MAX_VALUE") {
+            inv.adjustStock(p.id, Long.MAX_VALUE, "restock")
+        }
+        eq(Pair(huge.current, huge.delta), Pair(10u, Long.MAX_VALUE), "StockOverflow for the largest Long")
+        validation("quantity", "between 0 and 2147483647") { inv.setStock(p.id, MAX_STOCK + 1u, "count") }
 
         eq(state(inv), before, "no failed call changed anything")
 
