@@ -215,7 +215,7 @@ macro_rules! store_suite {
             assert_eq!(err, InventoryError::VersionConflict { field: "stock".into(), expected: 10, actual: 8 });
             let p = inv.set_stock(p.id, 12, StockChange::new("correction").expect_stock(8)).unwrap();
             assert_eq!(p.stock, 12);
-            assert_eq!(inv.set_stock(p.id, MAX_STOCK + 1, "correction").unwrap_err().field(), Some("stock"));
+            assert_eq!(inv.set_stock(p.id, MAX_STOCK + 1, "correction").unwrap_err().field(), Some("quantity"));
             assert_eq!(inv.adjust_stock(p.id, 1, StockChange::new("restock").expect_stock(1)).unwrap_err().code(), "VERSION_CONFLICT");
             inv.check_ledger().unwrap();
         }
