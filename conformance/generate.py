@@ -137,12 +137,19 @@ NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
 # types. They are derived from the inputs here, so they are applied the same way everywhere.
 
 PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PRICE_ARGS = ("price", "min_price", "max_price")
 INTEGER_ARGS = ("stock", "delta", "quantity", "expected_stock", "expected_version",
                 "low_stock", "limit", "offset")
+# The integer arguments Kotlin takes unsigned (uniffi's u32 and u64), and their ranges.
+KOTLIN_UNSIGNED = {"stock": ("UInt", 2**32 - 1), "quantity": ("UInt", 2**32 - 1),
+                   "expected_stock": ("UInt", 2**32 - 1), "low_stock": ("UInt", 2**32 - 1),
+                   "limit": ("UInt", 2**32 - 1), "offset": ("ULong", 2**64 - 1),
+                   "expected_version": ("ULong", 2**64 - 1)}
 
 
 def skip_rules(c):
+    """The runners that cannot pass some input of case `c`, each with the first reason."""
     skip = {}
     for s in c["steps"]:
         args = s.get("args", {})
@@ -156,6 +163,14 @@ def skip_rules(c):
             if n is not None and abs(n) > JS_SAFE:
                 skip.setdefault("js", f"{key} {n} is beyond Number.MAX_SAFE_INTEGER, so it "
                                 "cannot be passed exactly as a JavaScript number")
+            if key in KOTLIN_UNSIGNED and n is not None and not 0 <= n <= KOTLIN_UNSIGNED[key][1]:
+                skip.setdefault("kotlin", f"{key} {n} is outside Kotlin's "
+                                f"{KOTLIN_UNSIGNED[key][0]}, the type the binding takes")
+        id_text = args.get("id")
+        if id_text is not None and not id_text.startswith("$") \
+                and not UUID_TEXT.fullmatch(id_text):
+            skip.setdefault("kotlin", f"id {id_text!r} is not a UUID: a java.util.UUID "
+                            "cannot hold it")
     return skip
 
 
@@ -813,7 +828,7 @@ def version_cases():
         adjust("$p", -2, E("INSUFFICIENT_STOCK")),
         adjust("$p", MAX_STOCK, E("STOCK_OVERFLOW")),
         update("$p", V("price"), price="0"),
-        set_stock("$p", -1, V("quantity")),
+        set_stock("$p", MAX_STOCK + 1, V("quantity")),
         get("$p", P(version=1, stock=1)),
     ]))
     cases.append(case("version/update_with_current_version", [
@@ -1339,7 +1354,7 @@ def history_cases():
         adjust("$p", MAX_STOCK, E("STOCK_OVERFLOW")),
         adjust("$p", 0, V("delta")),
         adjust("$p", 1, V("reason"), reason=" "),
-        set_stock("$p", -1, V("quantity")),
+        set_stock("$p", MAX_STOCK + 1, V("quantity")),
         set_stock("$p", 1, E("VERSION_CONFLICT", "stock"), expected_stock=5),
         update("$p", V("name"), name=""),
         update("$p", E("VERSION_CONFLICT", "version"), name="x", expected_version=9),
