@@ -238,6 +238,15 @@ fn opening_by_url_migrates_once_even_when_servers_start_together() {
             SCHEMA_VERSION
         );
     }
+    // The other spelling of the scheme opens the same database.
+    let again = schema.url.replacen("postgres://", "postgresql://", 1);
+    assert!(
+        Inventory::open(&again)
+            .unwrap()
+            .total_value()
+            .unwrap()
+            .is_zero()
+    );
     let mut client = schema.client();
     let rows = client
         .query("SELECT version FROM inventory_schema", &[])
