@@ -40,7 +40,7 @@ pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT};
 pub use ledger::{
     Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,
 };
-pub use price::{MAX_PRICE, parse_price, price_from_f64, validate_price};
+pub use price::{MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price};
 pub use product::{
     MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, integer_from_f64, parse_id,
     stock_from_i64, validate_name, validate_stock,

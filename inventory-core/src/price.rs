@@ -50,9 +50,37 @@ pub fn validate_price(price: Decimal) -> Result<Decimal> {
 /// }
 /// ```
 pub fn parse_price(text: &str) -> Result<Decimal> {
+    validate_price(parse_amount(
+        "price",
+        text,
+        "must be greater than 0",
+        false,
+    )?)
+}
+
+/// Parses a price bound for a filter (`min_price`, `max_price`): the same text rules as
+/// [`parse_price`], but 0 is allowed and a bound above the highest price is taken as just above
+/// it (it filters the same). Errors name `field`.
+///
+/// ```
+/// use inventory_core::parse_price_bound;
+/// assert_eq!(parse_price_bound("min_price", "0").unwrap().to_string(), "0.00");
+/// assert_eq!(parse_price_bound("max_price", "1e9").unwrap_err().field(), Some("max_price"));
+/// assert_eq!(parse_price_bound("min_price", "-1").unwrap_err().field(), Some("min_price"));
+/// assert_eq!(parse_price_bound("max_price", "100000000000").unwrap().to_string(), "100000000.00");
+/// ```
+pub fn parse_price_bound(field: &str, text: &str) -> Result<Decimal> {
+    parse_amount(field, text, "must be 0 or more", true)
+}
+
+/// The text grammar shared by prices and price bounds: digits with an optional fraction of at
+/// most 2 significant places, not negative, and at most 99,999,999.99 (or, with `clamp`, any
+/// larger amount becomes 100,000,000.00). Returns the amount with exactly two decimal places.
+fn parse_amount(field: &str, text: &str, negative: &str, clamp: bool) -> Result<Decimal> {
+    let invalid = |message: String| InventoryError::validation(field, message);
     let t = crate::sku::python_strip(text);
     if t.is_empty() {
-        return Err(invalid("must not be blank"));
+        return Err(invalid("must not be blank".into()));
     }
     let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
     let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
@@ -64,22 +92,28 @@ pub fn parse_price(text: &str) -> Result<Decimal> {
             "must be a decimal number such as 12.50 (got {t:?})"
         )));
     }
-    if t.starts_with('-') {
-        return Err(invalid("must be greater than 0"));
-    }
     // Leading zeros and trailing zeros carry no value; anything else this long is out of range.
     let int = int.trim_start_matches('0');
     let frac_digits = frac.trim_end_matches('0');
+    if t.starts_with('-') && !(int.is_empty() && frac_digits.is_empty()) {
+        return Err(invalid(negative.into()));
+    }
     if frac_digits.len() > 2 {
-        return Err(invalid("must have at most 2 decimal places"));
+        return Err(invalid("must have at most 2 decimal places".into()));
     }
     if int.len() > 8 {
-        return Err(invalid("must be at most 99999999.99"));
+        if clamp {
+            return Ok(MAX_PRICE + Decimal::new(1, 2));
+        }
+        return Err(invalid("must be at most 99999999.99".into()));
     }
-    let cents: i64 = format!("{}{:0<2}", if int.is_empty() { "0" } else { int }, frac_digits)
-        .parse()
-        .map_err(|_| invalid("must be a decimal number such as 12.50"))?;
-    validate_price(Decimal::new(cents, 2))
+    let int: i64 = if int.is_empty() {
+        0
+    } else {
+        int.parse().unwrap_or(i64::MAX)
+    };
+    let frac: i64 = format!("{frac_digits:0<2}").parse().unwrap_or(0);
+    Ok(Decimal::new(int * 100 + frac, 2))
 }
 
 /// Accepts a price given as a binary floating-point number (JavaScript's `number`) only when its
@@ -108,6 +142,7 @@ pub(crate) fn to_cents(price: Decimal) -> i64 {
 }
 
 /// A price from cents stored by a backend.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // used by the SQL backends
 pub(crate) fn from_cents(cents: i64) -> Decimal {
     Decimal::new(cents, 2)
 }
@@ -127,8 +162,8 @@ mod tests {
         assert_eq!(parse_price("5.").unwrap().to_string(), "5.00");
         assert_eq!(parse_price("+5").unwrap().to_string(), "5.00");
         for bad in [
-            "", ".", "-", "1_000", "1,5", "Infinity", "inf", "0x10", "1.2.3", "١٢", "-0.01", "0.00",
-            "0.001", "12.345",
+            "", ".", "-", "1_000", "1,5", "Infinity", "inf", "0x10", "1.2.3", "١٢", "-0.01",
+            "0.00", "0.001", "12.345",
         ] {
             let err = parse_price(bad).unwrap_err();
             assert_eq!(err.field(), Some("price"), "{bad:?}");
@@ -139,7 +174,7 @@ mod tests {
     fn cents_round_trip() {
         for p in ["0.01", "12.50", "99999999.99"] {
             let d = parse_price(p).unwrap();
-            assert_eq!(from_cents(to_cents(d)), d);
+            assert_eq!(Decimal::new(to_cents(d), 2), d);
         }
         assert_eq!(to_cents(MAX_PRICE), 9_999_999_999);
         assert_eq!(MAX_PRICE.to_string(), "99999999.99");
