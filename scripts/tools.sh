@@ -426,6 +426,7 @@ full_page_writes = off"
 # pg_stop DIR: stop the cluster pg_start started in DIR (no-op when it is not running).
 pg_stop() {
   local dir="${1:?usage: pg_stop DIR}"
+  [ -d "$dir" ] && dir="$(cd "$dir" && pwd)"   # as pg_start does: the server knows DIR absolute
   local data="$dir/data"
   if [ ! -f "$data/PG_VERSION" ]; then
     _tools_log "pg: no cluster in $dir"
