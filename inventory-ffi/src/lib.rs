@@ -32,7 +32,7 @@
 //!
 //! let inv = Inventory::in_memory();
 //! let p = inv.create(NewProduct::new("Widget", " ab-1 ", parse_price("9.99")?).with_stock(10))?;
-//! inv.adjust_stock(p.id, -3, "sale".into(), Some("order-42".into()), None)?;
+//! inv.adjust_stock(p.id, -3, "sale".into(), Some("order-42".into()), None, None)?;
 //! let page = inv.list(Query { order_by: Some("-price".into()), ..Query::default() })?;
 //! assert_eq!(page.items[0].stock, 7);
 //! # Ok::<(), inventory_core::InventoryError>(())
@@ -193,12 +193,13 @@ impl Inventory {
 
     /// Moves stock by `delta` (negative for a sale), atomically, and records why (`reason`:
     /// `sale`, `restock`, `return`, `correction`, `damage` or a word of your own), for what
-    /// (`reference`, e.g. an order id) and by whom (`actor`).
+    /// (`reference`, e.g. an order id) and by whom (`actor`). With `expected` set (the stock the
+    /// caller last saw), throws `VersionConflict` (field `stock`) if stock has moved since.
     ///
     /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if stock
     /// would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta or a
     /// bad reason/reference/actor, `NotFound` for an unknown id.
-    #[uniffi::method(default(reference = None, actor = None))]
+    #[uniffi::method(default(reference = None, actor = None, expected = None))]
     pub fn adjust_stock(
         &self,
         id: Uuid,
@@ -206,12 +207,13 @@ impl Inventory {
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        expected: Option<u32>,
     ) -> Result<Product> {
         let change = StockChange {
             reason,
             reference,
             actor,
-            expected: None,
+            expected,
         };
         self.inner.adjust_stock(id, delta, change)
     }
@@ -317,6 +319,7 @@ mod tests {
             "sale".into(),
             Some("order-7".into()),
             Some("till".into()),
+            Some(5),
         )
         .unwrap();
         let err = inv

@@ -172,9 +172,14 @@ fun stockMovements() {
             inv.setStock(p.id, 5u, "count", expected = 40u)
         }
         eq(Triple(e.field, e.expected, e.actual), Triple("stock", 40uL, 41uL), "VersionConflict on stock")
+        val stale = throws<InventoryException.VersionConflict>("adjustStock with a stale stock") {
+            inv.adjustStock(p.id, -1, "sale", expected = 40u)
+        }
+        eq(Triple(stale.field, stale.expected, stale.actual), Triple("stock", 40uL, 41uL), "adjustStock expected")
+        eq(inv.adjustStock(p.id, -1, "sale", expected = 41u).stock, 40u, "adjustStock with the current stock")
 
         val events = inv.history(p.id)
-        eq(events.map { it.kind }, listOf(EventKind.CREATED) + List(4) { EventKind.STOCK_CHANGED }, "event kinds")
+        eq(events.map { it.kind }, listOf(EventKind.CREATED) + List(5) { EventKind.STOCK_CHANGED }, "event kinds")
         val sale = events[1]
         eq(sale.delta, -3L, "sale delta")
         eq(sale.stockBefore, 10u, "stockBefore")
@@ -189,7 +194,7 @@ fun stockMovements() {
         eq(events[0].delta, 10L, "initial stock is the first movement")
         eq(events[0].reason, "initial", "initial reason")
         ensure(events.zipWithNext().all { (a, b) -> a.seq < b.seq }) { "seq increases" }
-        eq(events.sumOf { it.delta ?: 0L }, 41L, "movements add up to the stock")
+        eq(events.sumOf { it.delta ?: 0L }, 40L, "movements add up to the stock")
         inv.checkLedger()
     }
 }
