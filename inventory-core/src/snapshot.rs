@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::inventory::{Inventory, MAX_EVENTS_LIMIT};
-use crate::ledger::{Event, EventKind};
+use crate::ledger::{Event, EventKind, MAX_NOTE_CHARS, MAX_REASON_CHARS};
 use crate::price::validate_price;
-use crate::product::{Product, validate_name, validate_stock};
+use crate::product::{MAX_NAME_CHARS, Product, validate_name, validate_stock};
 use crate::sku::normalize_sku;
 
 /// The snapshot format this build writes and reads.
@@ -90,6 +90,12 @@ impl Snapshot {
                 return Err(invalid(format!("event {} is out of order", e.seq)));
             }
             last = e.seq;
+            if !event_texts_are_clean(e) {
+                return Err(invalid(format!(
+                    "event {}: a text is too long, not normalised or holds control characters",
+                    e.seq
+                )));
+            }
             let movement = matches!(e.kind, EventKind::Created | EventKind::StockChanged);
             if movement != e.delta.is_some() {
                 return Err(invalid(format!(
@@ -115,6 +121,26 @@ impl Snapshot {
         }
         Ok(())
     }
+}
+
+/// Whether the texts of an event keep the rules their inputs had: a normalised SKU, short
+/// reason, reference and actor, and no control characters anywhere (a store may refuse them).
+fn event_texts_are_clean(e: &Event) -> bool {
+    let clean =
+        |text: &str, max: usize| text.chars().count() <= max && !text.chars().any(char::is_control);
+    normalize_sku(&e.sku).is_ok_and(|sku| sku == e.sku)
+        && e.reason
+            .as_deref()
+            .is_none_or(|r| clean(r, MAX_REASON_CHARS))
+        && e.reference
+            .as_deref()
+            .is_none_or(|r| clean(r, MAX_NOTE_CHARS))
+        && e.actor.as_deref().is_none_or(|a| clean(a, MAX_NOTE_CHARS))
+        && e.changes.iter().all(|c| {
+            clean(&c.field, MAX_NAME_CHARS)
+                && clean(&c.before, MAX_NAME_CHARS)
+                && clean(&c.after, MAX_NAME_CHARS)
+        })
 }
 
 impl Inventory {

@@ -50,7 +50,8 @@ macro_rules! store_suite {
             for err in [
                 inv.get(id).unwrap_err(),
                 inv.get_by_sku("NOPE").unwrap_err(),
-                inv.update(id, ProductPatch::default().name("x")).unwrap_err(),
+                inv.update(id, ProductPatch::default().name("x"))
+                    .unwrap_err(),
                 inv.delete(id).unwrap_err(),
                 inv.adjust_stock(id, 1, "restock").unwrap_err(),
                 inv.set_stock(id, 1, "correction").unwrap_err(),
@@ -66,7 +67,12 @@ macro_rules! store_suite {
             let inv = fixture();
             inv.create(new_product("straße", "1", 1)).unwrap();
             let err = inv.create(new_product(" STRASSE ", "2", 5)).unwrap_err();
-            assert_eq!(err, InventoryError::DuplicateSku { sku: "STRASSE".into() });
+            assert_eq!(
+                err,
+                InventoryError::DuplicateSku {
+                    sku: "STRASSE".into()
+                }
+            );
             assert_eq!(inv.list(&Query::default()).unwrap().total, 1);
             assert_eq!(ledger_len(&inv), 1);
             assert_eq!(inv.total_value().unwrap(), price("1"));
@@ -85,15 +91,24 @@ macro_rules! store_suite {
                 (NewProduct::new("n", "A", Decimal::ZERO), "price"),
                 (NewProduct::new("n", "A", Decimal::new(-1, 0)), "price"),
                 (NewProduct::new("n", "A", Decimal::new(12345, 3)), "price"),
-                (NewProduct::new("n", "A", Decimal::new(10_000_000_000, 2)), "price"),
-                (NewProduct::new("n", "A", price("1")).with_stock(MAX_STOCK + 1), "stock"),
+                (
+                    NewProduct::new("n", "A", Decimal::new(10_000_000_000, 2)),
+                    "price",
+                ),
+                (
+                    NewProduct::new("n", "A", price("1")).with_stock(MAX_STOCK + 1),
+                    "stock",
+                ),
             ];
             for (new, field) in cases {
                 let err = inv.create(new.clone()).unwrap_err();
                 assert_eq!(err.code(), "VALIDATION", "{new:?}");
                 assert_eq!(err.field(), Some(field), "{new:?}: {err}");
             }
-            assert!(inv.create(NewProduct::new("x".repeat(100), "X".repeat(50), MAX_PRICE)).is_ok());
+            assert!(
+                inv.create(NewProduct::new("x".repeat(100), "X".repeat(50), MAX_PRICE))
+                    .is_ok()
+            );
             assert_eq!(ledger_len(&inv), 1);
         }
 
@@ -104,11 +119,18 @@ macro_rules! store_suite {
             let q = inv
                 .update(
                     p.id,
-                    ProductPatch::default().name("Renamed").sku(" b-2 ").price(price("6")).expect_version(1),
+                    ProductPatch::default()
+                        .name("Renamed")
+                        .sku(" b-2 ")
+                        .price(price("6"))
+                        .expect_version(1),
                 )
                 .unwrap();
             assert_eq!((q.name.as_str(), q.sku.as_str()), ("Renamed", "B-2"));
-            assert_eq!((q.price.to_string().as_str(), q.stock, q.version), ("6.00", 3, 2));
+            assert_eq!(
+                (q.price.to_string().as_str(), q.stock, q.version),
+                ("6.00", 3, 2)
+            );
             assert_eq!(q.created_at, p.created_at);
             assert!(q.updated_at >= p.updated_at);
             assert_eq!(inv.get(p.id).unwrap(), q);
@@ -117,8 +139,19 @@ macro_rules! store_suite {
             let e = inv.history(p.id).unwrap().pop().unwrap();
             assert_eq!(e.kind, EventKind::Updated);
             assert_eq!(e.sku, "A-1");
-            let fields: Vec<_> = e.changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
-            assert_eq!(fields, [("name", "Product a-1", "Renamed"), ("sku", "A-1", "B-2"), ("price", "5.00", "6.00")]);
+            let fields: Vec<_> = e
+                .changes
+                .iter()
+                .map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str()))
+                .collect();
+            assert_eq!(
+                fields,
+                [
+                    ("name", "Product a-1", "Renamed"),
+                    ("sku", "A-1", "B-2"),
+                    ("price", "5.00", "6.00")
+                ]
+            );
         }
 
         #[test]
@@ -126,11 +159,24 @@ macro_rules! store_suite {
             let inv = fixture();
             let a = inv.create(new_product("A", "1", 0)).unwrap();
             let b = inv.create(new_product("B", "1", 0)).unwrap();
-            let err = inv.update(b.id, ProductPatch::default().sku(" a ").name("new")).unwrap_err();
+            let err = inv
+                .update(b.id, ProductPatch::default().sku(" a ").name("new"))
+                .unwrap_err();
             assert_eq!(err, InventoryError::DuplicateSku { sku: "A".into() });
-            let err = inv.update(a.id, ProductPatch::default().name("new").expect_version(7)).unwrap_err();
-            assert_eq!(err, InventoryError::VersionConflict { field: "version".into(), expected: 7, actual: 1 });
-            let err = inv.update(a.id, ProductPatch::default().name(" ").price(price("2"))).unwrap_err();
+            let err = inv
+                .update(a.id, ProductPatch::default().name("new").expect_version(7))
+                .unwrap_err();
+            assert_eq!(
+                err,
+                InventoryError::VersionConflict {
+                    field: "version".into(),
+                    expected: 7,
+                    actual: 1
+                }
+            );
+            let err = inv
+                .update(a.id, ProductPatch::default().name(" ").price(price("2")))
+                .unwrap_err();
             assert_eq!(err.field(), Some("name"));
             assert_eq!(inv.get(a.id).unwrap(), a);
             assert_eq!(inv.get(b.id).unwrap(), b);
@@ -141,7 +187,9 @@ macro_rules! store_suite {
         fn a_patch_that_changes_nothing_writes_nothing() {
             let inv = fixture();
             let p = inv.create(new_product("A", "1", 0)).unwrap();
-            let same = inv.update(p.id, ProductPatch::default().sku("a").price(price("1.00"))).unwrap();
+            let same = inv
+                .update(p.id, ProductPatch::default().sku("a").price(price("1.00")))
+                .unwrap();
             assert_eq!(same, p);
             assert_eq!(inv.update(p.id, ProductPatch::default()).unwrap(), p);
             assert_eq!(ledger_len(&inv), 1);
@@ -167,20 +215,53 @@ macro_rules! store_suite {
             let inv = fixture();
             let p = inv.create(new_product("A", "1.50", 5)).unwrap();
             let err = inv.adjust_stock(p.id, -6, "sale").unwrap_err();
-            assert_eq!(err, InventoryError::InsufficientStock { available: 5, requested: 6 });
+            assert_eq!(
+                err,
+                InventoryError::InsufficientStock {
+                    available: 5,
+                    requested: 6
+                }
+            );
             let p = inv.adjust_stock(p.id, -5, "sale").unwrap();
             assert_eq!((p.stock, p.version), (0, 2));
-            let err = inv.adjust_stock(p.id, i64::from(MAX_STOCK) + 1, "restock").unwrap_err();
-            assert_eq!(err, InventoryError::StockOverflow { current: 0, delta: i64::from(MAX_STOCK) + 1 });
-            assert_eq!(inv.adjust_stock(p.id, i64::MIN, "sale").unwrap_err().code(), "INSUFFICIENT_STOCK");
-            assert_eq!(inv.adjust_stock(p.id, i64::MAX, "sale").unwrap_err().code(), "STOCK_OVERFLOW");
-            let p = inv.adjust_stock(p.id, i64::from(MAX_STOCK), "restock").unwrap();
-            assert_eq!(p.stock, MAX_STOCK);
-            assert_eq!(inv.adjust_stock(p.id, 1, "restock").unwrap_err().code(), "STOCK_OVERFLOW");
-            assert_eq!(inv.adjust_stock(p.id, 0, "sale").unwrap_err().field(), Some("delta"));
-            assert_eq!(inv.adjust_stock(p.id, 1, " ").unwrap_err().field(), Some("reason"));
+            let err = inv
+                .adjust_stock(p.id, i64::from(MAX_STOCK) + 1, "restock")
+                .unwrap_err();
             assert_eq!(
-                inv.adjust_stock(p.id, -1, StockChange::new("sale").actor("x".repeat(201))).unwrap_err().field(),
+                err,
+                InventoryError::StockOverflow {
+                    current: 0,
+                    delta: i64::from(MAX_STOCK) + 1
+                }
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, i64::MIN, "sale").unwrap_err().code(),
+                "INSUFFICIENT_STOCK"
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, i64::MAX, "sale").unwrap_err().code(),
+                "STOCK_OVERFLOW"
+            );
+            let p = inv
+                .adjust_stock(p.id, i64::from(MAX_STOCK), "restock")
+                .unwrap();
+            assert_eq!(p.stock, MAX_STOCK);
+            assert_eq!(
+                inv.adjust_stock(p.id, 1, "restock").unwrap_err().code(),
+                "STOCK_OVERFLOW"
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, 0, "sale").unwrap_err().field(),
+                Some("delta")
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, 1, " ").unwrap_err().field(),
+                Some("reason")
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, -1, StockChange::new("sale").actor("x".repeat(201)))
+                    .unwrap_err()
+                    .field(),
                 Some("actor")
             );
             assert_eq!(inv.get(p.id).unwrap(), p);
@@ -192,17 +273,31 @@ macro_rules! store_suite {
         fn movements_record_who_why_before_and_after() {
             let inv = fixture();
             let p = inv.create(new_product("A", "1", 10)).unwrap();
-            inv.adjust_stock(p.id, -3, StockChange::new(" Sale ").reference("order-42").actor("till-1")).unwrap();
-            inv.set_stock(p.id, 7, StockChange::new("stock take").actor("ann")).unwrap();
+            inv.adjust_stock(
+                p.id,
+                -3,
+                StockChange::new(" Sale ")
+                    .reference("order-42")
+                    .actor("till-1"),
+            )
+            .unwrap();
+            inv.set_stock(p.id, 7, StockChange::new("stock take").actor("ann"))
+                .unwrap();
             let h = inv.history(p.id).unwrap();
             let sale = &h[1];
             assert_eq!(sale.kind, EventKind::StockChanged);
-            assert_eq!((sale.delta, sale.stock_before, sale.stock_after), (Some(-3), Some(10), Some(7)));
+            assert_eq!(
+                (sale.delta, sale.stock_before, sale.stock_after),
+                (Some(-3), Some(10), Some(7))
+            );
             assert_eq!(sale.reason.as_deref(), Some("sale"));
             assert_eq!(sale.reference.as_deref(), Some("order-42"));
             assert_eq!(sale.actor.as_deref(), Some("till-1"));
             let count = &h[2];
-            assert_eq!((count.delta, count.reason.as_deref(), count.actor.as_deref()), (Some(0), Some("stock take"), Some("ann")));
+            assert_eq!(
+                (count.delta, count.reason.as_deref(), count.actor.as_deref()),
+                (Some(0), Some("stock take"), Some("ann"))
+            );
             assert!(h.windows(2).all(|w| w[0].seq < w[1].seq));
         }
 
@@ -211,12 +306,33 @@ macro_rules! store_suite {
             let inv = fixture();
             let p = inv.create(new_product("A", "1", 10)).unwrap();
             inv.adjust_stock(p.id, -2, "sale").unwrap();
-            let err = inv.set_stock(p.id, 12, StockChange::new("correction").expect_stock(10)).unwrap_err();
-            assert_eq!(err, InventoryError::VersionConflict { field: "stock".into(), expected: 10, actual: 8 });
-            let p = inv.set_stock(p.id, 12, StockChange::new("correction").expect_stock(8)).unwrap();
+            let err = inv
+                .set_stock(p.id, 12, StockChange::new("correction").expect_stock(10))
+                .unwrap_err();
+            assert_eq!(
+                err,
+                InventoryError::VersionConflict {
+                    field: "stock".into(),
+                    expected: 10,
+                    actual: 8
+                }
+            );
+            let p = inv
+                .set_stock(p.id, 12, StockChange::new("correction").expect_stock(8))
+                .unwrap();
             assert_eq!(p.stock, 12);
-            assert_eq!(inv.set_stock(p.id, MAX_STOCK + 1, "correction").unwrap_err().field(), Some("quantity"));
-            assert_eq!(inv.adjust_stock(p.id, 1, StockChange::new("restock").expect_stock(1)).unwrap_err().code(), "VERSION_CONFLICT");
+            assert_eq!(
+                inv.set_stock(p.id, MAX_STOCK + 1, "correction")
+                    .unwrap_err()
+                    .field(),
+                Some("quantity")
+            );
+            assert_eq!(
+                inv.adjust_stock(p.id, 1, StockChange::new("restock").expect_stock(1))
+                    .unwrap_err()
+                    .code(),
+                "VERSION_CONFLICT"
+            );
             inv.check_ledger().unwrap();
         }
 
@@ -224,12 +340,22 @@ macro_rules! store_suite {
         fn create_many_is_all_or_nothing() {
             let inv = fixture();
             let err = inv
-                .create_many(vec![new_product("A", "1", 1), new_product("B", "1", 1), new_product(" a", "1", 1)])
+                .create_many(vec![
+                    new_product("A", "1", 1),
+                    new_product("B", "1", 1),
+                    new_product(" a", "1", 1),
+                ])
                 .unwrap_err();
             assert_eq!(err.code(), "DUPLICATE_SKU");
             assert_eq!(inv.list(&Query::default()).unwrap().total, 0);
             assert_eq!(ledger_len(&inv), 0);
-            let made = inv.create_many((0..300).map(|i| new_product(&format!("S{i}"), "0.01", i)).collect()).unwrap();
+            let made = inv
+                .create_many(
+                    (0..300)
+                        .map(|i| new_product(&format!("S{i}"), "0.01", i))
+                        .collect(),
+                )
+                .unwrap();
             assert_eq!(made.len(), 300);
             assert_eq!(inv.list(&Query::default()).unwrap().total, 300);
             inv.check_ledger().unwrap();
@@ -245,7 +371,11 @@ macro_rules! store_suite {
                 .store()
                 .write(&mut |tx| {
                     tx.update(&changed)?;
-                    tx.insert(&Product { id: Uuid::new_v4(), sku: "B".into(), ..p.clone() })?;
+                    tx.insert(&Product {
+                        id: Uuid::new_v4(),
+                        sku: "B".into(),
+                        ..p.clone()
+                    })?;
                     tx.delete(p.id)?;
                     Err(InventoryError::storage("abort"))
                 })
@@ -267,7 +397,10 @@ macro_rules! store_suite {
                 ("Another sprocket", "S-2", "0.30", 5),
             ];
             rows.iter()
-                .map(|(n, s, pr, st)| inv.create(NewProduct::new(*n, *s, price(pr)).with_stock(*st)).unwrap())
+                .map(|(n, s, pr, st)| {
+                    inv.create(NewProduct::new(*n, *s, price(pr)).with_stock(*st))
+                        .unwrap()
+                })
                 .collect()
         }
 
@@ -280,19 +413,46 @@ macro_rules! store_suite {
             let inv = fixture();
             seed(&inv);
             let q = |f: fn(&mut Query)| {
-                let mut q = Query { order_by: OrderBy::parse("sku").unwrap(), ..Query::default() };
+                let mut q = Query {
+                    order_by: OrderBy::parse("sku").unwrap(),
+                    ..Query::default()
+                };
                 f(&mut q);
                 inv.list(&q).unwrap()
             };
             let page = q(|q| q.name_contains = Some("WIDGET".into()));
-            assert_eq!((skus(&page), page.total), (vec!["W-BLUE", "W-DLX", "W-RED"], 3));
+            assert_eq!(
+                (skus(&page), page.total),
+                (vec!["W-BLUE", "W-DLX", "W-RED"], 3)
+            );
             assert_eq!(skus(&q(|q| q.name_contains = Some("ÜNÏ".into()))), ["G-2"]);
-            assert_eq!(skus(&q(|q| q.sku_prefix = Some(" w-".into()))), ["W-BLUE", "W-DLX", "W-RED"]);
-            assert_eq!(skus(&q(|q| q.sku_prefix = Some("g".into()))), ["G-1", "G-2"]);
-            assert_eq!(skus(&q(|q| q.low_stock = Some(3))), ["W-BLUE", "W-DLX", "W-RED"]);
+            assert_eq!(
+                skus(&q(|q| q.sku_prefix = Some(" w-".into()))),
+                ["W-BLUE", "W-DLX", "W-RED"]
+            );
+            assert_eq!(
+                skus(&q(|q| q.sku_prefix = Some("g".into()))),
+                ["G-1", "G-2"]
+            );
+            assert_eq!(
+                skus(&q(|q| q.low_stock = Some(3))),
+                ["W-BLUE", "W-DLX", "W-RED"]
+            );
             assert_eq!(skus(&q(|q| q.low_stock = Some(0))), ["W-RED"]);
-            assert_eq!(skus(&q(|q| { q.min_price = Some(price("5")); q.max_price = Some(price("10")) })), ["G-1", "G-2", "W-BLUE"]);
-            assert_eq!(skus(&q(|q| { q.name_contains = Some("widget".into()); q.low_stock = Some(1) })), ["W-DLX", "W-RED"]);
+            assert_eq!(
+                skus(&q(|q| {
+                    q.min_price = Some(price("5"));
+                    q.max_price = Some(price("10"))
+                })),
+                ["G-1", "G-2", "W-BLUE"]
+            );
+            assert_eq!(
+                skus(&q(|q| {
+                    q.name_contains = Some("widget".into());
+                    q.low_stock = Some(1)
+                })),
+                ["W-DLX", "W-RED"]
+            );
             assert_eq!(q(|q| q.name_contains = Some("nothing".into())).total, 0);
         }
 
@@ -302,29 +462,59 @@ macro_rules! store_suite {
             let all = seed(&inv);
             for field in ["created_at", "name", "sku", "price", "stock"] {
                 for desc in [false, true] {
-                    let order = OrderBy::parse(&format!("{}{field}", if desc { "-" } else { "" })).unwrap();
-                    let got = inv.list(&Query { order_by: order, ..Query::default() }).unwrap();
+                    let order =
+                        OrderBy::parse(&format!("{}{field}", if desc { "-" } else { "" })).unwrap();
+                    let got = inv
+                        .list(&Query {
+                            order_by: order,
+                            ..Query::default()
+                        })
+                        .unwrap();
                     let mut want = all.clone();
                     want.sort_by(|a, b| {
-                        let ord = SortKey::of(a, order.field).cmp(&SortKey::of(b, order.field)).then(a.id.cmp(&b.id));
+                        let ord = SortKey::of(a, order.field)
+                            .cmp(&SortKey::of(b, order.field))
+                            .then(a.id.cmp(&b.id));
                         if desc { ord.reverse() } else { ord }
                     });
                     assert_eq!(got.items, want, "order {order}");
                     assert_eq!(got.next_cursor, None);
                 }
             }
-            let by_name = inv.list(&Query { order_by: OrderBy::parse("name").unwrap(), ..Query::default() }).unwrap();
+            let by_name = inv
+                .list(&Query {
+                    order_by: OrderBy::parse("name").unwrap(),
+                    ..Query::default()
+                })
+                .unwrap();
             // Code-point order: upper case before lower case, accents last.
-            assert_eq!(skus(&by_name), ["S-2", "W-BLUE", "G-1", "S-1", "W-DLX", "W-RED", "G-2"]);
+            assert_eq!(
+                skus(&by_name),
+                ["S-2", "W-BLUE", "G-1", "S-1", "W-DLX", "W-RED", "G-2"]
+            );
         }
 
         #[test]
         fn pagination_walks_every_product_once() {
             let inv = fixture();
-            inv.create_many((0..45).map(|i| new_product(&format!("P{i:02}"), &format!("{}.00", 1 + i % 4), (i * 7) % 10)).collect())
-                .unwrap();
+            inv.create_many(
+                (0..45)
+                    .map(|i| {
+                        new_product(
+                            &format!("P{i:02}"),
+                            &format!("{}.00", 1 + i % 4),
+                            (i * 7) % 10,
+                        )
+                    })
+                    .collect(),
+            )
+            .unwrap();
             for order in ["price", "-price", "stock", "-sku", "created_at", "-name"] {
-                let mut query = Query { order_by: OrderBy::parse(order).unwrap(), limit: Some(10), ..Query::default() };
+                let mut query = Query {
+                    order_by: OrderBy::parse(order).unwrap(),
+                    limit: Some(10),
+                    ..Query::default()
+                };
                 let mut seen = Vec::new();
                 loop {
                     let page = inv.list(&query).unwrap();
@@ -338,13 +528,40 @@ macro_rules! store_suite {
                 }
                 assert_eq!(seen.len(), 45, "{order}");
                 assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 45, "{order}");
-                let whole = inv.list(&Query { order_by: query.order_by, limit: Some(1000), ..Query::default() }).unwrap();
-                assert_eq!(whole.items.iter().map(|p| p.id).collect::<Vec<_>>(), seen, "{order}");
+                let whole = inv
+                    .list(&Query {
+                        order_by: query.order_by,
+                        limit: Some(1000),
+                        ..Query::default()
+                    })
+                    .unwrap();
+                assert_eq!(
+                    whole.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+                    seen,
+                    "{order}"
+                );
             }
-            let third = inv.list(&Query { limit: Some(10), offset: Some(20), ..Query::default() }).unwrap();
-            let all = inv.list(&Query { limit: Some(1000), ..Query::default() }).unwrap();
+            let third = inv
+                .list(&Query {
+                    limit: Some(10),
+                    offset: Some(20),
+                    ..Query::default()
+                })
+                .unwrap();
+            let all = inv
+                .list(&Query {
+                    limit: Some(1000),
+                    ..Query::default()
+                })
+                .unwrap();
             assert_eq!(third.items, all.items[20..30]);
-            let last = inv.list(&Query { limit: Some(5), offset: Some(40), ..Query::default() }).unwrap();
+            let last = inv
+                .list(&Query {
+                    limit: Some(5),
+                    offset: Some(40),
+                    ..Query::default()
+                })
+                .unwrap();
             assert_eq!((last.items.len(), last.next_cursor), (5, None));
         }
 
@@ -352,35 +569,96 @@ macro_rules! store_suite {
         fn bad_queries_are_refused() {
             let inv = fixture();
             seed(&inv);
-            let first = inv.list(&Query { limit: Some(2), ..Query::default() }).unwrap();
+            let first = inv
+                .list(&Query {
+                    limit: Some(2),
+                    ..Query::default()
+                })
+                .unwrap();
             let cursor = first.next_cursor.unwrap();
-            let other_order = Query { cursor: Some(cursor), order_by: OrderBy::parse("-price").unwrap(), ..Query::default() };
+            let other_order = Query {
+                cursor: Some(cursor),
+                order_by: OrderBy::parse("-price").unwrap(),
+                ..Query::default()
+            };
             for (q, field) in [
-                (Query { limit: Some(0), ..Query::default() }, "limit"),
-                (Query { limit: Some(1001), ..Query::default() }, "limit"),
-                (Query { cursor: Some("zz".into()), ..Query::default() }, "cursor"),
-                (Query { cursor: Some("abc".into()), ..Query::default() }, "cursor"),
+                (
+                    Query {
+                        limit: Some(0),
+                        ..Query::default()
+                    },
+                    "limit",
+                ),
+                (
+                    Query {
+                        limit: Some(1001),
+                        ..Query::default()
+                    },
+                    "limit",
+                ),
+                (
+                    Query {
+                        cursor: Some("zz".into()),
+                        ..Query::default()
+                    },
+                    "cursor",
+                ),
+                (
+                    Query {
+                        cursor: Some("abc".into()),
+                        ..Query::default()
+                    },
+                    "cursor",
+                ),
                 (other_order, "cursor"),
-                (Query { min_price: Some(Decimal::new(-1, 0)), ..Query::default() }, "min_price"),
-                (Query { sku_prefix: Some("A B".into()), ..Query::default() }, "sku_prefix"),
+                (
+                    Query {
+                        min_price: Some(Decimal::new(-1, 0)),
+                        ..Query::default()
+                    },
+                    "min_price",
+                ),
+                (
+                    Query {
+                        sku_prefix: Some("A B".into()),
+                        ..Query::default()
+                    },
+                    "sku_prefix",
+                ),
             ] {
                 assert_eq!(inv.list(&q).unwrap_err().field(), Some(field), "{q:?}");
             }
-            assert_eq!(OrderBy::parse("colour").unwrap_err().field(), Some("order_by"));
+            assert_eq!(
+                OrderBy::parse("colour").unwrap_err().field(),
+                Some("order_by")
+            );
         }
 
         #[test]
         fn total_value_is_exact_at_the_extremes() {
             let inv = fixture();
             assert_eq!(inv.total_value().unwrap().to_string(), "0.00");
-            inv.create_many((0..5).map(|i| NewProduct::new("max", format!("M{i}"), MAX_PRICE).with_stock(MAX_STOCK)).collect())
-                .unwrap();
+            inv.create_many(
+                (0..5)
+                    .map(|i| {
+                        NewProduct::new("max", format!("M{i}"), MAX_PRICE).with_stock(MAX_STOCK)
+                    })
+                    .collect(),
+            )
+            .unwrap();
             inv.create(new_product("cent", "0.01", 1)).unwrap();
             // 5 × 99,999,999.99 × 2,147,483,647 + 0.01: more cents than 64 bits hold, exact to the cent.
-            assert_eq!(inv.total_value().unwrap().to_string(), "1073741823392625817.66");
+            assert_eq!(
+                inv.total_value().unwrap().to_string(),
+                "1073741823392625817.66"
+            );
             let p = inv.get_by_sku("M0").unwrap();
-            inv.adjust_stock(p.id, -i64::from(MAX_STOCK), "damage").unwrap();
-            assert_eq!(inv.total_value().unwrap().to_string(), "858993458714100654.13");
+            inv.adjust_stock(p.id, -i64::from(MAX_STOCK), "damage")
+                .unwrap();
+            assert_eq!(
+                inv.total_value().unwrap().to_string(),
+                "858993458714100654.13"
+            );
         }
 
         #[test]
@@ -429,7 +707,10 @@ macro_rules! store_suite {
             let events = inv.history(p.id).unwrap();
             assert_eq!(events.len() as u32, applied + 1);
             let stock = inv.get(p.id).unwrap().stock;
-            assert_eq!(i64::from(stock), events.iter().map(|e| e.delta.unwrap()).sum::<i64>());
+            assert_eq!(
+                i64::from(stock),
+                events.iter().map(|e| e.delta.unwrap()).sum::<i64>()
+            );
             assert_eq!(inv.get(p.id).unwrap().version, u64::from(applied) + 1);
             inv.check_ledger().unwrap();
         }
@@ -453,7 +734,13 @@ macro_rules! store_suite {
             bad.products[0].stock += 1;
             let empty = fixture();
             assert_eq!(empty.import(&bad).unwrap_err().field(), Some("snapshot"));
-            assert_eq!(Snapshot::from_json("{").unwrap_err().field(), Some("snapshot"));
+            assert_eq!(
+                Snapshot::from_json("{").unwrap_err().field(),
+                Some("snapshot")
+            );
+            let mut bad = snap.clone();
+            bad.events[1].reference = Some("nul\u{0}".into());
+            assert_eq!(empty.import(&bad).unwrap_err().field(), Some("snapshot"));
             assert_eq!(ledger_len(&empty), 0);
         }
     };
