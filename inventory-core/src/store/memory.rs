@@ -191,11 +191,14 @@ impl Store for MemoryStore {
             state: &mut state,
             undo: Vec::new(),
         };
-        let result = f(&mut tx);
-        if result.is_err() {
+        // A panic inside the transaction (a bug) is undone like an error, and the lock is
+        // released before the panic goes on, so the store is not left poisoned for every caller.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut tx)));
+        if !matches!(result, Ok(Ok(()))) {
             tx.rollback();
         }
-        result
+        drop(state);
+        result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
     fn get(&self, id: Uuid) -> Result<Option<Product>> {
@@ -265,5 +268,28 @@ impl Store for MemoryStore {
 
     fn all_products(&self) -> Result<Vec<Product>> {
         Ok(self.read()?.products.values().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Inventory, NewProduct};
+
+    #[test]
+    fn a_panicking_transaction_is_undone_and_leaves_the_store_usable() {
+        let inv = Inventory::new(MemoryStore::new());
+        let p = inv
+            .create(NewProduct::new("n", "A", rust_decimal::Decimal::ONE).with_stock(1))
+            .unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = inv.store().write(&mut |tx| {
+                tx.delete(p.id)?;
+                panic!("a bug inside a transaction");
+            });
+        }));
+        assert!(caught.is_err());
+        assert_eq!(inv.get(p.id).unwrap(), p);
+        inv.adjust_stock(p.id, 1, "restock").unwrap();
     }
 }
