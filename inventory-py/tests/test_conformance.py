@@ -1,0 +1,350 @@
+"""The shared conformance vectors (``conformance/vectors/*.json``), replayed through the Python API.
+
+The format is specified in ``conformance/README.md``. Every case runs on a new, empty inventory,
+once in memory and once in a SQLite file; each is one test, named by the case
+(``test_conformance[memory-sku/trims_ascii_spaces]``). Inputs are passed as a Python program
+passes them: text and prices as ``str``, counts as ``int``, ids as the ``uuid.UUID`` of the
+saved product (or the literal text of the vector). After the last step the ledger invariant is
+checked with ``Inventory.check_ledger()``. The summary lines (``conformance: N cases, M steps,
+store S``) are printed at the end of the run by ``conftest.py``.
+
+    pytest inventory-py/tests/test_conformance.py -q
+    pytest inventory-py/tests/test_conformance.py -q -k "price/"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
+
+import pytest
+
+import inventory
+from inventory import Event, Inventory, Page, Product
+
+if TYPE_CHECKING:
+    from conftest import ConformanceTally
+
+#: This runner's key in a case's ``skip`` object.
+RUNNER = "python"
+#: The vector format this runner reads.
+FORMAT = 1
+VECTORS = Path(__file__).resolve().parents[2] / "conformance" / "vectors"
+
+Json = Dict[str, Any]
+#: What an operation returns: a product, nothing (delete), a page, the total value, or events.
+Outcome = Union[Product, None, Page, Decimal, List[Event]]
+
+#: The arguments each operation takes (required ones first, then the optional ones).
+REQUIRED = {
+    "create": ("name", "sku", "price"),
+    "get": ("id",),
+    "get_by_sku": ("sku",),
+    "update": ("id",),
+    "adjust_stock": ("id", "delta", "reason"),
+    "set_stock": ("id", "quantity", "reason"),
+    "delete": ("id",),
+    "list": (),
+    "total_value": (),
+    "history": ("id",),
+}
+OPTIONAL = {
+    "create": ("stock",),
+    "update": ("name", "sku", "price", "expected_version"),
+    "adjust_stock": ("reference", "actor", "expected_stock"),
+    "set_stock": ("reference", "actor", "expected_stock"),
+    "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",
+             "limit", "cursor", "offset"),
+}
+INTEGER_ARGS = frozenset({"stock", "delta", "quantity", "expected_stock", "expected_version",
+                          "low_stock", "limit", "offset"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    file: str
+    name: str
+    steps: List[Json]
+    skip: Optional[str]
+
+
+def load() -> List[Case]:
+    """Every case of every vector file, in file-name order, then in file order."""
+    paths = sorted(VECTORS.glob("*.json"))
+    assert paths, f"no vector files in {VECTORS}"
+    cases: List[Case] = []
+    names = set()
+    for path in paths:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc.get("format") == FORMAT, f"{path.name}: this runner reads format {FORMAT}"
+        for c in doc["cases"]:
+            name = c["name"]
+            assert isinstance(name, str) and name not in names, f"{path.name}: case {name!r}"
+            names.add(name)
+            skip = c.get("skip", {}).get(RUNNER)
+            cases.append(Case(path.name, name, c["steps"], skip))
+    return cases
+
+
+CASES = load()
+
+
+class Mismatch(Exception):
+    """A step did not meet its expectation, or the vector cannot be read."""
+
+
+class Ctx:
+    """The state of one case: the products saved by ``save_as`` and the last page's cursor."""
+
+    def __init__(self) -> None:
+        self.ids: Dict[str, uuid.UUID] = {}
+        self.next_cursor: Optional[str] = None
+
+    def saved(self, text: str) -> uuid.UUID:
+        try:
+            return self.ids[text[1:]]
+        except KeyError:
+            raise Mismatch(f"no product was saved as {text[1:]!r}") from None
+
+    def id_arg(self, text: str) -> Union[uuid.UUID, str]:
+        """``$name`` is the saved product's id (its ``uuid.UUID``); anything else is literal."""
+        return self.saved(text) if text.startswith("$") else text
+
+    def id_text(self, text: str) -> str:
+        return str(self.saved(text)) if text.startswith("$") else text
+
+    def cursor(self, text: str) -> str:
+        if text == "$next":
+            if self.next_cursor is None:
+                raise Mismatch('"$next": the previous page had no next cursor')
+            return self.next_cursor
+        if text.startswith("$"):
+            raise Mismatch(f"unknown cursor placeholder {text!r}")
+        return text
+
+
+def arguments(op: str, step: Json) -> Json:
+    """The step's arguments, checked against the names and JSON types ``op`` takes."""
+    if op not in REQUIRED:
+        raise Mismatch(f"unknown operation {op!r}")
+    args = step.get("args", {})
+    if not isinstance(args, dict):
+        raise Mismatch(f'"args" must be an object, not {args!r}')
+    allowed = REQUIRED[op] + OPTIONAL.get(op, ())
+    for key, value in args.items():
+        if key not in allowed:
+            raise Mismatch(f"{op} takes no argument {key!r}")
+        want = int if key in INTEGER_ARGS else str
+        if type(value) is not want:
+            raise Mismatch(f"argument {key!r} must be a {want.__name__}, not {value!r}")
+    for key in REQUIRED[op]:
+        if key not in args:
+            raise Mismatch(f"missing argument {key!r}")
+    return dict(args)
+
+
+def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
+    """Calls the operation the way a Python program would; absent optional arguments are not
+    passed, so the binding's defaults apply."""
+    if op == "create":
+        return inv.create(**a)
+    if op == "get":
+        return inv.get(ctx.id_arg(a["id"]))
+    if op == "get_by_sku":
+        return inv.get_by_sku(a["sku"])
+    if op == "update":
+        return inv.update(ctx.id_arg(a.pop("id")), **a)
+    if op == "delete":
+        inv.delete(ctx.id_arg(a["id"]))
+        return None
+    if op in ("adjust_stock", "set_stock"):
+        if "expected_stock" in a:
+            a["expected"] = a.pop("expected_stock")
+        id = ctx.id_arg(a.pop("id"))
+        if op == "adjust_stock":
+            return inv.adjust_stock(id, a.pop("delta"), a.pop("reason"), **a)
+        return inv.set_stock(id, a.pop("quantity"), a.pop("reason"), **a)
+    if op == "list":
+        if "cursor" in a:
+            a["cursor"] = ctx.cursor(a["cursor"])
+        return inv.list(**a)
+    if op == "total_value":
+        return inv.total_value()
+    assert op == "history"
+    return inv.history(ctx.id_arg(a["id"]))
+
+
+def describe(got: Union[Outcome, BaseException]) -> str:
+    """A short description of an answer, for failure messages."""
+    if isinstance(got, inventory.InventoryError):
+        return f"error {got.code} (field {got.field!r}): {got}"
+    if isinstance(got, BaseException):
+        return f"{type(got).__name__}: {got}"
+    if isinstance(got, Product):
+        return (f"product {{id: {got.id}, name: {got.name!r}, sku: {got.sku!r}, "
+                f"price: {got.price}, stock: {got.stock}, version: {got.version}}}")
+    if isinstance(got, Page):
+        return (f"page {{skus: {[p.sku for p in got]!r}, total: {got.total}, "
+                f"has_next: {got.next_cursor is not None}}}")
+    if isinstance(got, Decimal):
+        return f"value {got}"
+    if isinstance(got, list):
+        return "events [" + ", ".join(f"{e.kind.value} {e.delta!r} {e.reason!r}" for e in got) + "]"
+    return "ok"
+
+
+def same(what: str, want: object, got: object) -> None:
+    # `type` too: JSON's true must not pass for 1, nor 1 for True.
+    if type(want) is not type(got) or want != got:
+        raise Mismatch(f"{what}: expected {want!r}, got {got!r}")
+
+
+def check_product(want: Json, p: Product, ctx: Ctx) -> None:
+    for key, v in want.items():
+        if key == "id":
+            same("id", ctx.id_text(v), str(p.id))
+        elif key == "price":
+            same("price", v, str(p.price))
+        elif key in ("name", "sku", "stock", "version"):
+            same(key, v, getattr(p, key))
+        else:
+            raise Mismatch(f"unknown product field {key!r} in the expectation")
+
+
+def check_page(want: Json, page: Page) -> None:
+    for key, v in want.items():
+        if key == "skus":
+            same("skus", v, [p.sku for p in page])
+        elif key == "count":
+            same("count", v, len(page))
+        elif key == "total":
+            same("total", v, page.total)
+        elif key == "has_next":
+            same("has_next", v, page.next_cursor is not None)
+        else:
+            raise Mismatch(f"unknown page field {key!r} in the expectation")
+
+
+EVENT_FIELDS = ("sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor")
+
+
+def check_event(want: Json, e: Event) -> None:
+    for key, v in want.items():
+        if key == "kind":
+            same("kind", v, e.kind.value)
+        elif key in EVENT_FIELDS:
+            same(key, v, getattr(e, key))
+        elif key == "changes":
+            same("changes", v, [dataclasses.asdict(c) for c in e.changes])
+        else:
+            raise Mismatch(f"unknown event field {key!r} in the expectation")
+
+
+def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
+    """Compares an answer (a result, or the exception raised) with a step's ``expect``."""
+    if not isinstance(want, dict) or not want:
+        raise Mismatch(f'"expect" must be a non-empty object, not {want!r}')
+    if "error" in want:
+        if set(want) - {"error", "field"}:
+            raise Mismatch(f"an error expectation has error and field only, not {sorted(want)}")
+        if not isinstance(got, inventory.InventoryError):
+            raise Mismatch(f"expected error {want['error']}, got {describe(got)}")
+        same("error", want["error"], got.code)
+        if "field" in want:
+            same("error field", want["field"], got.field)
+        return
+    if len(want) != 1:
+        raise Mismatch(f"an expectation has one key, not {sorted(want)}")
+    ((kind, v),) = want.items()
+    try:
+        if kind == "product" and isinstance(got, Product):
+            check_product(v, got, ctx)
+        elif kind == "ok" and got is None:
+            same("ok", True, v)
+        elif kind == "page" and isinstance(got, Page):
+            check_page(v, got)
+        elif kind == "value" and isinstance(got, Decimal):
+            same("value", v, str(got))
+        elif kind == "events" and isinstance(got, list):
+            same("number of events", len(v), len(got))
+            for i, (w, e) in enumerate(zip(v, got)):
+                try:
+                    check_event(w, e)
+                except Mismatch as m:
+                    raise Mismatch(f"event {i}: {m}") from None
+        elif kind in ("product", "ok", "page", "value", "events"):
+            raise Mismatch(f"expected {kind}")
+        else:
+            raise Mismatch(f"unknown expectation {kind!r}")
+    except Mismatch as m:
+        raise Mismatch(f"{m}; got {describe(got)}") from None
+
+
+def run_case(inv: Inventory, case: Case) -> None:
+    """Runs the steps in order, stopping at the first mismatch; then the ledger invariant."""
+    ctx = Ctx()
+    for i, step in enumerate(case.steps):
+        op = step.get("op")
+        try:
+            if "expect" not in step:
+                raise Mismatch('the step has no "expect"')
+            a = arguments(str(op), step)
+            got: Union[Outcome, BaseException]
+            try:
+                got = call(inv, str(op), a, ctx)
+            except Mismatch:
+                raise
+            except Exception as e:  # the binding's answer: an error to compare, or a failure
+                got = e
+            check(step["expect"], got, ctx)
+            if "save_as" in step:
+                if not isinstance(got, Product):
+                    raise Mismatch(f"save_as {step['save_as']!r} needs a product to save")
+                ctx.ids[step["save_as"]] = got.id
+            if isinstance(got, Page):
+                ctx.next_cursor = got.next_cursor
+        except Mismatch as m:
+            raise AssertionError(f'{case.file}: case "{case.name}", step {i} ({op}): {m}') from None
+    try:
+        inv.check_ledger()
+    except inventory.InventoryError as e:
+        raise AssertionError(
+            f'{case.file}: case "{case.name}", after the last step, the ledger invariant '
+            f"fails: {e}"
+        ) from None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, empty SQLite inventory, copied for each case: creating the schema (and syncing
+    it to disk) costs more than most cases."""
+    path = tmp_path_factory.mktemp("conformance") / "template.db"
+    Inventory.open(path)
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_conformance(
+    store: str,
+    case: Case,
+    tmp_path: Path,
+    sqlite_template: Path,
+    conformance_tally: ConformanceTally,
+) -> None:
+    if case.skip is not None:
+        conformance_tally.skipped(store, case.name, case.skip)
+        pytest.skip(case.skip)
+    conformance_tally.ran(store, len(case.steps))
+    if store == "memory":
+        inv = Inventory.in_memory()
+    else:
+        path = tmp_path / "conformance.db"
+        shutil.copyfile(sqlite_template, path)
+        inv = Inventory.open(path)
+    run_case(inv, case)
