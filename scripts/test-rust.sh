@@ -14,3 +14,5 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 cargo bench --workspace --locked --no-run
+# The shared conformance vectors are exactly what conformance/generate.py writes.
+python3 conformance/generate.py --check
