@@ -34,7 +34,9 @@ fn main() -> Result<(), InventoryError> {
     inv.adjust_stock(
         beans.id,
         -5,
-        StockChange::new("sale").reference("order-1001").actor("till-1"),
+        StockChange::new("sale")
+            .reference("order-1001")
+            .actor("till-1"),
     )?;
     let mugs = inv.get_by_sku(" mug-white ")?;
     inv.adjust_stock(mugs.id, 4, StockChange::new("restock").actor("warehouse"))?;
@@ -74,17 +76,20 @@ fn main() -> Result<(), InventoryError> {
             e.actor.as_deref().unwrap_or("-"),
         );
     }
-    println!("({} events in the ledger; run again to see the data persist)", {
-        let mut n = 0;
-        let mut since = 0;
-        loop {
-            let batch = inv.events_since(since, 1000)?;
-            let Some(e) = batch.last() else { break };
-            since = e.seq;
-            n += batch.len();
+    println!(
+        "({} events in the ledger; run again to see the data persist)",
+        {
+            let mut n = 0;
+            let mut since = 0;
+            loop {
+                let batch = inv.events_since(since, 1000)?;
+                let Some(e) = batch.last() else { break };
+                since = e.seq;
+                n += batch.len();
+            }
+            n
         }
-        n
-    });
+    );
     Ok(())
 }
 
