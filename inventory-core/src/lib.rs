@@ -45,14 +45,16 @@ pub use product::{
     MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, integer_from_f64, parse_id,
     stock_from_i64, validate_name, validate_stock,
 };
-pub use query::{DEFAULT_LIMIT, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case, ListQuery};
+pub use query::{
+    DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,
+};
 pub use sku::{MAX_SKU_CHARS, normalize_sku};
 pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
-pub use store::{MemoryStore, Store, WriteTx};
 #[cfg(feature = "postgres")]
 pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
+pub use store::{MemoryStore, Store, WriteTx};
 
 // Re-exported so callers name the same types the library uses.
 pub use chrono;

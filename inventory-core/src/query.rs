@@ -239,7 +239,9 @@ impl Query {
                         ))
                     } else {
                         // Prices above the maximum match nothing (or everything) all the same.
-                        Ok(crate::price::to_cents(p.min(crate::price::MAX_PRICE + Decimal::ONE)))
+                        Ok(crate::price::to_cents(
+                            p.min(crate::price::MAX_PRICE + Decimal::ONE),
+                        ))
                     }
                 })
                 .transpose()
