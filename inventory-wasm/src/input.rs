@@ -5,7 +5,7 @@
 
 use inventory_core::{
     Decimal, InventoryError, NewProduct, OrderBy, ProductPatch, Query, Result, StockChange, Uuid,
-    integer_from_f64, parse_id, parse_price, price_from_f64, stock_from_i64,
+    integer_from_f64, parse_id, parse_price, parse_price_bound, price_from_f64, stock_from_i64,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -54,6 +54,25 @@ pub(crate) fn stock(field: &str, value: &JsValue) -> Result<u32> {
 /// A product id, given as its UUID string.
 pub(crate) fn id(value: &JsValue) -> Result<Uuid> {
     parse_id(&string("id", value)?)
+}
+
+/// A price filter bound (`minPrice`, `maxPrice`): the core's bound rules (0 allowed, a bound
+/// above the highest price allowed), for a decimal string or a JS number as it prints. Errors
+/// name `field`.
+fn price_bound(field: &str, value: &JsValue) -> Result<Decimal> {
+    if let Some(text) = value.as_string() {
+        parse_price_bound(field, &text)
+    } else if let Some(number) = value.as_f64() {
+        // Rust prints an f64 as the shortest text that reads back as the same number, as JS's
+        // `String(n)` does, but never with an exponent; NaN and infinities print as words the
+        // core refuses.
+        parse_price_bound(field, &format!("{number}"))
+    } else {
+        Err(invalid(
+            field,
+            "must be a decimal string such as \"9.99\" (or a number)",
+        ))
+    }
 }
 
 /// A price: a decimal string (`"9.99"`), or a JS number that prints with at most 2 decimals.
@@ -166,19 +185,10 @@ pub(crate) fn patch(value: &JsValue) -> Result<ProductPatch> {
     })
 }
 
-/// A reason and `{ reference?, actor? }` (plus `expected?` when `with_expected`).
-pub(crate) fn stock_change(
-    reason: &JsValue,
-    options: &JsValue,
-    with_expected: bool,
-) -> Result<StockChange> {
+/// A reason and `{ reference?, actor?, expected? }`.
+pub(crate) fn stock_change(reason: &JsValue, options: &JsValue) -> Result<StockChange> {
     let reason = string("reason", reason)?;
-    let known: &[&str] = if with_expected {
-        &["reference", "actor", "expected"]
-    } else {
-        &["reference", "actor"]
-    };
-    let o = Options::optional("options", options, known)?;
+    let o = Options::optional("options", options, &["reference", "actor", "expected"])?;
     Ok(StockChange {
         reason,
         reference: o.with("reference", string)?,
@@ -213,8 +223,8 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
         name_contains: o.with("nameContains", string)?,
         sku_prefix: o.with("skuPrefix", string)?,
         low_stock: o.with("lowStock", stock)?,
-        min_price: o.with("minPrice", price)?,
-        max_price: o.with("maxPrice", price)?,
+        min_price: o.with("minPrice", price_bound)?,
+        max_price: o.with("maxPrice", price_bound)?,
         order_by,
         limit: o.with("limit", limit)?,
         cursor: o.with("cursor", string)?,

@@ -80,19 +80,18 @@ export interface ProductPatch {
   expectedVersion?: number;
 }
 
-/** Notes recorded in the ledger with a stock movement. */
+/** A stock movement's options: notes for the ledger, and the stock the caller last saw. */
 export interface StockOptions {
   /** An order or document id, up to 200 characters. */
   reference?: string;
   /** Who made the change, up to 200 characters. */
   actor?: string;
-}
-
-/** `setStock`'s options: a count can say what stock it expects to replace. */
-export interface SetStockOptions extends StockOptions {
   /** Fail with `VERSION_CONFLICT` (field `stock`) unless stock is still this. */
   expected?: number;
 }
+
+/** `setStock`'s options: the same as `StockOptions` (a count's `expected` is the stock it replaces). */
+export interface SetStockOptions extends StockOptions {}
 
 /** A field products can be ordered by. */
 export type SortField = "created_at" | "name" | "sku" | "price" | "stock";
@@ -357,10 +356,12 @@ impl Inventory {
 
     /// Moves stock by `delta` (negative to sell, positive to restock), atomically, with a reason
     /// (`sale`, `restock`, `return`, `correction`, `damage` or your own word). Throws
-    /// `INSUFFICIENT_STOCK` (with `available` and `requested`) rather than go below zero.
+    /// `INSUFFICIENT_STOCK` (with `available` and `requested`) rather than go below zero. With
+    /// `expected` (the stock the caller last saw), throws `VERSION_CONFLICT` if stock has moved.
     ///
     /// ```js
     /// inv.adjustStock(p.id, -3, "sale", { reference: "order-42", actor: "till-1" });
+    /// inv.adjustStock(p.id, -1, "sale", { expected: 7 }); // only if stock is still 7
     /// ```
     #[wasm_bindgen(js_name = adjustStock, unchecked_return_type = "Product")]
     pub fn adjust_stock(
@@ -373,7 +374,7 @@ impl Inventory {
         guard(|| {
             let id = input::id(&id)?;
             let delta = input::integer("delta", &delta)?;
-            let change = input::stock_change(&reason, &options, false)?;
+            let change = input::stock_change(&reason, &options)?;
             output::product(&self.inner.adjust_stock(id, delta, change)?)
         })
     }
@@ -395,7 +396,7 @@ impl Inventory {
         guard(|| {
             let id = input::id(&id)?;
             let quantity = input::stock("quantity", &quantity)?;
-            let change = input::stock_change(&reason, &options, true)?;
+            let change = input::stock_change(&reason, &options)?;
             output::product(&self.inner.set_stock(id, quantity, change)?)
         })
     }

@@ -285,9 +285,10 @@ fn stock_moves_and_refusals() {
         (
             JsValue::from(-1),
             "sale",
-            js(r#"{"expected": 7}"#),
+            js(r#"{"expected": -7}"#),
             "expected",
         ),
+        (JsValue::from(-1), "sale", js(r#"{"expect": 7}"#), "expect"),
         (JsValue::from(-1), "sale", js(r#"{"actor": 7}"#), "actor"),
         (JsValue::from(-1), "sale", JsValue::from("x"), "options"),
     ] {
@@ -298,6 +299,33 @@ fn stock_moves_and_refusals() {
         );
     }
     assert_eq!(number(&inv.get(id.clone()).unwrap(), "stock"), 7.0);
+
+    // adjustStock with the stock the caller last saw: applied only while it still holds.
+    let e = expect_error(
+        inv.adjust_stock(
+            id.clone(),
+            (-1).into(),
+            "sale".into(),
+            js(r#"{"expected": 8}"#),
+        ),
+        "VERSION_CONFLICT",
+        Some("stock"),
+    );
+    assert_eq!(number(&e, "expected"), 8.0);
+    assert_eq!(number(&e, "actual"), 7.0);
+    let p = inv
+        .adjust_stock(
+            id.clone(),
+            (-1).into(),
+            "sale".into(),
+            js(r#"{"expected": 7}"#),
+        )
+        .unwrap();
+    assert_eq!(number(&p, "stock"), 6.0);
+    let p = inv
+        .adjust_stock(id.clone(), 1.into(), "return".into(), JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(number(&p, "stock"), 7.0);
 
     let p = inv
         .set_stock(
@@ -421,6 +449,30 @@ fn list_filters_orders_and_pages() {
         ))
         .unwrap();
     assert_eq!(number(&page, "total"), 1.0);
+
+    // Price bounds follow the core's bound rules: 0 and amounts above the highest price are
+    // fine, negative bounds and a third decimal place are not (named as the JS option).
+    for (options, total) in [
+        (r#"{"minPrice": "0"}"#, 4.0),
+        (r#"{"minPrice": 0, "maxPrice": 1e12}"#, 4.0),
+        (r#"{"maxPrice": "100000000.00"}"#, 4.0),
+        (r#"{"minPrice": "100000000"}"#, 0.0),
+    ] {
+        assert_eq!(
+            number(&inv.list(js(options)).unwrap(), "total"),
+            total,
+            "{options}"
+        );
+    }
+    for (options, field) in [
+        (r#"{"minPrice": "-1"}"#, "minPrice"),
+        (r#"{"maxPrice": "0.001"}"#, "maxPrice"),
+        (r#"{"maxPrice": "1e3"}"#, "maxPrice"),
+        (r#"{"minPrice": -0.5}"#, "minPrice"),
+        (r#"{"minPrice": true}"#, "minPrice"),
+    ] {
+        expect_error(inv.list(js(options)), "VALIDATION", Some(field));
+    }
 
     let e = expect_error(
         inv.list(js(r#"{"orderBy": "colour"}"#)),

@@ -104,6 +104,8 @@ test("errors carry a code, the field and the variant's numbers, and change nothi
   assert.equal(stale.expected, 7);
   assert.equal(stale.actual, 1);
   thrown(() => inv.setStock(p.id, 9, "count", { expected: 5 }), "VERSION_CONFLICT", "stock");
+  thrown(() => inv.adjustStock(p.id, -1, "sale", { expected: 5 }), "VERSION_CONFLICT", "stock");
+  thrown(() => inv.list({ minPrice: "-1" }), "VALIDATION", "minPrice");
   thrown(() => inv.list({ orderBy: "colour" }), "VALIDATION", "orderBy");
   thrown(() => inv.get("nope"), "VALIDATION", "id");
   thrown(() => Inventory.import("{}"), "VALIDATION", "snapshot");
@@ -156,6 +158,7 @@ test("the TypeScript declarations are precise", () => {
   ]) {
     assert.ok(api.includes(signature), `missing: ${signature}`);
   }
+  assert.match(api, /export interface StockOptions \{[^}]*expected\?: number;/);
   assert.match(api, /price: string;/);
   assert.match(api, /code: InventoryErrorCode;/);
 });

@@ -1,0 +1,312 @@
+// The shared conformance vectors (conformance/vectors/*.json, format in conformance/README.md),
+// replayed through the JavaScript API of the generated package, as a JS program calls it: text
+// and prices as strings, counts as numbers, options objects with camelCase keys holding only
+// the arguments given. The package offers one store, the in-memory one (SQLite is not built for
+// wasm32), so that is the store every case runs on; after the last step of a case the ledger
+// invariant is checked with `checkLedger()`.
+//
+// Error fields: the package names a field as the JS input is spelled (`minPrice`, `orderBy`), so
+// a vector's snake_case field is compared through the fixed conversion `min_price` → `minPrice`.
+// Cases whose `skip` has the key "js" (an integer beyond Number.MAX_SAFE_INTEGER) are counted,
+// listed with their reason, and not run.
+//
+//   node --test inventory-wasm/tests/js/     (after building the package, see scripts/test-wasm.sh)
+import { test } from "node:test";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.INVENTORY_WASM_PKG ?? path.join(here, "../../../examples/web/pkg");
+const loaded = await import(path.join(pkg, "inventory_wasm.js"));
+const { Inventory, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
+// --target web exports initSync; --target nodejs loads the WebAssembly when required.
+initSync?.({ module: readFileSync(path.join(pkg, "inventory_wasm_bg.wasm")) });
+
+/** This runner's key in a case's `skip` object. */
+const RUNNER = "js";
+/** The vector format this runner reads. */
+const FORMAT = 1;
+const VECTORS = path.join(here, "../../../conformance/vectors");
+
+/** The arguments of each operation: required, then optional. */
+const ARGS = {
+  create: [["name", "sku", "price"], ["stock"]],
+  get: [["id"], []],
+  get_by_sku: [["sku"], []],
+  update: [["id"], ["name", "sku", "price", "expected_version"]],
+  adjust_stock: [["id", "delta", "reason"], ["reference", "actor", "expected_stock"]],
+  set_stock: [["id", "quantity", "reason"], ["reference", "actor", "expected_stock"]],
+  delete: [["id"], []],
+  list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset"]],
+  total_value: [[], []],
+  history: [["id"], []],
+};
+const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset"]);
+
+/** The JS spelling of a snake_case name: `min_price` → `minPrice`. */
+const camel = (name) => name.replace(/_(.)/g, (_, c) => c.toUpperCase());
+
+/** A mismatch, or a vector this runner cannot read. */
+class Mismatch extends Error {}
+
+/** Every vector file in name order: [{ file, cases }]. */
+function load() {
+  const files = readdirSync(VECTORS).filter((f) => f.endsWith(".json")).sort();
+  if (files.length === 0) throw new Error(`no vector files in ${VECTORS}`);
+  const names = new Set();
+  return files.map((file) => {
+    const doc = JSON.parse(readFileSync(path.join(VECTORS, file), "utf8"));
+    if (doc.format !== FORMAT) throw new Error(`${file}: this runner reads format ${FORMAT}`);
+    if (!Array.isArray(doc.cases)) throw new Error(`${file}: no "cases" array`);
+    for (const c of doc.cases) {
+      if (typeof c.name !== "string" || names.has(c.name)) throw new Error(`${file}: case name ${JSON.stringify(c.name)}`);
+      names.add(c.name);
+    }
+    return { file, cases: doc.cases };
+  });
+}
+
+/** The step's arguments, checked against the names and JSON types `op` takes. */
+function args(op, step) {
+  if (!Object.hasOwn(ARGS, op)) throw new Mismatch(`unknown operation ${JSON.stringify(op)}`);
+  const a = step.args ?? {};
+  if (typeof a !== "object" || Array.isArray(a)) throw new Mismatch(`"args" must be an object`);
+  const [required, optional] = ARGS[op];
+  for (const [key, value] of Object.entries(a)) {
+    if (!required.includes(key) && !optional.includes(key)) throw new Mismatch(`${op} takes no argument ${JSON.stringify(key)}`);
+    if (INTEGER_ARGS.has(key)) {
+      // JSON.parse rounds integers beyond 2^53; the vectors mark such cases as skipped for "js".
+      if (!Number.isSafeInteger(value)) throw new Mismatch(`argument ${key} must be an integer a JS number holds exactly, not ${value}`);
+    } else if (typeof value !== "string") {
+      throw new Mismatch(`argument ${key} must be a string, not ${JSON.stringify(value)}`);
+    }
+  }
+  for (const key of required) {
+    if (!Object.hasOwn(a, key)) throw new Mismatch(`missing argument ${JSON.stringify(key)}`);
+  }
+  return a;
+}
+
+/** The case's state: saved ids and the last page's cursor. */
+class Ctx {
+  ids = new Map();
+  next = null;
+
+  /** `$name` is the id saved as `name`; any other text is literal. */
+  id(text) {
+    if (!text.startsWith("$")) return text;
+    const id = this.ids.get(text.slice(1));
+    if (id === undefined) throw new Mismatch(`no product was saved as ${JSON.stringify(text.slice(1))}`);
+    return id;
+  }
+
+  cursor(text) {
+    if (text === "$next") {
+      if (this.next === null) throw new Mismatch(`"$next": the previous page had no next cursor`);
+      return this.next;
+    }
+    if (text.startsWith("$")) throw new Mismatch(`unknown cursor placeholder ${JSON.stringify(text)}`);
+    return text;
+  }
+}
+
+/** An options object with the given arguments only (camelCase keys), or undefined if none. */
+function options(a, keys, rename = {}) {
+  const o = {};
+  for (const key of keys) {
+    if (Object.hasOwn(a, key)) o[rename[key] ?? camel(key)] = a[key];
+  }
+  return Object.keys(o).length > 0 ? o : undefined;
+}
+
+/** Calls the operation as a JS program would. Returns { kind, value }. */
+function call(inv, op, a, ctx) {
+  const stockOptions = ["reference", "actor", "expected_stock"];
+  const stockRename = { expected_stock: "expected" };
+  switch (op) {
+    case "create":
+      return { kind: "product", value: inv.create(options(a, ["name", "sku", "price", "stock"])) };
+    case "get":
+      return { kind: "product", value: inv.get(ctx.id(a.id)) };
+    case "get_by_sku":
+      return { kind: "product", value: inv.getBySku(a.sku) };
+    case "update":
+      return { kind: "product", value: inv.update(ctx.id(a.id), options(a, ["name", "sku", "price", "expected_version"]) ?? {}) };
+    case "adjust_stock":
+      return { kind: "product", value: inv.adjustStock(ctx.id(a.id), a.delta, a.reason, options(a, stockOptions, stockRename)) };
+    case "set_stock":
+      return { kind: "product", value: inv.setStock(ctx.id(a.id), a.quantity, a.reason, options(a, stockOptions, stockRename)) };
+    case "delete":
+      return { kind: "ok", value: inv.delete(ctx.id(a.id)) };
+    case "list": {
+      const o = options(a, ARGS.list[1]);
+      if (o?.cursor !== undefined) o.cursor = ctx.cursor(o.cursor);
+      return { kind: "page", value: o === undefined ? inv.list() : inv.list(o) };
+    }
+    case "total_value":
+      return { kind: "value", value: inv.totalValue() };
+    case "history":
+      return { kind: "events", value: inv.history(ctx.id(a.id)) };
+  }
+  throw new Mismatch(`unknown operation ${op}`);
+}
+
+/** A short description of an answer, for failure messages. */
+function describe(got) {
+  if (got.error !== undefined) {
+    const e = got.error;
+    return isInventoryError(e) ? `error ${e.code} (field ${e.field}): ${e.message}` : `a non-InventoryError throw: ${e}`;
+  }
+  const v = got.value;
+  switch (got.kind) {
+    case "product":
+      return `product ${JSON.stringify({ id: v.id, name: v.name, sku: v.sku, price: v.price, stock: v.stock, version: v.version })}`;
+    case "page":
+      return `page ${JSON.stringify({ skus: v.items.map((p) => p.sku), total: v.total, has_next: v.nextCursor !== null })}`;
+    case "value":
+      return `value ${v}`;
+    case "events":
+      return `events [${v.map((e) => `${e.kind} ${e.delta} ${JSON.stringify(e.reason)}`).join(", ")}]`;
+    default:
+      return "ok";
+  }
+}
+
+function same(what, want, got) {
+  if (JSON.stringify(want) !== JSON.stringify(got)) throw new Mismatch(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+}
+
+function checkProduct(want, p, ctx) {
+  for (const [key, v] of Object.entries(want)) {
+    if (key === "id") same("id", ctx.id(v), p.id);
+    else if (["name", "sku", "price", "stock", "version"].includes(key)) same(key, v, p[key]);
+    else throw new Mismatch(`unknown product field ${key} in the expectation`);
+  }
+}
+
+function checkPage(want, page) {
+  for (const [key, v] of Object.entries(want)) {
+    if (key === "skus") same("skus", v, page.items.map((p) => p.sku));
+    else if (key === "count") same("count", v, page.items.length);
+    else if (key === "total") same("total", v, page.total);
+    else if (key === "has_next") same("has_next", v, page.nextCursor !== null);
+    else throw new Mismatch(`unknown page field ${key} in the expectation`);
+  }
+}
+
+const EVENT_FIELDS = ["kind", "sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor"];
+
+function checkEvent(want, e) {
+  for (const [key, v] of Object.entries(want)) {
+    if (EVENT_FIELDS.includes(key)) same(key, v, e[camel(key)]);
+    else if (key === "changes") same("changes", v, e.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })));
+    else throw new Mismatch(`unknown event field ${key} in the expectation`);
+  }
+}
+
+/** Compares an answer ({ kind, value } or { error }) with a step's `expect`. */
+function check(want, got, ctx) {
+  if (typeof want !== "object" || want === null || Object.keys(want).length === 0) throw new Mismatch(`"expect" must be a non-empty object`);
+  if (Object.hasOwn(want, "error")) {
+    if (Object.keys(want).some((k) => k !== "error" && k !== "field")) throw new Mismatch(`an error expectation has error and field only`);
+    if (got.error === undefined || !isInventoryError(got.error)) throw new Mismatch(`expected error ${want.error}, got ${describe(got)}`);
+    same("error", want.error, got.error.code);
+    if (Object.hasOwn(want, "field")) same("error field", camel(want.field), got.error.field);
+    return;
+  }
+  const keys = Object.keys(want);
+  if (keys.length !== 1) throw new Mismatch(`an expectation has one key, not ${keys}`);
+  const kind = keys[0];
+  const v = want[kind];
+  if (!["product", "ok", "page", "value", "events"].includes(kind)) throw new Mismatch(`unknown expectation ${kind}`);
+  try {
+    if (got.error !== undefined || got.kind !== kind) throw new Mismatch(`expected ${kind}`);
+    if (kind === "product") checkProduct(v, got.value, ctx);
+    else if (kind === "ok") same("ok", true, v);
+    else if (kind === "page") checkPage(v, got.value);
+    else if (kind === "value") same("value", v, got.value);
+    else {
+      same("number of events", v.length, got.value.length);
+      v.forEach((w, i) => {
+        try {
+          checkEvent(w, got.value[i]);
+        } catch (m) {
+          if (m instanceof Mismatch) throw new Mismatch(`event ${i}: ${m.message}`);
+          throw m;
+        }
+      });
+    }
+  } catch (m) {
+    if (m instanceof Mismatch) throw new Mismatch(`${m.message}; got ${describe(got)}`);
+    throw m;
+  }
+}
+
+/** Runs one case on a new inventory; returns undefined, or what failed. */
+function runCase(c) {
+  const inv = Inventory.inMemory();
+  try {
+    return runSteps(inv, c);
+  } finally {
+    inv.free();
+  }
+}
+
+function runSteps(inv, c) {
+  const ctx = new Ctx();
+  for (const [i, step] of c.steps.entries()) {
+    try {
+      if (!Object.hasOwn(step, "expect")) throw new Mismatch(`the step has no "expect"`);
+      const a = args(step.op, step);
+      let got;
+      try {
+        got = call(inv, step.op, a, ctx);
+      } catch (e) {
+        if (e instanceof Mismatch) throw e;
+        got = { error: e };
+      }
+      check(step.expect, got, ctx);
+      if (Object.hasOwn(step, "save_as")) {
+        if (got.kind !== "product" || got.error !== undefined) throw new Mismatch(`save_as ${step.save_as} needs a product to save`);
+        ctx.ids.set(step.save_as, got.value.id);
+      }
+      if (got.kind === "page" && got.error === undefined) ctx.next = got.value.nextCursor;
+    } catch (e) {
+      const what = e instanceof Mismatch ? e.message : `the runner failed: ${e?.stack ?? e}`;
+      return `step ${i} (${step.op}): ${what}`;
+    }
+  }
+  try {
+    inv.checkLedger();
+  } catch (e) {
+    return `after the last step, the ledger invariant fails: ${e.message}`;
+  }
+  return undefined;
+}
+
+test("conformance vectors on the memory store", () => {
+  const store = "memory";
+  let cases = 0;
+  let steps = 0;
+  const skipped = [];
+  const failures = [];
+  for (const { file, cases: fileCases } of load()) {
+    for (const c of fileCases) {
+      cases += 1;
+      const reason = c.skip?.[RUNNER];
+      if (reason !== undefined) {
+        skipped.push(`${c.name}: ${reason}`);
+        continue;
+      }
+      steps += c.steps.length;
+      const failure = runCase(c);
+      if (failure !== undefined) failures.push(`${file}: case "${c.name}", ${failure}`);
+    }
+  }
+  console.log(`conformance: ${cases} cases, ${steps} steps, store ${store}${skipped.length > 0 ? `, ${skipped.length} skipped` : ""}`);
+  for (const s of skipped) console.log(`  skipped ${s}`);
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} of ${cases} conformance cases failed (store ${store}):\n${failures.join("\n")}`);
+  }
+});
