@@ -316,28 +316,46 @@ impl WriteTx for Tx<'_> {
     }
 
     fn update(&mut self, p: &Product) -> Result<()> {
-        let n = self
+        // Only the columns that change are written: SQLite rewrites the entries of every index
+        // on a column named in SET, changed or not, and those rewrites were most of an update.
+        let id = p.id.as_bytes();
+        let stored: Option<(String, String, i64, u32)> = self
             .conn
-            .prepare_cached(
-                "UPDATE products SET name = ?2, name_folded = ?3, sku = ?4, price_cents = ?5, \
-                 stock = ?6, updated_at = ?7, version = ?8 WHERE id = ?1",
-            )
+            .prepare_cached("SELECT name, sku, price_cents, stock FROM products WHERE id = ?1")
             .and_then(|mut s| {
-                s.execute(params![
-                    p.id.as_bytes(),
-                    p.name,
-                    fold_case(&p.name),
-                    p.sku,
-                    to_cents(p.price),
-                    p.stock,
-                    micros(p.updated_at),
-                    p.version,
-                ])
+                s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()
             })
-            .map_err(|e| write_error(e, p))?;
-        if n == 0 {
+            .map_err(storage)?;
+        let Some((name, sku, cents, stock)) = stored else {
             return Err(InventoryError::not_found_id(p.id));
+        };
+        let (updated_at, new_cents, folded) =
+            (micros(p.updated_at), to_cents(p.price), fold_case(&p.name));
+        let mut sql = String::from("UPDATE products SET updated_at = ?, version = ?");
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&updated_at, &p.version];
+        if name != p.name {
+            sql.push_str(", name = ?, name_folded = ?");
+            values.extend([&p.name as &dyn rusqlite::ToSql, &folded]);
         }
+        if sku != p.sku {
+            sql.push_str(", sku = ?");
+            values.push(&p.sku);
+        }
+        if cents != new_cents {
+            sql.push_str(", price_cents = ?");
+            values.push(&new_cents);
+        }
+        if stock != p.stock {
+            sql.push_str(", stock = ?");
+            values.push(&p.stock);
+        }
+        sql.push_str(" WHERE id = ?");
+        values.push(&id);
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.execute(&*values))
+            .map_err(|e| write_error(e, p))?;
         Ok(())
     }
 
@@ -393,33 +411,32 @@ impl WriteTx for Tx<'_> {
                 )));
             }
         }
-        let seq: u64 = self
-            .conn
+        // `seq` is the rowid: the new one is the connection's last inserted rowid, which costs
+        // nothing to read (`RETURNING` would build a temporary table for every event).
+        self.conn
             .prepare_cached(&format!(
                 "INSERT INTO events ({EVENT_COLUMNS}) \
-                 VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq"
+                 VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
             ))
             .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        e.seq,
-                        micros(e.at),
-                        e.product_id.as_bytes(),
-                        e.kind.as_str(),
-                        e.sku,
-                        e.delta,
-                        e.stock_before,
-                        e.stock_after,
-                        e.reason,
-                        e.reference,
-                        e.actor,
-                        changes,
-                    ],
-                    |r| r.get(0),
-                )
+                s.execute(params![
+                    e.seq,
+                    micros(e.at),
+                    e.product_id.as_bytes(),
+                    e.kind.as_str(),
+                    e.sku,
+                    e.delta,
+                    e.stock_before,
+                    e.stock_after,
+                    e.reason,
+                    e.reference,
+                    e.actor,
+                    changes,
+                ])
             })
             .map_err(storage)?;
-        e.seq = seq;
+        e.seq = u64::try_from(self.conn.last_insert_rowid())
+            .map_err(|_| InventoryError::storage("SQLite assigned a negative event sequence"))?;
         Ok(())
     }
 }
@@ -545,9 +562,20 @@ impl Store for SqliteStore {
 
     fn total_value_cents(&self) -> Result<i128> {
         self.with_conn(|c| {
-            // Exact in SQL while the sums fit in 64 bits: split each price into its high and low
-            // 20 bits so no single product overflows. SQLite's SUM reports an overflow as an
-            // error rather than rounding, and then the 128-bit scan below takes over.
+            // Exact in SQL while the values and their sum fit in 64 bits: SQLite sums integers
+            // as integers and reports an overflow of the sum as an error rather than rounding.
+            // One price × stock past 64 bits becomes a floating-point value instead, and so does
+            // the SUM, which the type check catches. Either way the queries below take over.
+            let plain = c
+                .prepare_cached("SELECT SUM(price_cents * stock) FROM products")
+                .and_then(|mut s| s.query_row([], |r| r.get::<_, Value>(0)));
+            match plain {
+                Ok(Value::Null) => return Ok(0),
+                Ok(Value::Integer(cents)) => return Ok(i128::from(cents)),
+                _ => {}
+            }
+            // Split each price into its high and low 20 bits, so no single product overflows;
+            // past 64 bits of sum, the 128-bit scan.
             let split = c
                 .prepare_cached(
                     "SELECT COALESCE(SUM(stock * (price_cents >> 20)), 0), \
@@ -648,6 +676,70 @@ mod tests {
             "the SQL path must overflow here"
         );
         assert_eq!(inv.store().total_value_cents().unwrap(), expected);
+    }
+
+    #[test]
+    fn total_value_stays_exact_when_one_product_passes_64_bits() {
+        use crate::{Inventory, MAX_PRICE, MAX_STOCK, NewProduct};
+        let inv = Inventory::new(SqliteStore::in_memory().unwrap());
+        // 9,999,999,999 × 2,147,483,647 cents does not fit in an i64: SQLite's product is a REAL.
+        inv.create_many(vec![
+            NewProduct::new("max", "M1", MAX_PRICE).with_stock(MAX_STOCK),
+            NewProduct::new("small", "S1", crate::parse_price("0.01").unwrap()).with_stock(3),
+        ])
+        .unwrap();
+        let expected = 9_999_999_999 * i128::from(MAX_STOCK) + 3;
+        assert!(expected > i128::from(i64::MAX));
+        assert_eq!(inv.store().total_value_cents().unwrap(), expected);
+        let empty = SqliteStore::in_memory().unwrap();
+        assert_eq!(empty.total_value_cents().unwrap(), 0);
+    }
+
+    #[test]
+    fn an_update_writes_only_what_changed_and_keeps_the_rest() {
+        use crate::{Inventory, NewProduct, ProductPatch, parse_price};
+        let inv = Inventory::new(SqliteStore::in_memory().unwrap());
+        let p = inv
+            .create(NewProduct::new("Widget", "W-1", parse_price("1.00").unwrap()).with_stock(4))
+            .unwrap();
+        inv.create(NewProduct::new(
+            "Other",
+            "O-1",
+            parse_price("2.00").unwrap(),
+        ))
+        .unwrap();
+        let q = inv
+            .update(
+                p.id,
+                ProductPatch::default().price(parse_price("1.50").unwrap()),
+            )
+            .unwrap();
+        assert_eq!(inv.get(p.id).unwrap(), q);
+        let r = inv
+            .update(p.id, ProductPatch::default().name("Gadget").sku("g-1"))
+            .unwrap();
+        assert_eq!(inv.get(p.id).unwrap(), r);
+        assert_eq!(
+            (r.name.as_str(), r.sku.as_str(), r.stock),
+            ("Gadget", "G-1", 4)
+        );
+        assert_eq!(r.price, parse_price("1.50").unwrap());
+        assert_eq!(inv.get_by_sku("G-1").unwrap().id, p.id);
+        let found = inv
+            .list(&crate::Query {
+                name_contains: Some("gadg".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.total, 1, "the folded name follows the name");
+        let err = inv
+            .update(p.id, ProductPatch::default().sku("O-1"))
+            .unwrap_err();
+        assert_eq!(err.code(), "DUPLICATE_SKU");
+        let err = inv
+            .update(Uuid::new_v4(), ProductPatch::default().name("x"))
+            .unwrap_err();
+        assert_eq!(err.code(), "NOT_FOUND");
     }
 
     #[test]
