@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Kotlin and Swift bindings (inventory-ffi): builds the native library and the workspace's
 # uniffi-bindgen, generates both bindings from the library (library mode), checks the Swift
-# sources (there is no Swift compiler here), then compiles the Kotlin test program against JNA
-# and runs it on the JVM.
+# sources (there is no Swift compiler here), then compiles the Kotlin test program and the
+# conformance runner (conformance/README.md) against JNA and Gson and runs both on the JVM.
 #
 #   scripts/test-kotlin.sh
 #
@@ -16,6 +16,7 @@ cd "$ROOT"
 source "$ROOT/scripts/tools.sh"
 ensure_java
 ensure_jna
+ensure_gson # the conformance runner reads the JSON vectors with it
 ensure_kotlin
 
 # A debug build: library mode reads the uniffi metadata from debug builds too, and it is several
@@ -57,8 +58,8 @@ echo "kotlin: Swift bindings generated ($(cat "$SWIFT"/*.swift | wc -l) lines), 
 
 # Kotlin: compile the bindings and the test program, unless nothing they depend on changed.
 KT_SOURCES=("$OUT/kotlin/inventory/core/inventory_core.kt" "$OUT/kotlin/inventory/inventory_ffi.kt"
-  "$ROOT/inventory-ffi/tests/kotlin/Main.kt")
-key="$( (cat "${KT_SOURCES[@]}"; echo "$KOTLIN_HOME" "$JNA_JAR") | sha256sum | cut -c1-16)"
+  "$ROOT/inventory-ffi/tests/kotlin/Main.kt" "$ROOT/inventory-ffi/tests/kotlin/Conformance.kt")
+key="$( (cat "${KT_SOURCES[@]}"; echo "$KOTLIN_HOME" "$JNA_JAR" "$GSON_JAR") | sha256sum | cut -c1-16)"
 JAR="$OUT/test/inventory-ffi-test-$key.jar"
 if [ -f "$JAR" ]; then
   echo "kotlin: test program unchanged, reusing $(basename "$JAR")"
@@ -66,9 +67,12 @@ else
   echo "kotlin: compiling the bindings and the test program with kotlinc"
   rm -f "$OUT"/test/inventory-ffi-test-*.jar
   start=$SECONDS
-  "$KOTLINC" -nowarn -cp "$JNA_JAR" "${KT_SOURCES[@]}" -d "$JAR.tmp.jar"
+  "$KOTLINC" -nowarn -cp "$JNA_JAR:$GSON_JAR" "${KT_SOURCES[@]}" -d "$JAR.tmp.jar"
   mv "$JAR.tmp.jar" "$JAR"
   echo "kotlin: compiled in $((SECONDS - start)) s"
 fi
 
 java -cp "$JAR:$JNA_JAR:$KOTLIN_STDLIB" -Djna.library.path="$LIB_DIR" MainKt
+# The shared conformance vectors (conformance/README.md), on the memory store and SQLite files.
+java -cp "$JAR:$JNA_JAR:$GSON_JAR:$KOTLIN_STDLIB" -Djna.library.path="$LIB_DIR" conformance.ConformanceKt \
+  "$ROOT/conformance/vectors"

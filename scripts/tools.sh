@@ -17,6 +17,7 @@
 #   apt_install PKG...            Debian packages, only the missing ones
 #   ensure_java                   a `java` on PATH (openjdk-17-jdk-headless if missing)
 #   ensure_jna                    JNA_JAR
+#   ensure_gson                   GSON_JAR (Debian's Gson, a JSON reader for JVM tests)
 #   ensure_kotlin [VERSION]       KOTLIN_HOME KOTLINC KOTLIN_STDLIB
 #   ensure_chromium               CHROME CHROMEDRIVER
 #   ensure_playwright [VERSION]   NODE_PATH (+ target/tools/node/node_modules)
@@ -111,6 +112,12 @@ ensure_jna() {
   apt_install libjna-java || return 1
   [ -f /usr/share/java/jna.jar ] || { _tools_err "/usr/share/java/jna.jar missing after installing libjna-java"; return 1; }
   export JNA_JAR=/usr/share/java/jna.jar
+}
+
+ensure_gson() {
+  apt_install libgoogle-gson-java || return 1
+  [ -f /usr/share/java/gson.jar ] || { _tools_err "/usr/share/java/gson.jar missing after installing libgoogle-gson-java"; return 1; }
+  export GSON_JAR=/usr/share/java/gson.jar
 }
 
 # ---------------------------------------------------------------------------- kotlin

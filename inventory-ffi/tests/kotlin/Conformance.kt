@@ -1,0 +1,482 @@
+// The shared conformance vectors (conformance/vectors/*.json, format in conformance/README.md),
+// replayed through the Kotlin binding on the JVM, once on Inventory.inMemory() and once on a
+// SQLite file per case. Inputs are passed as a Kotlin program passes them: text as String,
+// prices as BigDecimal(text), ids as UUID.fromString(text) (or the saved product's UUID), counts
+// as the Long, UInt or ULong the binding takes. After the last step of a case the ledger
+// invariant is checked with checkLedger(). Cases whose "skip" has the key "kotlin" (an input
+// those types cannot carry) are counted and listed with their reason, not run.
+//
+// Run by scripts/test-kotlin.sh:  java ... conformance.ConformanceKt conformance/vectors
+// It prints one summary line per store and exits non-zero listing every failing case.
+//
+// The vector files are read with Gson (Debian's libgoogle-gson-java): the Kotlin and Java
+// standard libraries have no JSON reader.
+
+package conformance
+
+import com.google.gson.Gson
+import com.google.gson.JsonArray
+import com.google.gson.JsonElement
+import com.google.gson.JsonObject
+import com.google.gson.JsonPrimitive
+import com.google.gson.stream.JsonReader
+import com.google.gson.stream.JsonToken
+import inventory.Inventory
+import inventory.Query
+import inventory.core.Event
+import inventory.core.InventoryException
+import inventory.core.NewProduct
+import inventory.core.Page
+import inventory.core.Product
+import inventory.core.ProductPatch
+import java.io.StringReader
+import java.math.BigDecimal
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+import java.util.UUID
+import kotlin.system.exitProcess
+
+/** This runner's key in a case's "skip" object. */
+const val RUNNER = "kotlin"
+
+/** The vector format this runner reads. */
+const val FORMAT = 1L
+
+/** A step that did not meet its expectation, or a vector this runner cannot read. */
+class Mismatch(message: String) : Exception(message)
+
+class VectorCase(val file: String, val name: String, val steps: List<JsonObject>, val skip: String?)
+
+// ------------------------------------------------------------------------------- reading JSON
+
+/** The whole text as one JSON value, strictly (no comments, no trailing garbage). */
+fun parseJson(text: String, what: String): JsonElement {
+    val reader = JsonReader(StringReader(text))
+    reader.isLenient = false
+    val value = try {
+        Gson().getAdapter(JsonElement::class.java).read(reader)
+    } catch (e: Exception) {
+        throw IllegalArgumentException("$what: not valid JSON: ${e.message}", e)
+    }
+    require(reader.peek() == JsonToken.END_DOCUMENT) { "$what: text after the JSON value" }
+    return value
+}
+
+fun JsonElement?.describe(): String = this?.toString() ?: "nothing"
+
+fun JsonElement?.obj(what: String): JsonObject =
+    if (this != null && isJsonObject) asJsonObject else throw Mismatch("$what must be an object, not ${describe()}")
+
+fun JsonElement?.arr(what: String): JsonArray =
+    if (this != null && isJsonArray) asJsonArray else throw Mismatch("$what must be an array, not ${describe()}")
+
+fun JsonElement?.str(what: String): String =
+    if (this is JsonPrimitive && isString) asString else throw Mismatch("$what must be a string, not ${describe()}")
+
+fun JsonElement?.strOrNull(what: String): String? = if (this == null || isJsonNull) null else str(what)
+
+/** An integer, exactly: its JSON text must be a 64-bit integer (no fraction, no exponent). */
+fun JsonElement?.long(what: String): Long =
+    (if (this is JsonPrimitive && isNumber) asString.toLongOrNull() else null)
+        ?: throw Mismatch("$what must be a 64-bit integer, not ${describe()}")
+
+fun JsonElement?.longOrNull(what: String): Long? = if (this == null || isJsonNull) null else long(what)
+
+fun JsonElement?.bool(what: String): Boolean =
+    if (this is JsonPrimitive && isBoolean) asBoolean else throw Mismatch("$what must be true or false, not ${describe()}")
+
+/** Every case of every vector file in [dir], in file-name order. */
+fun load(dir: Path): List<VectorCase> {
+    val paths = Files.list(dir).use { files -> files.filter { it.fileName.toString().endsWith(".json") }.sorted().toList() }
+    require(paths.isNotEmpty()) { "no vector files in $dir" }
+    val names = mutableSetOf<String>()
+    return paths.flatMap { path ->
+        val file = path.fileName.toString()
+        val doc = parseJson(Files.readString(path), file).obj(file)
+        require(doc["format"].longOrNull("format") == FORMAT) { "$file: this runner reads format $FORMAT" }
+        doc["cases"].arr("$file: cases").map { element ->
+            val case = element.obj("$file: a case")
+            val name = case["name"].str("$file: a case's name")
+            require(names.add(name)) { "$file: case name \"$name\" is used twice" }
+            val skip = case["skip"]?.obj("$file: $name: skip")?.get(RUNNER)?.str("$file: $name: skip reason")
+            VectorCase(file, name, case["steps"].arr("$file: $name: steps").map { it.obj("a step") }, skip)
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------- arguments
+
+/** A step's arguments, checked against the names its operation takes. */
+class Args(step: JsonObject, op: String, required: List<String>, optional: List<String> = emptyList()) {
+    private val map: JsonObject = step["args"]?.obj("\"args\"") ?: JsonObject()
+
+    init {
+        for (key in map.keySet()) {
+            if (key !in required && key !in optional) throw Mismatch("$op takes no argument \"$key\"")
+        }
+        for (key in required) {
+            if (!map.has(key)) throw Mismatch("missing argument \"$key\"")
+        }
+    }
+
+    fun text(key: String): String? = map[key]?.str("argument \"$key\"")
+
+    fun long(key: String): Long? = map[key]?.long("argument \"$key\"")
+
+    /** A price as the binding takes it: a BigDecimal of the vector's text. */
+    fun price(key: String): BigDecimal? = text(key)?.let {
+        try {
+            BigDecimal(it)
+        } catch (e: NumberFormatException) {
+            throw Mismatch("argument \"$key\" \"$it\" is not a plain decimal; the vector should skip \"$RUNNER\"")
+        }
+    }
+
+    /** A count the binding takes as UInt. */
+    fun uint(key: String): UInt? = long(key)?.let {
+        if (it in 0..UInt.MAX_VALUE.toLong()) it.toUInt() else throw Mismatch("argument \"$key\" $it is outside UInt; the vector should skip \"$RUNNER\"")
+    }
+
+    /** A count the binding takes as ULong. */
+    fun ulong(key: String): ULong? = long(key)?.let {
+        if (it >= 0) it.toULong() else throw Mismatch("argument \"$key\" $it is outside ULong; the vector should skip \"$RUNNER\"")
+    }
+
+    fun required(key: String): String = text(key)!!
+}
+
+/** The state of one case: products saved with save_as, and the last page's next cursor. */
+class Ctx {
+    val ids = mutableMapOf<String, UUID>()
+    var next: String? = null
+
+    /** "\$name" is the id saved as name; other text is a literal UUID. */
+    fun id(text: String): UUID =
+        if (text.startsWith("$")) {
+            ids[text.substring(1)] ?: throw Mismatch("no product was saved as \"${text.substring(1)}\"")
+        } else {
+            try {
+                UUID.fromString(text)
+            } catch (e: IllegalArgumentException) {
+                throw Mismatch("id \"$text\" is not a UUID; the vector should skip \"$RUNNER\"")
+            }
+        }
+
+    fun idText(text: String): String = if (text.startsWith("$")) id(text).toString() else text
+
+    fun cursor(text: String): String = when {
+        text == "\$next" -> next ?: throw Mismatch("\"\$next\": the previous page had no next cursor")
+        text.startsWith("$") -> throw Mismatch("unknown cursor placeholder \"$text\"")
+        else -> text
+    }
+}
+
+// ------------------------------------------------------------------------------- operations
+
+/** What an operation returned, or the binding's error. */
+sealed class Outcome {
+    class Product(val p: inventory.core.Product) : Outcome()
+    object Done : Outcome()
+    class Listed(val page: Page) : Outcome()
+    class Total(val value: BigDecimal) : Outcome()
+    class Events(val events: List<Event>) : Outcome()
+    class Failed(val error: InventoryException) : Outcome()
+}
+
+/** The binding's answer to [call]: its result, or the [InventoryException] it threw. */
+inline fun attempt(call: () -> Outcome): Outcome =
+    try {
+        call()
+    } catch (e: InventoryException) {
+        Outcome.Failed(e)
+    }
+
+/** Calls [op] as a Kotlin program would; a vector this runner cannot read throws [Mismatch]. */
+fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
+    val change = listOf("reference", "actor", "expected_stock")
+    return when (op) {
+        "create" -> {
+            val a = Args(step, op, listOf("name", "sku", "price"), listOf("stock"))
+            val (name, sku, price) = Triple(a.required("name"), a.required("sku"), a.price("price")!!)
+            val stock = a.uint("stock")
+            // An absent stock is not passed: the binding's default applies.
+            val new = if (stock == null) {
+                NewProduct(name = name, sku = sku, price = price)
+            } else {
+                NewProduct(name = name, sku = sku, price = price, stock = stock)
+            }
+            attempt { Outcome.Product(inv.create(new)) }
+        }
+        "get" -> {
+            val id = ctx.id(Args(step, op, listOf("id")).required("id"))
+            attempt { Outcome.Product(inv.get(id)) }
+        }
+        "get_by_sku" -> {
+            val sku = Args(step, op, listOf("sku")).required("sku")
+            attempt { Outcome.Product(inv.getBySku(sku)) }
+        }
+        "update" -> {
+            val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "expected_version"))
+            val id = ctx.id(a.required("id"))
+            val patch = ProductPatch(
+                name = a.text("name"),
+                sku = a.text("sku"),
+                price = a.price("price"),
+                expectedVersion = a.ulong("expected_version"),
+            )
+            attempt { Outcome.Product(inv.update(id, patch)) }
+        }
+        "delete" -> {
+            val id = ctx.id(Args(step, op, listOf("id")).required("id"))
+            attempt {
+                inv.delete(id)
+                Outcome.Done
+            }
+        }
+        "adjust_stock" -> {
+            val a = Args(step, op, listOf("id", "delta", "reason"), change)
+            val id = ctx.id(a.required("id"))
+            val delta = a.long("delta")!!
+            val (reason, reference, actor) = Triple(a.required("reason"), a.text("reference"), a.text("actor"))
+            val expected = a.uint("expected_stock")
+            attempt {
+                Outcome.Product(inv.adjustStock(id, delta, reason, reference = reference, actor = actor, expected = expected))
+            }
+        }
+        "set_stock" -> {
+            val a = Args(step, op, listOf("id", "quantity", "reason"), change)
+            val id = ctx.id(a.required("id"))
+            val quantity = a.uint("quantity")!!
+            val (reason, reference, actor) = Triple(a.required("reason"), a.text("reference"), a.text("actor"))
+            val expected = a.uint("expected_stock")
+            attempt {
+                Outcome.Product(inv.setStock(id, quantity, reason, reference = reference, actor = actor, expected = expected))
+            }
+        }
+        "list" -> {
+            val a = Args(
+                step, op, emptyList(),
+                listOf("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset"),
+            )
+            val query = Query(
+                nameContains = a.text("name_contains"),
+                skuPrefix = a.text("sku_prefix"),
+                lowStock = a.uint("low_stock"),
+                minPrice = a.price("min_price"),
+                maxPrice = a.price("max_price"),
+                orderBy = a.text("order_by"),
+                limit = a.uint("limit"),
+                cursor = a.text("cursor")?.let { ctx.cursor(it) },
+                offset = a.ulong("offset"),
+            )
+            attempt { Outcome.Listed(inv.list(query)) }
+        }
+        "total_value" -> {
+            Args(step, op, emptyList())
+            attempt { Outcome.Total(inv.totalValue()) }
+        }
+        "history" -> {
+            val id = ctx.id(Args(step, op, listOf("id")).required("id"))
+            attempt { Outcome.Events(inv.history(id)) }
+        }
+        else -> throw Mismatch("unknown operation \"$op\"")
+    }
+}
+
+/** The core's code for an error variant. */
+fun code(e: InventoryException): String = when (e) {
+    is InventoryException.Validation -> "VALIDATION"
+    is InventoryException.DuplicateSku -> "DUPLICATE_SKU"
+    is InventoryException.NotFound -> "NOT_FOUND"
+    is InventoryException.InsufficientStock -> "INSUFFICIENT_STOCK"
+    is InventoryException.StockOverflow -> "STOCK_OVERFLOW"
+    is InventoryException.VersionConflict -> "VERSION_CONFLICT"
+    is InventoryException.Storage -> "STORAGE"
+}
+
+/** The field an error is about, as the core names it (InventoryError::field). */
+fun field(e: InventoryException): String? = when (e) {
+    is InventoryException.Validation -> e.field
+    is InventoryException.VersionConflict -> e.field
+    is InventoryException.DuplicateSku -> "sku"
+    is InventoryException.InsufficientStock, is InventoryException.StockOverflow -> "stock"
+    is InventoryException.NotFound, is InventoryException.Storage -> null
+}
+
+fun describe(got: Outcome): String = when (got) {
+    is Outcome.Failed -> "error ${code(got.error)} (field ${field(got.error)}): ${got.error}"
+    is Outcome.Product -> got.p.let { "product {id: ${it.id}, name: \"${it.name}\", sku: \"${it.sku}\", price: ${it.price.toPlainString()}, stock: ${it.stock}, version: ${it.version}}" }
+    is Outcome.Done -> "ok"
+    is Outcome.Listed -> "page {skus: ${got.page.items.map { it.sku }}, total: ${got.page.total}, has_next: ${got.page.nextCursor != null}}"
+    is Outcome.Total -> "value ${got.value.toPlainString()}"
+    is Outcome.Events -> "events [${got.events.joinToString { "${it.kind.name.lowercase()} ${it.delta} ${it.reason}" }}]"
+}
+
+// ------------------------------------------------------------------------------- expectations
+
+fun <T> same(what: String, want: T, got: T) {
+    if (want != got) throw Mismatch("$what: expected <$want>, got <$got>")
+}
+
+fun checkProduct(want: JsonObject, p: Product, ctx: Ctx) {
+    for ((key, v) in want.entrySet()) {
+        when (key) {
+            "id" -> same("id", ctx.idText(v.str("id")), p.id.toString())
+            "name" -> same("name", v.str(key), p.name)
+            "sku" -> same("sku", v.str(key), p.sku)
+            "price" -> same("price", v.str(key), p.price.toPlainString())
+            "stock" -> same("stock", v.long(key), p.stock.toLong())
+            "version" -> same("version", v.long(key), p.version.toLong())
+            else -> throw Mismatch("unknown product field \"$key\" in the expectation")
+        }
+    }
+}
+
+fun checkPage(want: JsonObject, page: Page) {
+    for ((key, v) in want.entrySet()) {
+        when (key) {
+            "skus" -> same("skus", v.arr(key).map { it.str("a sku") }, page.items.map { it.sku })
+            "count" -> same("count", v.long(key), page.items.size.toLong())
+            "total" -> same("total", v.long(key), page.total.toLong())
+            "has_next" -> same("has_next", v.bool(key), page.nextCursor != null)
+            else -> throw Mismatch("unknown page field \"$key\" in the expectation")
+        }
+    }
+}
+
+fun checkEvent(want: JsonObject, e: Event) {
+    for ((key, v) in want.entrySet()) {
+        when (key) {
+            "kind" -> same("kind", v.str(key), e.kind.name.lowercase())
+            "sku" -> same("sku", v.str(key), e.sku)
+            "delta" -> same("delta", v.longOrNull(key), e.delta)
+            "stock_before" -> same("stock_before", v.longOrNull(key), e.stockBefore?.toLong())
+            "stock_after" -> same("stock_after", v.longOrNull(key), e.stockAfter?.toLong())
+            "reason" -> same("reason", v.strOrNull(key), e.reason)
+            "reference" -> same("reference", v.strOrNull(key), e.reference)
+            "actor" -> same("actor", v.strOrNull(key), e.actor)
+            "changes" -> same(
+                "changes",
+                v.arr(key).map { c -> c.obj("a change").let { Triple(it["field"].str("field"), it["before"].str("before"), it["after"].str("after")) } },
+                e.changes.map { Triple(it.field, it.before, it.after) },
+            )
+            else -> throw Mismatch("unknown event field \"$key\" in the expectation")
+        }
+    }
+}
+
+/** Compares an answer with a step's "expect". */
+fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
+    if (want.has("error")) {
+        if (want.keySet().any { it != "error" && it != "field" }) throw Mismatch("an error expectation has error and field only")
+        val error = (got as? Outcome.Failed)?.error
+            ?: throw Mismatch("expected error ${want["error"].str("error")}, got ${describe(got)}")
+        same("error", want["error"].str("error"), code(error))
+        if (want.has("field")) same("error field", want["field"].str("field"), field(error))
+        return
+    }
+    if (want.size() != 1) throw Mismatch("an expectation has one key, not ${want.keySet()}")
+    val (kind, v) = want.entrySet().first()
+    try {
+        when {
+            kind == "product" && got is Outcome.Product -> checkProduct(v.obj("product"), got.p, ctx)
+            kind == "ok" && got is Outcome.Done -> same("ok", true, v.bool("ok"))
+            kind == "page" && got is Outcome.Listed -> checkPage(v.obj("page"), got.page)
+            kind == "value" && got is Outcome.Total -> same("value", v.str("value"), got.value.toPlainString())
+            kind == "events" && got is Outcome.Events -> {
+                val events = v.arr("events")
+                same("number of events", events.size(), got.events.size)
+                events.forEachIndexed { i, w ->
+                    try {
+                        checkEvent(w.obj("an event"), got.events[i])
+                    } catch (m: Mismatch) {
+                        throw Mismatch("event $i: ${m.message}")
+                    }
+                }
+            }
+            kind in listOf("product", "ok", "page", "value", "events") -> throw Mismatch("expected $kind")
+            else -> throw Mismatch("unknown expectation \"$kind\"")
+        }
+    } catch (m: Mismatch) {
+        throw Mismatch("${m.message}; got ${describe(got)}")
+    }
+}
+
+// ------------------------------------------------------------------------------- running
+
+/** Runs one case; returns null, or what failed ("step i (op): …"). */
+fun runCase(inv: Inventory, case: VectorCase): String? {
+    val ctx = Ctx()
+    for ((i, step) in case.steps.withIndex()) {
+        val op = (step["op"] as? JsonPrimitive)?.takeIf { it.isString }?.asString
+        try {
+            if (op == null) throw Mismatch("a step without \"op\"")
+            val want = step["expect"].obj("\"expect\"")
+            val got = call(inv, op, step, ctx)
+            check(want, got, ctx)
+            step["save_as"]?.let { save ->
+                if (got !is Outcome.Product) throw Mismatch("save_as $save needs a product to save")
+                ctx.ids[save.str("save_as")] = got.p.id
+            }
+            if (got is Outcome.Listed) ctx.next = got.page.nextCursor
+        } catch (m: Mismatch) {
+            return "step $i ($op): ${m.message}"
+        } catch (e: Exception) {
+            // Anything but an InventoryException is a failure of the binding (or of this runner).
+            return "step $i ($op): threw ${e::class.qualifiedName}: ${e.message}"
+        }
+    }
+    return try {
+        inv.checkLedger()
+        null
+    } catch (e: InventoryException) {
+        "after the last step, the ledger invariant fails: $e"
+    }
+}
+
+/** Runs every case on inventories from [open]; prints the summary line, the skipped cases and
+ *  every failing case; returns how many failed. */
+fun runAll(store: String, cases: List<VectorCase>, open: (Int) -> Inventory): Int {
+    var steps = 0
+    val skipped = mutableListOf<String>()
+    val failures = mutableListOf<String>()
+    for ((n, case) in cases.withIndex()) {
+        if (case.skip != null) {
+            skipped += "${case.name}: ${case.skip}"
+            continue
+        }
+        steps += case.steps.size
+        val failure = open(n).use { inv -> runCase(inv, case) }
+        if (failure != null) failures += "${case.file}: case \"${case.name}\", $failure"
+    }
+    val skippedNote = if (skipped.isEmpty()) "" else ", ${skipped.size} skipped"
+    println("conformance: ${cases.size} cases, $steps steps, store $store$skippedNote")
+    skipped.forEach { println("  skipped $it") }
+    if (failures.isNotEmpty()) {
+        println("conformance: ${failures.size} of ${cases.size} cases failed (store $store):")
+        failures.forEach { println("  $it") }
+    }
+    return failures.size
+}
+
+fun main(args: Array<String>) {
+    require(args.size == 1) { "usage: conformance.ConformanceKt VECTORS_DIR" }
+    val cases = load(Paths.get(args[0]))
+    val dir = Files.createTempDirectory("inventory-conformance")
+    val failures = try {
+        // Each case gets its own SQLite file, copied from one new database: creating the schema
+        // costs more than most cases.
+        val template = dir.resolve("template.db")
+        Inventory.open(template.toString()).close()
+        runAll("memory", cases) { Inventory.inMemory() } +
+            runAll("sqlite", cases) { n ->
+                val file = dir.resolve("case-$n.db")
+                Files.copy(template, file)
+                Inventory.open(file.toString())
+            }
+    } finally {
+        dir.toFile().deleteRecursively()
+    }
+    if (failures > 0) exitProcess(1)
+}
