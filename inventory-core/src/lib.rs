@@ -42,8 +42,8 @@ pub use ledger::{
 };
 pub use price::{MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price};
 pub use product::{
-    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, integer_from_f64, parse_id,
-    stock_from_i64, validate_name, validate_stock,
+    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, count_from_i64, integer_from_f64,
+    parse_id, stock_from_i64, validate_name, validate_stock,
 };
 pub use query::{
     DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,

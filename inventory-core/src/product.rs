@@ -178,6 +178,18 @@ pub fn stock_from_i64(field: &str, value: i64) -> Result<u32> {
         .ok_or_else(|| stock_range_error(field))
 }
 
+/// A count, version or sequence number from a signed integer, as bindings receive it: a
+/// negative value gets a validation error naming `field`, not an integer-conversion error.
+///
+/// ```
+/// use inventory_core::count_from_i64;
+/// assert_eq!(count_from_i64("offset", 20).unwrap(), 20);
+/// assert_eq!(count_from_i64("offset", -1).unwrap_err().field(), Some("offset"));
+/// ```
+pub fn count_from_i64(field: &str, value: i64) -> Result<u64> {
+    u64::try_from(value).map_err(|_| InventoryError::validation(field, "must be 0 or more"))
+}
+
 /// A whole number from a binary floating-point number (JavaScript's `number`), or a validation
 /// error naming `field` when it has a fraction or is not finite.
 pub fn integer_from_f64(field: &str, value: f64) -> Result<i64> {

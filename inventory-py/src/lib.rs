@@ -17,7 +17,7 @@ use std::panic::AssertUnwindSafe;
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Decimal, Event, Inventory, InventoryError, OrderBy, Product, ProductPatch, Query, Snapshot,
-    StockChange, Uuid, parse_id, parse_price, stock_from_i64,
+    StockChange, Uuid, count_from_i64, parse_id, parse_price, parse_price_bound, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -171,14 +171,10 @@ fn run<T: Send>(
     }
 }
 
-/// A decimal filter bound (`min_price`, `max_price`) from its text; the core checks its range.
-fn decimal_arg(field: &str, text: &str) -> inventory_core::Result<Decimal> {
-    Decimal::from_str_exact(text.trim()).map_err(|_| {
-        InventoryError::validation(
-            field,
-            format!("must be a decimal number such as 12.50 (got {text:?})"),
-        )
-    })
+/// A page size or event limit: out-of-range values saturate, so the core's own range check
+/// reports them by name.
+fn limit_arg(field: &str, value: i64) -> inventory_core::Result<u32> {
+    Ok(u32::try_from(count_from_i64(field, value)?).unwrap_or(u32::MAX))
 }
 
 /// A stock change from the front's keyword arguments.
@@ -283,7 +279,7 @@ impl PyInventory {
         name: Option<String>,
         sku: Option<String>,
         price: Option<String>,
-        expected_version: Option<u64>,
+        expected_version: Option<i64>,
     ) -> PyResult<ProductTuple> {
         run(py, || {
             let id = parse_id(&id)?;
@@ -291,7 +287,9 @@ impl PyInventory {
                 name,
                 sku,
                 price: price.as_deref().map(parse_price).transpose()?,
-                expected_version,
+                expected_version: expected_version
+                    .map(|v| count_from_i64("expected_version", v))
+                    .transpose()?,
             };
             self.inner.update(id, patch).map(product_tuple)
         })
@@ -361,9 +359,9 @@ impl PyInventory {
         min_price: Option<String>,
         max_price: Option<String>,
         order_by: Option<String>,
-        limit: Option<u32>,
+        limit: Option<i64>,
         cursor: Option<String>,
-        offset: Option<u64>,
+        offset: Option<i64>,
     ) -> PyResult<PageTuple> {
         run(py, || {
             let query = Query {
@@ -373,19 +371,19 @@ impl PyInventory {
                     .map(|n| stock_from_i64("low_stock", n))
                     .transpose()?,
                 min_price: min_price
-                    .map(|p| decimal_arg("min_price", &p))
+                    .map(|p| parse_price_bound("min_price", &p))
                     .transpose()?,
                 max_price: max_price
-                    .map(|p| decimal_arg("max_price", &p))
+                    .map(|p| parse_price_bound("max_price", &p))
                     .transpose()?,
                 order_by: order_by
                     .as_deref()
                     .map(OrderBy::parse)
                     .transpose()?
                     .unwrap_or_default(),
-                limit,
+                limit: limit.map(|n| limit_arg("limit", n)).transpose()?,
                 cursor,
-                offset,
+                offset: offset.map(|n| count_from_i64("offset", n)).transpose()?,
             };
             let page = self.inner.list(&query)?;
             Ok((
@@ -410,9 +408,10 @@ impl PyInventory {
     }
 
     /// Up to `limit` events after sequence number `since`.
-    fn events_since(&self, py: Python<'_>, since: u64, limit: u32) -> PyResult<Vec<EventTuple>> {
+    fn events_since(&self, py: Python<'_>, since: i64, limit: i64) -> PyResult<Vec<EventTuple>> {
         run(py, || {
-            let events = self.inner.events_since(since, limit)?;
+            let since = count_from_i64("since", since)?;
+            let events = self.inner.events_since(since, limit_arg("limit", limit)?)?;
             Ok(events.into_iter().map(event_tuple).collect())
         })
     }

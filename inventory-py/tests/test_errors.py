@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Callable, Dict
 
 import pytest
 
@@ -123,3 +124,22 @@ def test_unicode_rules_match_python(inv: Inventory) -> None:
     with pytest.raises(inventory.ValidationError) as err:
         inv.create(name="é" * 101, sku="E", price=1)
     assert "at most 100 characters (got 101)" in str(err.value)
+
+
+def test_negative_counts_are_validation_errors_naming_the_argument() -> None:
+    inv = Inventory.in_memory()
+    p = inv.create(name="Widget", sku="W-1", price="1.00")
+    calls: Dict[str, Callable[[], object]] = {
+        "offset": lambda: inv.list(offset=-1),
+        "limit": lambda: inv.list(limit=-5),
+        "expected_version": lambda: inv.update(p.id, name="x", expected_version=-1),
+        "since": lambda: inv.events_since(-1),
+    }
+    for field, call in calls.items():
+        with pytest.raises(inventory.ValidationError) as err:
+            call()
+        assert err.value.field == field, field
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.events_since(0, limit=2**70)
+    assert err.value.field == "limit"
+    assert inv.list(min_price="0", max_price="100000000000").total == 1

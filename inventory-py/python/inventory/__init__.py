@@ -377,7 +377,6 @@ class Page:
 
 _I64_MIN = -(2**63)
 _I64_MAX = 2**63 - 1
-_U32_MAX = 2**32 - 1
 
 
 def _type_name(value: object) -> str:
@@ -406,10 +405,6 @@ def _int(value: object, name: str) -> int:
 def _i64(value: object, name: str) -> int:
     # Saturates: the core's range check then reports a value out of range by its field name.
     return min(max(_int(value, name), _I64_MIN), _I64_MAX)
-
-
-def _u32(value: object, name: str) -> int:
-    return min(max(_int(value, name), 0), _U32_MAX)
 
 
 def _id(value: object) -> str:
@@ -613,7 +608,7 @@ class Inventory:
         """
         version = None
         if expected_version is not None:
-            version = _int(expected_version, "expected_version")
+            version = _i64(expected_version, "expected_version")
         return _product(
             self._native.update(
                 _id(id),
@@ -741,9 +736,9 @@ class Inventory:
             _opt_decimal_text(min_price, "min_price"),
             _opt_decimal_text(max_price, "max_price"),
             _opt_text(order_by, "order_by"),
-            None if limit is None else _u32(limit, "limit"),
+            None if limit is None else _i64(limit, "limit"),
             _opt_text(cursor, "cursor"),
-            None if offset is None else _int(offset, "offset"),
+            None if offset is None else _i64(offset, "offset"),
         )
         items, next_cursor, total = page
         return Page(tuple(_product(t) for t in items), next_cursor, total)
@@ -788,7 +783,7 @@ class Inventory:
         """
         return [
             _event(t)
-            for t in self._native.events_since(_int(since, "since"), _u32(limit, "limit"))
+            for t in self._native.events_since(_i64(since, "since"), _i64(limit, "limit"))
         ]
 
     def check_ledger(self) -> None:
