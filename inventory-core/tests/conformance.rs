@@ -12,8 +12,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use inventory_core::{
-    Decimal, Event, Inventory, InventoryError, MemoryStore, OrderBy, Page, Product, ProductPatch,
-    Query, SqliteStore, StockChange, Uuid, parse_id, parse_price, stock_from_i64,
+    Decimal, Event, Inventory, MemoryStore, OrderBy, Page, Product, ProductPatch, Query,
+    SqliteStore, StockChange, Uuid, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
 
@@ -173,11 +173,9 @@ impl<'a> Args<'a> {
     }
 }
 
-/// A filter bound (`min_price`, `max_price`) from text: any exact decimal; the core checks it.
+/// A filter bound (`min_price`, `max_price`) from text, as every binding reads it.
 fn price_bound(field: &str, text: &str) -> inventory_core::Result<Decimal> {
-    Decimal::from_str_exact(text.trim()).map_err(|_| {
-        InventoryError::validation(field, format!("must be a decimal number (got {text:?})"))
-    })
+    inventory_core::parse_price_bound(field, text)
 }
 
 /// Runs one step's operation. The outer `Result` is a vector this runner cannot read; the inner
@@ -270,7 +268,7 @@ fn call(
                     reference,
                     actor,
                     expected: expected
-                        .map(|e| stock_from_i64("expected_stock", e))
+                        .map(|e| stock_from_i64("expected", e))
                         .transpose()?,
                 };
                 if op == "adjust_stock" {
