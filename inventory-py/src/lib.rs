@@ -171,6 +171,23 @@ fn run<T: Send>(
     }
 }
 
+/// A product id as Python passes it: a `uuid.UUID` (taken as is, no text round trip) or its
+/// text (parsed by the core, so a malformed id is a `ValidationError` naming `id`).
+#[derive(FromPyObject)]
+enum IdArg {
+    Uuid(Uuid),
+    Text(String),
+}
+
+impl IdArg {
+    fn get(&self) -> inventory_core::Result<Uuid> {
+        match self {
+            Self::Uuid(id) => Ok(*id),
+            Self::Text(text) => parse_id(text),
+        }
+    }
+}
+
 /// A page size or event limit: out-of-range values saturate, so the core's own range check
 /// reports them by name.
 fn limit_arg(field: &str, value: i64) -> inventory_core::Result<u32> {
@@ -261,8 +278,8 @@ impl PyInventory {
     }
 
     /// The product with this id (text).
-    fn get(&self, py: Python<'_>, id: String) -> PyResult<ProductTuple> {
-        run(py, || self.inner.get(parse_id(&id)?).map(product_tuple))
+    fn get(&self, py: Python<'_>, id: IdArg) -> PyResult<ProductTuple> {
+        run(py, || self.inner.get(id.get()?).map(product_tuple))
     }
 
     /// The product with this SKU (normalised first).
@@ -275,14 +292,14 @@ impl PyInventory {
     fn update(
         &self,
         py: Python<'_>,
-        id: String,
+        id: IdArg,
         name: Option<String>,
         sku: Option<String>,
         price: Option<String>,
         expected_version: Option<i64>,
     ) -> PyResult<ProductTuple> {
         run(py, || {
-            let id = parse_id(&id)?;
+            let id = id.get()?;
             let patch = ProductPatch {
                 name,
                 sku,
@@ -296,8 +313,8 @@ impl PyInventory {
     }
 
     /// Deletes a product (its events stay).
-    fn delete(&self, py: Python<'_>, id: String) -> PyResult<()> {
-        run(py, || self.inner.delete(parse_id(&id)?))
+    fn delete(&self, py: Python<'_>, id: IdArg) -> PyResult<()> {
+        run(py, || self.inner.delete(id.get()?))
     }
 
     /// Moves stock by `delta` and records why.
@@ -306,7 +323,7 @@ impl PyInventory {
     fn adjust_stock(
         &self,
         py: Python<'_>,
-        id: String,
+        id: IdArg,
         delta: i64,
         reason: String,
         reference: Option<String>,
@@ -314,7 +331,7 @@ impl PyInventory {
         expected: Option<i64>,
     ) -> PyResult<ProductTuple> {
         run(py, || {
-            let id = parse_id(&id)?;
+            let id = id.get()?;
             let change = stock_change(reason, reference, actor, expected)?;
             self.inner
                 .adjust_stock(id, delta, change)
@@ -328,7 +345,7 @@ impl PyInventory {
     fn set_stock(
         &self,
         py: Python<'_>,
-        id: String,
+        id: IdArg,
         quantity: i64,
         reason: String,
         reference: Option<String>,
@@ -336,7 +353,7 @@ impl PyInventory {
         expected: Option<i64>,
     ) -> PyResult<ProductTuple> {
         run(py, || {
-            let id = parse_id(&id)?;
+            let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
             let change = stock_change(reason, reference, actor, expected)?;
             self.inner
@@ -400,9 +417,9 @@ impl PyInventory {
     }
 
     /// Every event of one product, oldest first.
-    fn history(&self, py: Python<'_>, id: String) -> PyResult<Vec<EventTuple>> {
+    fn history(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<EventTuple>> {
         run(py, || {
-            let events = self.inner.history(parse_id(&id)?)?;
+            let events = self.inner.history(id.get()?)?;
             Ok(events.into_iter().map(event_tuple).collect())
         })
     }

@@ -407,11 +407,9 @@ def _i64(value: object, name: str) -> int:
     return min(max(_int(value, name), _I64_MIN), _I64_MAX)
 
 
-def _id(value: object) -> str:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, str):
-        return value
+def _id(value: object) -> Union[uuid.UUID, str]:
+    if isinstance(value, (uuid.UUID, str)):
+        return value  # the native module takes either; text is parsed by the core
     raise TypeError(f"id must be a uuid.UUID or str, not {_type_name(value)}")
 
 
@@ -445,8 +443,15 @@ def _location(value: object) -> str:
     raise TypeError(f"location must be a str or os.PathLike[str], not {_type_name(value)}")
 
 
+_PRODUCT_FIELDS = tuple(f.name for f in dataclasses.fields(Product))
+
+
 def _product(t: _inventory.ProductTuple) -> Product:
-    return Product(*t)
+    # The native module has already checked every value: fill the frozen dataclass directly,
+    # which is about twice as fast as its generated __init__ (one setattr call per field).
+    product = object.__new__(Product)
+    product.__dict__.update(zip(_PRODUCT_FIELDS, t))
+    return product
 
 
 def _event(t: _inventory.EventTuple) -> Event:
