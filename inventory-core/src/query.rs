@@ -186,6 +186,15 @@ impl ListQuery {
                 .is_none_or(|max| crate::price::to_cents(product.price) <= max)
     }
 
+    /// Whether the query has no filter at all (every product matches).
+    pub fn is_unfiltered(&self) -> bool {
+        self.name_contains.is_none()
+            && self.sku_prefix.is_none()
+            && self.low_stock.is_none()
+            && self.min_price_cents.is_none()
+            && self.max_price_cents.is_none()
+    }
+
     /// Compares two products in this query's order (ties broken by id, in the same direction).
     pub fn compare(&self, a: &Product, b: &Product) -> std::cmp::Ordering {
         let ord = SortKey::of(a, self.order_by.field)

@@ -1,6 +1,8 @@
-//! [`MemoryStore`]: everything in memory, indexed by id and SKU, behind one lock.
+//! [`MemoryStore`]: everything in memory, indexed by id, SKU and every sort order, behind one
+//! lock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use uuid::Uuid;
@@ -10,10 +12,30 @@ use crate::error::{InventoryError, Result};
 use crate::ledger::Event;
 use crate::price::to_cents;
 use crate::product::Product;
-use crate::query::ListQuery;
+use crate::query::{ListQuery, SortField, SortKey};
 
-/// A thread-safe in-memory store: a hash index by id, an ordered index by SKU, the ledger in a
-/// vector, and the total value kept up to date on every write.
+/// The orders products can be listed in, each kept as an ordered index.
+const ORDERS: [SortField; 5] = [
+    SortField::CreatedAt,
+    SortField::Name,
+    SortField::Sku,
+    SortField::Price,
+    SortField::Stock,
+];
+
+fn slot(field: SortField) -> usize {
+    match field {
+        SortField::CreatedAt => 0,
+        SortField::Name => 1,
+        SortField::Sku => 2,
+        SortField::Price => 3,
+        SortField::Stock => 4,
+    }
+}
+
+/// A thread-safe in-memory store: a hash index by id, an ordered index by SKU and one per sort
+/// order (so a page is read from its cursor, not found by scanning), the ledger in a vector, and
+/// the total value kept up to date on every write.
 ///
 /// Writers take the lock for the whole transaction, so concurrent stock changes serialise and
 /// none is lost; a failed transaction is undone before the lock is released.
@@ -32,6 +54,8 @@ pub struct MemoryStore {
 struct State {
     products: HashMap<Uuid, Product>,
     by_sku: BTreeMap<String, Uuid>,
+    /// For each of [`ORDERS`], every product's (sort key, id), in the order `list` returns them.
+    ordered: [BTreeSet<(SortKey, Uuid)>; ORDERS.len()],
     events: Vec<Event>,
     events_by_product: HashMap<Uuid, Vec<usize>>,
     total_cents: i128,
@@ -41,9 +65,11 @@ impl State {
     /// Stores `product` (replacing the one with its id), keeping the indexes and total in step.
     fn put(&mut self, product: Product) -> Option<Product> {
         self.total_cents += value_cents(&product);
+        self.index(&product);
         let old = self.products.insert(product.id, product.clone());
         if let Some(old) = &old {
             self.total_cents -= value_cents(old);
+            self.unindex(old, Some(&product));
             if old.sku != product.sku {
                 self.by_sku.remove(&old.sku);
             }
@@ -56,7 +82,24 @@ impl State {
         let old = self.products.remove(&id)?;
         self.total_cents -= value_cents(&old);
         self.by_sku.remove(&old.sku);
+        self.unindex(&old, None);
         Some(old)
+    }
+
+    fn index(&mut self, p: &Product) {
+        for field in ORDERS {
+            self.ordered[slot(field)].insert((SortKey::of(p, field), p.id));
+        }
+    }
+
+    /// Drops `old`'s sort keys, except those `new` (the same product, changed) still has.
+    fn unindex(&mut self, old: &Product, new: Option<&Product>) {
+        for field in ORDERS {
+            let key = SortKey::of(old, field);
+            if new.is_none_or(|new| SortKey::of(new, field) != key) {
+                self.ordered[slot(field)].remove(&(key, old.id));
+            }
+        }
     }
 
     fn check_sku_free(&self, product: &Product) -> Result<()> {
@@ -216,31 +259,30 @@ impl Store for MemoryStore {
 
     fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)> {
         let state = self.read()?;
-        let mut total = 0u64;
-        let mut rows: Vec<&Product> = Vec::new();
-        for p in state.products.values() {
-            if query.matches(p) {
-                total += 1;
-                if query.is_after_cursor(p) {
-                    rows.push(p);
-                }
-            }
-        }
-        // Only the first offset + limit rows in order matter: select them in O(n), sort those.
-        let wanted = usize::try_from(query.offset)
-            .unwrap_or(usize::MAX)
-            .saturating_add(query.limit as usize);
-        if rows.len() > wanted {
-            rows.select_nth_unstable_by(wanted, |a, b| query.compare(a, b));
-            rows.truncate(wanted);
-        }
-        rows.sort_unstable_by(|a, b| query.compare(a, b));
-        let items = rows
-            .into_iter()
+        // Read the page along the query's ordered index, from just after the cursor.
+        let index = &state.ordered[slot(query.order_by.field)];
+        let after = |cursor: &(SortKey, Uuid)| Bound::Excluded(cursor.clone());
+        let keys: Box<dyn Iterator<Item = &(SortKey, Uuid)>> =
+            match (&query.after, query.order_by.descending) {
+                (None, false) => Box::new(index.iter()),
+                (None, true) => Box::new(index.iter().rev()),
+                (Some(c), false) => Box::new(index.range((after(c), Bound::Unbounded))),
+                (Some(c), true) => Box::new(index.range((Bound::Unbounded, after(c))).rev()),
+            };
+        let items = keys
+            .filter_map(|(_, id)| state.products.get(id))
+            .filter(|p| query.matches(p))
             .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
+            .take(query.limit as usize)
             .cloned()
             .collect();
-        Ok((items, total))
+        // The total needs every match: free without filters, a scan with them.
+        let total = if query.is_unfiltered() {
+            state.products.len()
+        } else {
+            state.products.values().filter(|p| query.matches(p)).count()
+        };
+        Ok((items, total as u64))
     }
 
     fn total_value_cents(&self) -> Result<i128> {
