@@ -65,11 +65,10 @@ impl State {
     /// Stores `product` (replacing the one with its id), keeping the indexes and total in step.
     fn put(&mut self, product: Product) -> Option<Product> {
         self.total_cents += value_cents(&product);
-        self.index(&product);
         let old = self.products.insert(product.id, product.clone());
+        self.reindex(old.as_ref(), Some(&product));
         if let Some(old) = &old {
             self.total_cents -= value_cents(old);
-            self.unindex(old, Some(&product));
             if old.sku != product.sku {
                 self.by_sku.remove(&old.sku);
             }
@@ -82,22 +81,25 @@ impl State {
         let old = self.products.remove(&id)?;
         self.total_cents -= value_cents(&old);
         self.by_sku.remove(&old.sku);
-        self.unindex(&old, None);
+        self.reindex(Some(&old), None);
         Some(old)
     }
 
-    fn index(&mut self, p: &Product) {
+    /// Moves a product's entries in the ordered indexes from `old` to `new` (either may be
+    /// absent), touching only the orders whose key changed: a stock movement moves one entry.
+    fn reindex(&mut self, old: Option<&Product>, new: Option<&Product>) {
         for field in ORDERS {
-            self.ordered[slot(field)].insert((SortKey::of(p, field), p.id));
-        }
-    }
-
-    /// Drops `old`'s sort keys, except those `new` (the same product, changed) still has.
-    fn unindex(&mut self, old: &Product, new: Option<&Product>) {
-        for field in ORDERS {
-            let key = SortKey::of(old, field);
-            if new.is_none_or(|new| SortKey::of(new, field) != key) {
-                self.ordered[slot(field)].remove(&(key, old.id));
+            if let (Some(old), Some(new)) = (old, new)
+                && same_key(old, new, field)
+            {
+                continue;
+            }
+            let index = &mut self.ordered[slot(field)];
+            if let Some(old) = old {
+                index.remove(&(SortKey::of(old, field), old.id));
+            }
+            if let Some(new) = new {
+                index.insert((SortKey::of(new, field), new.id));
             }
         }
     }
@@ -109,6 +111,17 @@ impl State {
             }),
             _ => Ok(()),
         }
+    }
+}
+
+/// Whether two versions of a product sort the same by `field` (compared without building keys).
+fn same_key(a: &Product, b: &Product, field: SortField) -> bool {
+    match field {
+        SortField::CreatedAt => a.created_at == b.created_at,
+        SortField::Name => a.name == b.name,
+        SortField::Sku => a.sku == b.sku,
+        SortField::Price => a.price == b.price,
+        SortField::Stock => a.stock == b.stock,
     }
 }
 
