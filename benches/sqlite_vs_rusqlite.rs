@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use inventory_core::{Decimal, Inventory, NewProduct, ProductPatch, Query, SqliteStore, Uuid};
+use inventory_core::{Decimal, Inventory, ProductPatch, Query, SqliteStore, Uuid};
+use inventory_examples::sample::{item, new_product};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// Products in every table the operations run against.
@@ -28,22 +29,6 @@ const BATCH: usize = 10_000;
 /// Page size of the list benches; the deep page starts after this many rows.
 const PAGE: u32 = 100;
 const DEEP_OFFSET: usize = FIXTURE - PAGE as usize;
-
-/// The data of product number `i`: name, SKU as a caller types it (lower case), price in cents
-/// (0.01 to 10,000.00) and stock (0 to 999).
-fn item(i: usize) -> (String, String, i64, u32) {
-    (
-        format!("Product {i}"),
-        format!("sku-{i:08}"),
-        1 + (i as i64 * 7_919) % 1_000_000,
-        (i * 31 % 1_000) as u32,
-    )
-}
-
-fn new_product(i: usize) -> NewProduct {
-    let (name, sku, cents, stock) = item(i);
-    NewProduct::new(name, sku, Decimal::new(cents, 2)).with_stock(stock)
-}
 
 /// Visits `0..n` in a scattered but fixed order (7,919 is prime and does not divide `n`).
 fn scattered(k: usize, n: usize) -> usize {

@@ -27,6 +27,7 @@ use clap::Parser;
 use inventory_core::{
     Decimal, Inventory, MAX_STOCK, NewProduct, ProductPatch, Query, SqliteStore, Uuid,
 };
+use inventory_examples::sample::{item, new_product};
 
 /// The system allocator, counting the bytes currently allocated.
 struct Counting;
@@ -102,21 +103,6 @@ struct Args {
 const BATCH: usize = 10_000;
 /// Page size of the list operations.
 const PAGE: u32 = 100;
-
-/// Product number `i`: name, SKU as typed, price in cents (0.01 to 10,000.00), stock (0 to 999).
-fn item(i: usize) -> (String, String, i64, u32) {
-    (
-        format!("Product {i}"),
-        format!("sku-{i:08}"),
-        1 + (i as i64 * 7_919) % 1_000_000,
-        (i * 31 % 1_000) as u32,
-    )
-}
-
-fn new_product(i: usize) -> NewProduct {
-    let (name, sku, cents, stock) = item(i);
-    NewProduct::new(name, sku, Decimal::new(cents, 2)).with_stock(stock)
-}
 
 /// Visits `0..n` in a scattered, fixed order.
 fn scattered(k: usize, n: usize) -> usize {
