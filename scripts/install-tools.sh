@@ -20,5 +20,5 @@ ensure_kotlin "$KOTLIN_VERSION"
 ensure_playwright "$PLAYWRIGHT_CORE_VERSION"
 ensure_python_venv "$ROOT/target/tools/py-venv" "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
 ensure_wasm_target
-ensure_wasm_bindgen_cli "${WASM_BINDGEN_CLI_VERSION:-}"
+ensure_wasm_bindgen_cli
 echo "tools: all tools ready in $((SECONDS - start)) s (cache: $TOOLS_DIR)" >&2

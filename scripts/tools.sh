@@ -22,7 +22,7 @@
 #   ensure_chromium               CHROME CHROMEDRIVER
 #   ensure_playwright [VERSION]   NODE_PATH (+ target/tools/node/node_modules)
 #   ensure_wasm_target            -
-#   ensure_wasm_bindgen_cli [VER] PATH (+ wasm-bindgen, wasm-bindgen-test-runner),
+#   ensure_wasm_bindgen_cli       PATH (+ wasm-bindgen, wasm-bindgen-test-runner),
 #                                 WASM_BINDGEN_VERSION
 #   ensure_python_venv DIR [REQ...]  VENV_DIR VENV_PY
 #   ensure_postgres               PG_BIN
@@ -238,33 +238,32 @@ _tools_lock_version() { # NAME
   echo "$versions"
 }
 
-# ensure_wasm_bindgen_cli [VERSION]: wasm-bindgen-cli matching Cargo.lock's wasm-bindgen.
+# ensure_wasm_bindgen_cli: wasm-bindgen-cli at Cargo.lock's wasm-bindgen version, built from
+# scripts/wasm-bindgen-cli/ with its own Cargo.lock (--locked: the same crates on every machine;
+# that folder's Cargo.toml says why it is not a plain `cargo install wasm-bindgen-cli --locked`).
 ensure_wasm_bindgen_cli() {
   local -          # restore the caller's shell options on return
   set -o pipefail
-  local ver="${1:-}"
-  if [ -z "$ver" ]; then ver="$(_tools_lock_version wasm-bindgen)" || return 1; fi
+  local ver src="$ROOT/scripts/wasm-bindgen-cli"
+  ver="$(_tools_lock_version wasm-bindgen)" || return 1
+  if ! grep -q "^wasm-bindgen-cli = \"=$ver\"" "$src/Cargo.toml"; then
+    _tools_err "Cargo.lock has wasm-bindgen $ver but $src/Cargo.toml pins another wasm-bindgen-cli: update it (see its comment)"
+    return 1
+  fi
   local root="$TOOLS_DIR/wasm-bindgen-$ver"
   if [ -x "$root/bin/wasm-bindgen-test-runner" ] \
-      && [ "$("$root/bin/wasm-bindgen" --version 2>/dev/null)" = "wasm-bindgen $ver" ]; then
+      && [ "$("$root/bin/wasm-bindgen" --version 2>/dev/null)" = "wasm-bindgen $ver" ] \
+      && cmp -s "$src/Cargo.lock" "$root/Cargo.lock"; then
     _tools_log "wasm-bindgen-cli $ver cached"
   else
-    _tools_log "installing wasm-bindgen-cli $ver (cargo install, takes several minutes)"
-    local build="$TOOLS_DIR/cargo-install-target" log="$TOOLS_DIR/wasm-bindgen-$ver.log"
+    _tools_log "installing wasm-bindgen-cli $ver (cargo install --locked, takes several minutes)"
+    local build="$TOOLS_DIR/cargo-install-target"
     mkdir -p "$TOOLS_DIR" || return 1
-    if ! cargo install wasm-bindgen-cli --version "$ver" --locked --root "$root" --target-dir "$build" 2>&1 | tee "$log" >&2; then
-      # A crate locked by wasm-bindgen-cli's own Cargo.lock can vanish from the registry
-      # (yanked); then resolve afresh instead of failing.
-      if grep -q "failed to select a version" "$log"; then
-        _tools_log "wasm-bindgen-cli $ver: --locked cannot resolve here; retrying without --locked"
-        cargo install wasm-bindgen-cli --version "$ver" --root "$root" --target-dir "$build" >&2 \
-          || { _tools_err "cargo install wasm-bindgen-cli $ver failed"; return 1; }
-      else
-        _tools_err "cargo install wasm-bindgen-cli $ver failed (log: $log)"
-        return 1
-      fi
-    fi
-    rm -rf "$build" "$log"
+    rm -rf "$root"
+    cargo install --path "$src" --locked --root "$root" --target-dir "$build" >&2 \
+      || { _tools_err "cargo install --path $src --locked failed"; return 1; }
+    cp "$src/Cargo.lock" "$root/Cargo.lock"
+    rm -rf "$build"
     [ "$("$root/bin/wasm-bindgen" --version 2>/dev/null)" = "wasm-bindgen $ver" ] \
       || { _tools_err "$root/bin/wasm-bindgen does not report version $ver"; return 1; }
   fi

@@ -14,6 +14,7 @@ use crate::product::{
     MAX_STOCK, NewProduct, Product, ProductPatch, stock_from_i64, validate_name, validate_stock,
 };
 use crate::query::{Page, Query, encode_cursor};
+use crate::replay::Replay;
 use crate::sku::normalize_sku;
 use crate::store::{MemoryStore, Store, WriteTx};
 
@@ -265,8 +266,7 @@ impl Inventory {
             p.name = name.clone().unwrap_or(p.name);
             p.sku = sku.clone().unwrap_or(p.sku);
             p.price = price.unwrap_or(p.price);
-            p.updated_at = now();
-            p.version += 1;
+            touch(&mut p);
             tx.update(&p)?;
             let mut event = Event {
                 changes,
@@ -406,30 +406,34 @@ impl Inventory {
         self.store.events_since(since, limit)
     }
 
-    /// Checks the ledger invariant: every product's stock equals the sum of its movements.
-    /// Returns a `Storage` error naming the first product that disagrees.
+    /// Checks that the products are the ledger's projection: replays every event from the
+    /// first (see [`Snapshot::validate`](crate::Snapshot::validate) for the rules) and compares
+    /// the result with the stored products. Returns a `Storage` error naming the first event or
+    /// product that disagrees.
     pub fn check_ledger(&self) -> Result<()> {
-        let mut sums = std::collections::HashMap::<Uuid, i64>::new();
+        let mismatch = |what: String| InventoryError::storage(format!("ledger mismatch: {what}"));
+        let mut replay = Replay::default();
         let mut since = 0;
         loop {
             let events = self.store.events_since(since, MAX_EVENTS_LIMIT)?;
             let Some(last) = events.last() else { break };
             since = last.seq;
             for e in &events {
-                *sums.entry(e.product_id).or_default() += e.delta.unwrap_or(0);
+                replay.apply(e).map_err(mismatch)?;
             }
         }
-        for p in self.store.all_products()? {
-            let sum = sums.get(&p.id).copied().unwrap_or(0);
-            if sum != i64::from(p.stock) {
-                return Err(InventoryError::storage(format!(
-                    "ledger mismatch: product {} has stock {} but its movements sum to {sum}",
-                    p.id, p.stock
-                )));
-            }
-        }
-        Ok(())
+        replay
+            .check_products(&self.store.all_products()?)
+            .map_err(mismatch)
     }
+}
+
+/// Marks a write: one more version, and `updated_at` now, but never before the product's own
+/// times (a product created by another device whose clock runs ahead, or before this host's
+/// clock stepped back, must not end up updated before it was created).
+fn touch(p: &mut Product) {
+    p.updated_at = now().max(p.updated_at);
+    p.version += 1;
 }
 
 /// An event about `p` at its `updated_at`, with no movement.
@@ -488,8 +492,7 @@ fn move_stock(
 ) -> Result<Product> {
     let before = p.stock;
     p.stock = target;
-    p.updated_at = now();
-    p.version += 1;
+    touch(&mut p);
     tx.update_stock(&p)?;
     let mut e = Event {
         delta: Some(i64::from(target) - i64::from(before)),

@@ -25,6 +25,7 @@ mod ledger;
 mod price;
 mod product;
 mod query;
+mod replay;
 mod sku;
 mod snapshot;
 pub mod store;
@@ -48,6 +49,7 @@ pub use product::{
 pub use query::{
     DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,
 };
+pub use replay::MAX_SEQUENCE;
 pub use sku::{MAX_SKU_CHARS, normalize_sku};
 pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 #[cfg(feature = "postgres")]

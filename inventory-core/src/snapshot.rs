@@ -1,16 +1,16 @@
 //! Snapshots: the whole inventory (products and ledger) as one JSON document, to move data
 //! between stores or keep it where there is no database (a browser's `localStorage`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::inventory::{Inventory, MAX_EVENTS_LIMIT};
-use crate::ledger::{Event, EventKind, MAX_NOTE_CHARS, MAX_REASON_CHARS};
+use crate::ledger::Event;
 use crate::price::validate_price;
-use crate::product::{MAX_NAME_CHARS, Product, validate_name, validate_stock};
+use crate::product::{Product, validate_name, validate_stock};
+use crate::replay::{Replay, is_normal_time};
 use crate::sku::normalize_sku;
 
 /// The snapshot format this build writes and reads.
@@ -45,9 +45,25 @@ impl Snapshot {
         Ok(snapshot)
     }
 
-    /// Checks every rule a store relies on: the format, each product's fields, unique ids and
-    /// SKUs, strictly increasing event numbers, and for every product a `Created` event and
-    /// movements that add up to its stock.
+    /// Checks the snapshot whole: it is accepted only if replaying its ledger from nothing
+    /// yields exactly its products. Every product's fields are in the form a store keeps
+    /// (normalised name and SKU, a price with two places, times in microseconds), ids and SKUs
+    /// are unique; the events' numbers increase; every chain of movements is continuous (each
+    /// starts where the last ended, within the stock bounds, sums checked); nothing happens to
+    /// a product before it is created or after it is deleted; and each product's stock,
+    /// version, SKU and times are what its events add up to.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// inv.create(NewProduct::new("Widget", "W-1", Decimal::ONE).with_stock(3))?;
+    /// let mut snapshot = inv.export()?;
+    /// snapshot.validate()?;
+    /// snapshot.products[0].stock = 4; // no longer what its movements add up to
+    /// let err = snapshot.validate().unwrap_err();
+    /// assert_eq!(err.field(), Some("snapshot"));
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
     pub fn validate(&self) -> Result<()> {
         if self.format != SNAPSHOT_FORMAT {
             return Err(invalid(format!(
@@ -70,8 +86,13 @@ impl Snapshot {
             };
             same(validate_name(&p.name).map_err(at)? == p.name, "name")?;
             same(normalize_sku(&p.sku).map_err(at)? == p.sku, "sku")?;
-            same(validate_price(p.price).map_err(at)? == p.price, "price")?;
+            validate_price(p.price).map_err(at)?;
+            same(p.price.scale() == 2, "price")?;
             validate_stock(p.stock).map_err(at)?;
+            same(
+                is_normal_time(p.created_at) && is_normal_time(p.updated_at),
+                "a timestamp",
+            )?;
             if p.version == 0 || p.updated_at < p.created_at {
                 return Err(invalid(format!("product {i}: bad version or timestamps")));
             }
@@ -82,65 +103,12 @@ impl Snapshot {
                 return Err(invalid(format!("product {i}: SKU {} appears twice", p.sku)));
             }
         }
-        let mut last = 0;
-        let mut sums: HashMap<Uuid, i64> = HashMap::new();
-        let mut created = HashSet::new();
+        let mut replay = Replay::default();
         for e in &self.events {
-            if e.seq <= last {
-                return Err(invalid(format!("event {} is out of order", e.seq)));
-            }
-            last = e.seq;
-            if !event_texts_are_clean(e) {
-                return Err(invalid(format!(
-                    "event {}: a text is too long, not normalised or holds control characters",
-                    e.seq
-                )));
-            }
-            let movement = matches!(e.kind, EventKind::Created | EventKind::StockChanged);
-            if movement != e.delta.is_some() {
-                return Err(invalid(format!(
-                    "event {}: delta does not fit its kind",
-                    e.seq
-                )));
-            }
-            if e.kind == EventKind::Created && !created.insert(e.product_id) {
-                return Err(invalid(format!("event {}: product created twice", e.seq)));
-            }
-            *sums.entry(e.product_id).or_default() += e.delta.unwrap_or(0);
+            replay.apply(e).map_err(invalid)?;
         }
-        for p in &self.products {
-            if !created.contains(&p.id) {
-                return Err(invalid(format!("product {} has no created event", p.id)));
-            }
-            if sums.get(&p.id).copied() != Some(i64::from(p.stock)) {
-                return Err(invalid(format!(
-                    "product {}: stock {} differs from the sum of its movements",
-                    p.id, p.stock
-                )));
-            }
-        }
-        Ok(())
+        replay.check_products(&self.products).map_err(invalid)
     }
-}
-
-/// Whether the texts of an event keep the rules their inputs had: a normalised SKU, short
-/// reason, reference and actor, and no control characters anywhere (a store may refuse them).
-fn event_texts_are_clean(e: &Event) -> bool {
-    let clean =
-        |text: &str, max: usize| text.chars().count() <= max && !text.chars().any(char::is_control);
-    normalize_sku(&e.sku).is_ok_and(|sku| sku == e.sku)
-        && e.reason
-            .as_deref()
-            .is_none_or(|r| clean(r, MAX_REASON_CHARS))
-        && e.reference
-            .as_deref()
-            .is_none_or(|r| clean(r, MAX_NOTE_CHARS))
-        && e.actor.as_deref().is_none_or(|a| clean(a, MAX_NOTE_CHARS))
-        && e.changes.iter().all(|c| {
-            clean(&c.field, MAX_NAME_CHARS)
-                && clean(&c.before, MAX_NAME_CHARS)
-                && clean(&c.after, MAX_NAME_CHARS)
-        })
 }
 
 impl Inventory {
@@ -166,13 +134,15 @@ impl Inventory {
 
     /// Loads a snapshot into this inventory, which must be empty. The snapshot is checked whole
     /// first; a bad one is refused and nothing is written.
+    ///
+    /// Whether the inventory is empty is decided inside the import's own write transaction, so
+    /// of two imports racing into one empty inventory exactly one succeeds.
     pub fn import(&self, snapshot: &Snapshot) -> Result<()> {
         snapshot.validate()?;
-        if !self.store().all_products()?.is_empty() || !self.store().events_since(0, 1)?.is_empty()
-        {
-            return Err(invalid("can only be imported into an empty inventory"));
-        }
         self.store().write(&mut |tx| {
+            if !tx.is_empty()? {
+                return Err(invalid("can only be imported into an empty inventory"));
+            }
             for p in &snapshot.products {
                 tx.insert(p)?;
             }

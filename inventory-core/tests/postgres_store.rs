@@ -7,8 +7,8 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::Barrier;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Barrier, Condvar, Mutex};
 use std::thread;
 
 use common::pg::Schema;
@@ -185,6 +185,12 @@ fn four_connections_adjusting_twenty_products_lose_no_update() {
 
 /// Two writers lock two products in opposite orders: PostgreSQL picks one as the deadlock victim,
 /// and the store runs that one's transaction again instead of failing it.
+///
+/// The schedule is forced, not left to the scheduler: a barrier makes both hold their first row
+/// before either asks for its second (so the deadlock is certain), and the victim's second run
+/// waits until the other write has returned (so the rerun cannot meet the first writer again,
+/// which under load it otherwise can: the victim may re-lock its first row before the winner,
+/// woken by the victim's rollback, takes it).
 #[test]
 fn a_deadlocked_write_is_run_again() {
     let schema = Schema::new();
@@ -192,34 +198,53 @@ fn a_deadlocked_write_is_run_again() {
     let p1 = inv.create(new_product("D-1", "1", 1)).unwrap().id;
     let p2 = inv.create(new_product("D-2", "1", 1)).unwrap().id;
     let barrier = Arc::new(Barrier::new(2));
-    let runs = Arc::new(AtomicUsize::new(0));
+    // How many writes have returned, and how many closures are waiting to rerun.
+    let state = Arc::new((Mutex::new((0usize, 0usize)), Condvar::new()));
+    let runs: Vec<Arc<AtomicUsize>> = (0..2).map(|_| Arc::new(AtomicUsize::new(0))).collect();
     let writers: Vec<_> = [(p1, p2), (p2, p1)]
         .into_iter()
-        .map(|(first, second)| {
+        .zip(&runs)
+        .map(|((first, second), runs)| {
             let store = PostgresStore::open_with_max_connections(&schema.url, 1).unwrap();
-            let (barrier, runs) = (Arc::clone(&barrier), Arc::clone(&runs));
+            let (barrier, state, runs) =
+                (Arc::clone(&barrier), Arc::clone(&state), Arc::clone(runs));
             thread::spawn(move || {
-                let mut waited = false;
-                store.write(&mut |tx| {
-                    runs.fetch_add(1, Ordering::SeqCst);
+                let result = store.write(&mut |tx| {
+                    let run = runs.fetch_add(1, Ordering::SeqCst) + 1;
+                    if run > 1 {
+                        // Rerun only once the other write is done (or is rerunning too, which
+                        // would be a second deadlock the assertions below report).
+                        let (lock, cvar) = &*state;
+                        let mut s = lock.lock().unwrap();
+                        s.1 += 1;
+                        cvar.notify_all();
+                        while s.0 == 0 && s.1 < 2 {
+                            s = cvar.wait(s).unwrap();
+                        }
+                    }
                     tx.get(first)?;
-                    if !waited {
-                        waited = true;
+                    if run == 1 {
                         barrier.wait(); // both hold their first row now
                     }
                     tx.get(second)?;
                     Ok(())
-                })
+                });
+                let (lock, cvar) = &*state;
+                lock.lock().unwrap().0 += 1;
+                cvar.notify_all();
+                result
             })
         })
         .collect();
     for w in writers {
         w.join().unwrap().unwrap();
     }
+    let mut runs: Vec<usize> = runs.iter().map(|r| r.load(Ordering::SeqCst)).collect();
+    runs.sort_unstable();
     assert_eq!(
-        runs.load(Ordering::SeqCst),
-        3,
-        "one of the two writes should have run twice"
+        runs,
+        [1, 2],
+        "the deadlock victim should have run exactly twice, the other write once"
     );
 }
 

@@ -743,6 +743,54 @@ macro_rules! store_suite {
             assert_eq!(empty.import(&bad).unwrap_err().field(), Some("snapshot"));
             assert_eq!(ledger_len(&empty), 0);
         }
+
+        #[test]
+        fn of_two_imports_racing_into_one_empty_inventory_exactly_one_wins() {
+            let source = fixture();
+            source.create(new_product("A", "1", 4)).unwrap();
+            let snap = Arc::new(source.export().unwrap());
+            let inv = fixture();
+            let barrier = Arc::new(std::sync::Barrier::new(2));
+            let results: Vec<_> = (0..2)
+                .map(|_| {
+                    let (inv, snap, barrier) =
+                        (inv.inv.clone(), Arc::clone(&snap), Arc::clone(&barrier));
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        inv.import(&snap)
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().unwrap())
+                .collect();
+            let won = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(won, 1, "{results:?}");
+            assert_eq!(inv.export().unwrap(), *snap);
+            inv.check_ledger().unwrap();
+        }
+
+        #[test]
+        fn a_product_from_a_clock_ahead_still_exports_a_snapshot_that_imports() {
+            let source = fixture();
+            let p = source.create(new_product("A", "1", 4)).unwrap();
+            // As if another device, whose clock runs a day ahead, had created it.
+            let mut snap = source.export().unwrap();
+            let ahead = chrono::Duration::days(1);
+            snap.products[0].created_at += ahead;
+            snap.products[0].updated_at += ahead;
+            snap.events[0].at += ahead;
+            let inv = fixture();
+            inv.import(&snap).unwrap();
+            let moved = inv.adjust_stock(p.id, -1, "sale").unwrap();
+            let renamed = inv.update(p.id, ProductPatch::default().name("B")).unwrap();
+            assert!(moved.updated_at >= moved.created_at);
+            assert!(renamed.updated_at >= moved.updated_at);
+            let again = inv.export().unwrap();
+            again.validate().unwrap();
+            inv.check_ledger().unwrap();
+            fixture().import(&again).unwrap();
+        }
     };
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -104,29 +103,30 @@ def test_a_blocked_call_releases_the_gil(tmp_path: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "locked"
         outcome: list[object] = []
+        calling = threading.Event()
 
         def blocked() -> None:
+            calling.set()
             try:
                 outcome.append(inv.adjust_stock(p.id, -1, reason="sale"))
             except Exception as e:  # reported by the assertion below
                 outcome.append(e)
 
         worker = threading.Thread(target=blocked)
-        began = time.monotonic()
         worker.start()
-        # Had the worker kept the GIL while it waited, this thread could not run again until
-        # the core's busy timeout (10 s) expired and the worker failed.
-        spins = 0
-        while time.monotonic() - began < 0.5:
-            spins += 1
-        waited = time.monotonic() - began
+        calling.wait()
+        # The worker cannot finish while the other process holds the lock. Had it kept the GIL
+        # while it waited, this thread could run no Python until the core's busy timeout
+        # expired and the worker failed, and the outcome below would be that error. No clock
+        # is read: the order of events decides.
+        ran = sum(1 for _ in range(100_000))
+        assert ran == 100_000
         assert worker.is_alive(), f"the write did not wait for the lock: {outcome}"
-        assert waited < 2.0 and spins > 1000
     finally:
         holder.stdin.write("release\n")
         holder.stdin.flush()
-        holder.wait(timeout=20)
-    worker.join(timeout=20)
+        holder.wait(timeout=120)
+    worker.join(timeout=120)
     assert not worker.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], Product), outcome
     assert outcome[0].stock == 4

@@ -199,6 +199,10 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
+    fn is_empty(&mut self) -> Result<bool> {
+        Ok(self.state.products.is_empty() && self.state.events.is_empty())
+    }
+
     fn append(&mut self, event: &mut Event) -> Result<()> {
         let last = self.state.events.last().map_or(0, |e| e.seq);
         if event.seq == 0 {

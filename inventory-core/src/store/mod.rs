@@ -69,6 +69,9 @@ pub trait WriteTx {
     }
     /// Removes a product (its events stay).
     fn delete(&mut self, id: Uuid) -> Result<()>;
+    /// Whether the store holds no product and no event, as this transaction sees it (and, where
+    /// the backend needs it, locked so that no other transaction can add the first).
+    fn is_empty(&mut self) -> Result<bool>;
     /// Appends an event. When `event.seq` is 0 the store assigns the next sequence number and
     /// writes it back; otherwise it must be greater than every stored one (snapshot import).
     fn append(&mut self, event: &mut Event) -> Result<()>;

@@ -183,6 +183,20 @@ fn is_transient(e: &::postgres::Error) -> bool {
     )
 }
 
+/// How long to pause before re-running a transaction for the `attempt`-th time: a random time
+/// in the upper half of a window that doubles with each attempt (5 ms, 10 ms, … up to 640 ms).
+///
+/// The randomness matters more than the length: two writers that deadlocked and pause for the
+/// same time meet again in the same order, and each repeat costs the server's
+/// `deadlock_timeout` before it is detected.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, RandomState};
+    let window_micros = 5_000u64 << attempt.saturating_sub(1).min(7);
+    // A fresh `RandomState` is seeded randomly per process and per call: enough jitter here.
+    let random = RandomState::new().hash_one(attempt);
+    Duration::from_micros(window_micros / 2 + random % (window_micros / 2 + 1))
+}
+
 /// Where a config points, for error messages (never the password).
 fn target(config: &Config) -> String {
     use ::postgres::config::Host;
@@ -593,6 +607,25 @@ impl WriteTx for Tx<'_, '_> {
     /// one's events are visible: sequence order is commit order, with no gaps (a rollback undoes
     /// the increment too). The cost is that appends serialise on that row for the short time
     /// between a write's append (its last step) and its commit.
+    fn is_empty(&mut self) -> Result<bool> {
+        // Every append locks the counter row; locking it first makes a concurrent first write
+        // (another import) wait for this transaction, and then see what it wrote.
+        self.query("SELECT last_seq FROM inventory_event_seq FOR UPDATE", &[])
+            .map_err(storage)?;
+        let rows = self
+            .query(
+                "SELECT NOT EXISTS (SELECT 1 FROM inventory_products) \
+                 AND NOT EXISTS (SELECT 1 FROM inventory_events)",
+                &[],
+            )
+            .map_err(storage)?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(storage)
+            .map(|empty| empty.unwrap_or(false))
+    }
+
     fn append(&mut self, e: &mut Event) -> Result<()> {
         let changes = if e.changes.is_empty() {
             None
@@ -761,7 +794,7 @@ impl Store for PostgresStore {
             };
             match result {
                 Err(_) if transient && attempt < MAX_ATTEMPTS => {
-                    std::thread::sleep(Duration::from_millis(1 << attempt.min(7)));
+                    std::thread::sleep(backoff(attempt));
                     attempt += 1;
                 }
                 other => return other,
@@ -915,5 +948,30 @@ impl Store for PostgresStore {
             .iter()
             .map(product_from_row)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_grows_is_capped_and_is_not_the_same_every_time() {
+        for attempt in 1..MAX_ATTEMPTS {
+            let window = Duration::from_millis(5 << (attempt - 1).min(7));
+            let pauses: Vec<Duration> = (0..64).map(|_| backoff(attempt)).collect();
+            assert!(
+                pauses.iter().all(|p| *p >= window / 2 && *p <= window),
+                "attempt {attempt}: {pauses:?} outside {window:?}"
+            );
+            pauses
+                .iter()
+                .skip(1)
+                .find(|p| **p != pauses[0])
+                .unwrap_or_else(|| {
+                    panic!("attempt {attempt}: 64 pauses of {:?}, no jitter", pauses[0])
+                });
+        }
+        assert!(backoff(u32::MAX) <= Duration::from_millis(640));
     }
 }

@@ -392,6 +392,16 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
+    fn is_empty(&mut self) -> Result<bool> {
+        // The transaction holds the write lock (BEGIN IMMEDIATE): no one else can add the first.
+        self.conn
+            .prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM products) AND NOT EXISTS (SELECT 1 FROM events)",
+            )
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(storage)
+    }
+
     fn append(&mut self, e: &mut Event) -> Result<()> {
         let changes = if e.changes.is_empty() {
             None

@@ -1,0 +1,296 @@
+//! Replaying the ledger: products are a projection of their events, and this module is the fold.
+//!
+//! [`Replay`] applies events one by one from nothing, checking that each one follows from what
+//! came before (a movement starts where the last one ended, a rename renames what was there, a
+//! deleted product moves no more), and [`Replay::check_products`] then compares the result with
+//! the stored products. [`Snapshot::validate`](crate::Snapshot::validate) and
+//! [`Inventory::check_ledger`](crate::Inventory::check_ledger) are both this fold, so a snapshot
+//! is accepted exactly when a store holding it would pass its own check.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::ledger::{Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS};
+use crate::price::validate_price;
+use crate::product::{MAX_STOCK, Product, validate_name};
+use crate::sku::normalize_sku;
+
+/// The highest sequence number and version a ledger may hold: 2^53 − 1, the largest integer
+/// every binding represents exactly (a JavaScript `number`), far beyond any real ledger, and
+/// leaving every store room to count on.
+pub const MAX_SEQUENCE: u64 = (1 << 53) - 1;
+
+/// What the ledger says about one product so far.
+#[derive(Debug)]
+struct Projected {
+    sku: String,
+    stock: u32,
+    /// 1 at creation, one more per update and stock movement.
+    version: u64,
+    created_at: DateTime<Utc>,
+    /// The time of the last event that wrote the product.
+    updated_at: DateTime<Utc>,
+    /// The last name and price an update set (creation events do not carry them).
+    name: Option<String>,
+    price: Option<String>,
+    deleted: bool,
+}
+
+/// The fold of a ledger, event by event. See the module documentation.
+#[derive(Debug, Default)]
+pub(crate) struct Replay {
+    products: HashMap<Uuid, Projected>,
+    last_seq: u64,
+}
+
+/// A timestamp in the form every store keeps: microseconds, between the years 1 and 9999.
+pub(crate) fn is_normal_time(t: DateTime<Utc>) -> bool {
+    t.timestamp_subsec_nanos() % 1000 == 0 && (1..=9999).contains(&t.year())
+}
+
+impl Replay {
+    /// Applies the next event. The error names the event by its sequence number and says which
+    /// rule it breaks.
+    pub(crate) fn apply(&mut self, e: &Event) -> Result<(), String> {
+        let bad = |what: String| format!("event {}: {what}", e.seq);
+        if e.seq <= self.last_seq {
+            return Err(bad(format!("is not after event {}", self.last_seq)));
+        }
+        if e.seq > MAX_SEQUENCE {
+            return Err(bad(format!("sequence number is above {MAX_SEQUENCE}")));
+        }
+        self.last_seq = e.seq;
+        if !is_normal_time(e.at) {
+            return Err(bad(
+                "time is not in microseconds between the years 1 and 9999".into(),
+            ));
+        }
+        check_texts(e).map_err(bad)?;
+        let movement = matches!(e.kind, EventKind::Created | EventKind::StockChanged);
+        if movement != e.delta.is_some() {
+            return Err(bad(format!(
+                "a {} event {} a delta",
+                e.kind.as_str(),
+                if movement { "needs" } else { "has no" }
+            )));
+        }
+        if e.kind != EventKind::Updated && !e.changes.is_empty() {
+            return Err(bad("only an update lists changed fields".into()));
+        }
+        if e.kind == EventKind::Created {
+            if self.products.contains_key(&e.product_id) {
+                return Err(bad(format!(
+                    "product {} is created a second time",
+                    e.product_id
+                )));
+            }
+            let stock = e
+                .delta
+                .and_then(|d| u32::try_from(d).ok())
+                .filter(|s| *s <= MAX_STOCK);
+            let Some(stock) = stock else {
+                return Err(bad("initial stock is out of range".into()));
+            };
+            if e.stock_before != Some(0) || e.stock_after != Some(stock) {
+                return Err(bad("initial stock must go from 0 to its delta".into()));
+            }
+            self.products.insert(
+                e.product_id,
+                Projected {
+                    sku: e.sku.clone(),
+                    stock,
+                    version: 1,
+                    created_at: e.at,
+                    updated_at: e.at,
+                    name: None,
+                    price: None,
+                    deleted: false,
+                },
+            );
+            return Ok(());
+        }
+        let Some(p) = self.products.get_mut(&e.product_id) else {
+            return Err(bad(format!("product {} was never created", e.product_id)));
+        };
+        if p.deleted {
+            return Err(bad(format!("product {} was deleted before", e.product_id)));
+        }
+        if e.sku != p.sku {
+            return Err(bad(format!(
+                "SKU {:?} is not the product's SKU {:?}",
+                e.sku, p.sku
+            )));
+        }
+        match e.kind {
+            EventKind::Created => unreachable!("handled above"),
+            EventKind::StockChanged => {
+                let delta = e.delta.unwrap_or(0);
+                let after = i64::from(p.stock)
+                    .checked_add(delta)
+                    .filter(|s| (0..=i64::from(MAX_STOCK)).contains(s));
+                let Some(after) = after else {
+                    return Err(bad(format!("{} + {delta} leaves the stock range", p.stock)));
+                };
+                if e.stock_before != Some(p.stock) || e.stock_after.map(i64::from) != Some(after) {
+                    return Err(bad(format!(
+                        "moves stock {:?} → {:?}, but stock was {} and {delta} makes {after}",
+                        e.stock_before, e.stock_after, p.stock
+                    )));
+                }
+                p.stock = after as u32;
+                p.version += 1;
+                p.updated_at = e.at;
+            }
+            EventKind::Updated => {
+                if e.changes.is_empty() || e.stock_before.is_some() || e.stock_after.is_some() {
+                    return Err(bad("an update lists its changes and moves no stock".into()));
+                }
+                let mut seen = Vec::new();
+                for c in &e.changes {
+                    if seen.contains(&c.field.as_str()) || c.before == c.after {
+                        return Err(bad(format!(
+                            "field {:?} is listed twice or did not change",
+                            c.field
+                        )));
+                    }
+                    seen.push(c.field.as_str());
+                    let known = match c.field.as_str() {
+                        "name" => {
+                            normal(c, |t| validate_name(t).ok()).map_err(bad)?;
+                            &mut p.name
+                        }
+                        "price" => {
+                            normal(c, |t| {
+                                let price = t.parse::<Decimal>().ok()?;
+                                Some(validate_price(price).ok()?.to_string())
+                            })
+                            .map_err(bad)?;
+                            &mut p.price
+                        }
+                        "sku" => {
+                            normal(c, |t| normalize_sku(t).ok()).map_err(bad)?;
+                            if c.before != p.sku {
+                                return Err(bad(format!(
+                                    "renames SKU {:?}, but it was {:?}",
+                                    c.before, p.sku
+                                )));
+                            }
+                            p.sku = c.after.clone();
+                            continue;
+                        }
+                        other => return Err(bad(format!("field {other:?} cannot be updated"))),
+                    };
+                    if known.as_ref().is_some_and(|k| *k != c.before) {
+                        return Err(bad(format!(
+                            "changes {} from {:?}, but it was {:?}",
+                            c.field, c.before, known
+                        )));
+                    }
+                    *known = Some(c.after.clone());
+                }
+                p.version += 1;
+                p.updated_at = e.at;
+            }
+            EventKind::Deleted => {
+                if e.stock_before != Some(p.stock) || e.stock_after.is_some() {
+                    return Err(bad(format!(
+                        "deletes with stock {:?}, but stock was {}",
+                        e.stock_before, p.stock
+                    )));
+                }
+                p.deleted = true;
+            }
+        }
+        if p.version > MAX_SEQUENCE {
+            return Err(bad(format!("version is above {MAX_SEQUENCE}")));
+        }
+        Ok(())
+    }
+
+    /// Checks that the products are exactly what the events applied so far project: the same
+    /// set (every product created and not deleted, and nothing else), and for each its SKU,
+    /// stock, version, times, and the last name and price the ledger set.
+    pub(crate) fn check_products<'a>(
+        &self,
+        products: impl IntoIterator<Item = &'a Product>,
+    ) -> Result<(), String> {
+        let mut present = 0;
+        for p in products {
+            let bad = |what: String| format!("product {}: {what}", p.id);
+            let Some(r) = self.products.get(&p.id).filter(|r| !r.deleted) else {
+                return Err(bad("has no created event, or was deleted".into()));
+            };
+            present += 1;
+            if p.stock != r.stock {
+                return Err(bad(format!(
+                    "stock {} differs from the sum of its movements ({})",
+                    p.stock, r.stock
+                )));
+            }
+            let price = p.price.to_string();
+            let checks = [
+                (p.sku == r.sku, "SKU"),
+                (p.version == r.version, "version"),
+                (p.created_at == r.created_at, "created_at"),
+                (p.updated_at == r.updated_at, "updated_at"),
+                (r.name.as_ref().is_none_or(|n| *n == p.name), "name"),
+                (r.price.as_ref().is_none_or(|n| *n == price), "price"),
+            ];
+            if let Some((_, field)) = checks.iter().find(|(ok, _)| !ok) {
+                return Err(bad(format!(
+                    "{field} differs from what its events add up to"
+                )));
+            }
+        }
+        let live = self.products.values().filter(|r| !r.deleted).count();
+        if present != live {
+            return Err(format!(
+                "{live} products were created and not deleted, but {present} are present"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `Ok` when both sides of a change are already what `rule` makes of them.
+fn normal(
+    c: &FieldChange,
+    rule: impl Fn(&str) -> Option<String>,
+) -> std::result::Result<(), String> {
+    for text in [&c.before, &c.after] {
+        if rule(text).as_deref() != Some(text.as_str()) {
+            return Err(format!(
+                "{}: {text:?} is not a valid value in normal form",
+                c.field
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The texts of an event keep the rules their inputs had: a normalised SKU, short reason,
+/// reference and actor, and no control characters (a store may refuse them).
+fn check_texts(e: &Event) -> std::result::Result<(), String> {
+    let clean = |text: &str, max: usize| {
+        text.chars().count() <= max && !text.is_empty() && !text.chars().any(char::is_control)
+    };
+    if normalize_sku(&e.sku).ok().as_deref() != Some(e.sku.as_str()) {
+        return Err(format!("SKU {:?} is not in normal form", e.sku));
+    }
+    let notes = [
+        (e.reason.as_deref(), MAX_REASON_CHARS, "reason"),
+        (e.reference.as_deref(), MAX_NOTE_CHARS, "reference"),
+        (e.actor.as_deref(), MAX_NOTE_CHARS, "actor"),
+    ];
+    for (text, max, field) in notes {
+        if text.is_some_and(|t| !clean(t, max)) {
+            return Err(format!(
+                "{field} is blank, too long or holds control characters"
+            ));
+        }
+    }
+    Ok(())
+}
