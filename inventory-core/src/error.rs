@@ -3,6 +3,9 @@
 //! Every variant survives into every binding: Python gets one exception class per variant, JS an
 //! `Error` with a `code` (see [`InventoryError::code`]), Kotlin and Swift one case of an error enum.
 
+use std::fmt;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 /// Shorthand for `Result<T, InventoryError>`.
@@ -11,6 +14,7 @@ pub type Result<T, E = InventoryError> = std::result::Result<T, E>;
 /// Everything that can go wrong, each naming the field or rule involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]
+#[non_exhaustive]
 pub enum InventoryError {
     /// An input broke a rule: `field` names the input, `message` the rule.
     #[error("{field}: {message}")]
@@ -40,10 +44,93 @@ pub enum InventoryError {
         actual: u64,
     },
 
-    /// The storage backend failed (I/O, a locked or corrupt database, a schema too new…).
+    /// The storage backend failed: `kind` says how (a full disk, a database busy past the
+    /// timeout, a lost connection, …), `message` says what, `source` is the backend's own error.
     #[error("storage: {message}")]
-    Storage { message: String },
+    Storage {
+        kind: StorageKind,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 }
+
+/// How storage failed, so a caller can decide what to do: retry later (`Busy`,
+/// `ConnectionLost`), tell an operator (`DiskFull`, `ReadOnly`, `Corrupt`), or report it.
+///
+/// Bindings expose it as its [`StorageKind::as_str`] code: Python's `StorageError.kind` (and a
+/// subclass per kind), JS `error.kind`, Kotlin and Swift an enum, REST a status (503 for `Busy`
+/// and `ConnectionLost`, 507 for `DiskFull`, 500 otherwise).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StorageKind {
+    /// The disk (or the database's quota) is full.
+    DiskFull,
+    /// The database or its file can only be read.
+    ReadOnly,
+    /// Another writer held the database for longer than the busy timeout.
+    Busy,
+    /// The database is damaged, or is not this library's database.
+    Corrupt,
+    /// The database cannot be reached: the server is down or the connection broke, or the file
+    /// was deleted or replaced while open. A write that failed so may still have committed.
+    ConnectionLost,
+    /// Anything else.
+    Other,
+}
+
+impl StorageKind {
+    /// The kind's stable code: `DISK_FULL`, `READ_ONLY`, `BUSY`, `CORRUPT`, `CONNECTION_LOST`,
+    /// `OTHER`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DiskFull => "DISK_FULL",
+            Self::ReadOnly => "READ_ONLY",
+            Self::Busy => "BUSY",
+            Self::Corrupt => "CORRUPT",
+            Self::ConnectionLost => "CONNECTION_LOST",
+            Self::Other => "OTHER",
+        }
+    }
+}
+
+/// The backend's own error behind a [`InventoryError::Storage`], kept for
+/// [`std::error::Error::source`]. Two causes compare equal when they print the same.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Arc::new(error))
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for Cause {}
 
 impl InventoryError {
     /// A stable, language-neutral code for the variant: `VALIDATION`, `DUPLICATE_SKU`,
@@ -85,10 +172,41 @@ impl InventoryError {
         }
     }
 
-    /// A [`InventoryError::Storage`] from anything printable.
+    /// A [`InventoryError::Storage`] of kind [`StorageKind::Other`] from anything printable.
     pub fn storage(message: impl std::fmt::Display) -> Self {
         Self::Storage {
+            kind: StorageKind::Other,
             message: message.to_string(),
+            source: None,
+        }
+    }
+
+    /// A [`InventoryError::Storage`] of `kind`, with the backend's error as its source.
+    ///
+    /// ```
+    /// use inventory_core::{InventoryError, StorageKind};
+    /// let io = std::io::Error::other("no space left on device");
+    /// let e = InventoryError::storage_fault(StorageKind::DiskFull, "cannot write shop.db", Some(io));
+    /// assert_eq!(e.storage_kind(), Some(StorageKind::DiskFull));
+    /// assert_eq!(std::error::Error::source(&e).unwrap().to_string(), "no space left on device");
+    /// ```
+    pub fn storage_fault(
+        kind: StorageKind,
+        message: impl std::fmt::Display,
+        source: Option<impl std::error::Error + Send + Sync + 'static>,
+    ) -> Self {
+        Self::Storage {
+            kind,
+            message: message.to_string(),
+            source: source.map(Cause::new),
+        }
+    }
+
+    /// The kind of a `Storage` error; `None` for every other variant.
+    pub fn storage_kind(&self) -> Option<StorageKind> {
+        match self {
+            Self::Storage { kind, .. } => Some(*kind),
+            _ => None,
         }
     }
 

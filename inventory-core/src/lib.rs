@@ -36,7 +36,7 @@ mod uniffi_support;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
-pub use error::{InventoryError, Result};
+pub use error::{Cause, InventoryError, Result, StorageKind};
 pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT};
 pub use ledger::{
     Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,

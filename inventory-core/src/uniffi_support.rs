@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::error::{InventoryError, Result};
+use crate::error::{Cause, InventoryError, Result};
 
 /// An amount of money (a price, a price bound, a total). Named so in the bindings because Swift's
 /// own `Decimal` is what it maps to there.
@@ -39,6 +39,13 @@ uniffi::custom_type!(Uuid, String, {
     remote,
     lower: |id| id.to_string(),
     try_lift: |text| Ok(crate::parse_id(&text)?),
+});
+
+// The cause of a storage fault crosses as its text (Kotlin and Swift read it as a `String`);
+// the bindings never send one back.
+uniffi::custom_type!(Cause, String, {
+    lower: |cause| cause.to_string(),
+    try_lift: |text| Ok(Cause::new(std::io::Error::other(text))),
 });
 
 uniffi::custom_type!(Timestamp, SystemTime, {

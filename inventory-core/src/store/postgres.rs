@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Store, WriteTx};
-use crate::error::{InventoryError, Result};
+use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
@@ -112,6 +112,28 @@ const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before
 /// ```
 pub struct PostgresStore {
     pool: r2d2::Pool<Manager>,
+    /// Where the pool connects, for error messages (never the password).
+    target: String,
+}
+
+/// How a [`PostgresStore`] pools its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// The most connections the pool opens (each app server sharing the database has its own
+    /// pool; mind the server's `max_connections`). Default [`DEFAULT_MAX_CONNECTIONS`].
+    pub max_connections: u32,
+    /// How long a call waits for a connection (the server down, or every connection busy)
+    /// before it fails with [`StorageKind::ConnectionLost`]. Default 30 s.
+    pub connection_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            connection_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 impl fmt::Debug for PostgresStore {
@@ -157,9 +179,34 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// A `Storage` error worded from a PostgreSQL error (SQLSTATE, message and detail).
+/// A `Storage` error worded from a PostgreSQL error (SQLSTATE, message and detail), of the
+/// kind its SQLSTATE class says.
 fn storage(e: ::postgres::Error) -> InventoryError {
-    InventoryError::storage(describe(&e))
+    InventoryError::storage_fault(fault_kind(&e), describe(&e), Some(e))
+}
+
+/// What kind of fault a PostgreSQL error is: from the SQLSTATE where the server sent one, else
+/// the connection itself failed (closed, refused, timed out).
+fn fault_kind(e: &::postgres::Error) -> StorageKind {
+    let Some(code) = e.code() else {
+        return StorageKind::ConnectionLost;
+    };
+    match code.code() {
+        // Class 08: connection exception; 57P01..57P03: the server is shutting down or starting.
+        c if c.starts_with("08") || ["57P01", "57P02", "57P03"].contains(&c) => {
+            StorageKind::ConnectionLost
+        }
+        // disk_full, out of memory, too many connections (class 53: insufficient resources).
+        "53100" => StorageKind::DiskFull,
+        c if c.starts_with("53") => StorageKind::Busy,
+        // read_only_sql_transaction (a standby, or default_transaction_read_only).
+        "25006" => StorageKind::ReadOnly,
+        // lock_not_available, query_canceled (statement or lock timeout).
+        "55P03" | "57014" => StorageKind::Busy,
+        // data_corrupted, index_corrupted.
+        "XX001" | "XX002" => StorageKind::Corrupt,
+        _ => StorageKind::Other,
+    }
 }
 
 fn describe(e: &::postgres::Error) -> String {
@@ -271,10 +318,41 @@ impl PostgresStore {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn open_with_max_connections(url: &str, max_connections: u32) -> Result<Self> {
+        Self::open_with(
+            url,
+            PostgresOptions {
+                max_connections,
+                ..PostgresOptions::default()
+            },
+        )
+    }
+
+    /// Like [`PostgresStore::open`], with the pool's size and patience set.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use inventory_core::store::postgres::{PostgresOptions, PostgresStore};
+    /// let store = PostgresStore::open_with(
+    ///     "postgres://app@localhost/inventory",
+    ///     PostgresOptions { connection_timeout: Duration::from_secs(2), ..Default::default() },
+    /// )?;
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn open_with(url: &str, options: PostgresOptions) -> Result<Self> {
+        let PostgresOptions {
+            max_connections,
+            connection_timeout,
+        } = options;
         if max_connections == 0 {
             return Err(InventoryError::validation(
                 "max_connections",
                 "must be at least 1",
+            ));
+        }
+        if connection_timeout.is_zero() {
+            return Err(InventoryError::validation(
+                "connection_timeout",
+                "must be longer than 0",
             ));
         }
         let mut config = Config::from_str(url.trim()).map_err(|e| {
@@ -289,19 +367,25 @@ impl PostgresStore {
         // One connection first: a server that cannot be reached fails here, at once and clearly,
         // rather than in the pool's retry loop.
         let mut client = config.connect(NoTls).map_err(|e| {
-            InventoryError::storage(format!(
-                "cannot connect to PostgreSQL at {}: {}",
-                target(&config),
-                describe(&e)
-            ))
+            InventoryError::storage_fault(
+                fault_kind(&e),
+                format!(
+                    "cannot connect to PostgreSQL at {}: {}",
+                    target(&config),
+                    describe(&e)
+                ),
+                Some(e),
+            )
         })?;
         migrate(&mut client)?;
         drop(client);
+        let target = target(&config);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections)
             .min_idle(Some(0))
+            .connection_timeout(connection_timeout)
             .build_unchecked(Manager { config });
-        Ok(Self { pool })
+        Ok(Self { pool, target })
     }
 
     /// The schema version of the database (equal to [`SCHEMA_VERSION`] once opened).
@@ -312,9 +396,17 @@ impl PostgresStore {
     }
 
     fn conn(&self) -> Result<r2d2::PooledConnection<Manager>> {
-        self.pool
-            .get()
-            .map_err(|e| InventoryError::storage(format!("no PostgreSQL connection: {e}")))
+        self.pool.get().map_err(|e| {
+            InventoryError::storage_fault(
+                StorageKind::ConnectionLost,
+                format!(
+                    "PostgreSQL at {} is unreachable: no connection within {:?} ({e})",
+                    self.target,
+                    self.pool.connection_timeout()
+                ),
+                Some(e),
+            )
+        })
     }
 }
 

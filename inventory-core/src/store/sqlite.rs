@@ -14,11 +14,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params, params_from_iter,
+};
 use uuid::Uuid;
 
 use super::{Store, WriteTx};
-use crate::error::{InventoryError, Result};
+use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
@@ -89,30 +91,78 @@ enum Pool {
     /// A file: connections are opened on demand and kept for reuse.
     File {
         path: PathBuf,
+        /// The file the path named at open: every write checks it still does.
+        identity: FileIdentity,
+        options: SqliteOptions,
         idle: Mutex<Vec<Connection>>,
     },
 }
 
+/// A `Storage` error of the kind SQLite's result code says, with the SQLite error as source.
 fn storage(e: rusqlite::Error) -> InventoryError {
-    InventoryError::storage(e)
+    InventoryError::storage_fault(fault_kind(&e), e.to_string(), Some(e))
 }
+
+fn fault_kind(e: &rusqlite::Error) -> StorageKind {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => StorageKind::DiskFull,
+        Some(C::ReadOnly) => StorageKind::ReadOnly,
+        Some(C::DatabaseBusy | C::DatabaseLocked) => StorageKind::Busy,
+        Some(C::DatabaseCorrupt | C::NotADatabase) => StorageKind::Corrupt,
+        _ => StorageKind::Other,
+    }
+}
+
+/// `PRAGMA application_id` of this library's files ("INV1"), so `open` knows its own files from
+/// every other SQLite database (see <https://www.sqlite.org/fileformat.html#application_id>).
+pub const APPLICATION_ID: i32 = 0x494E_5631;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
     /// `":memory:"` opens a private in-memory database.
+    ///
+    /// A file that is not this library's database (another program's SQLite database, or not
+    /// SQLite at all) is refused with a `Storage` error of kind `Corrupt`, and left exactly as it
+    /// was: it is looked at read-only before anything is written.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, SqliteOptions::default())
+    }
+
+    /// Like [`SqliteStore::open`], with options.
+    ///
+    /// ```
+    /// use inventory_core::store::sqlite::{Durability, SqliteOptions, SqliteStore};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SqliteOptions { durability: Durability::Full };
+    /// let store = SqliteStore::open_with(dir.path().join("shop.db"), options).unwrap();
+    /// # drop(store);
+    /// ```
+    pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self> {
         let path = path.as_ref();
         if path.as_os_str() == ":memory:" {
             return Self::in_memory();
         }
-        let conn = connect(path)?;
+        if path.exists() {
+            check_is_ours(path)?;
+        }
+        let conn = connect(path, options, true)?;
         // WAL is a property of the file: set once, before any transaction.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(storage)?;
         migrate(&conn)?;
+        let identity = FileIdentity::of(path).map_err(|e| {
+            fault(
+                StorageKind::Other,
+                format!("cannot read {}", path.display()),
+                e,
+            )
+        })?;
         Ok(Self {
             pool: Pool::File {
                 path: path.to_owned(),
+                identity,
+                options,
                 idle: Mutex::new(vec![conn]),
             },
         })
@@ -121,7 +171,7 @@ impl SqliteStore {
     /// A private in-memory SQLite database (gone when the store is dropped).
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(storage)?;
-        configure(&conn)?;
+        configure(&conn, SqliteOptions::default())?;
         migrate(&conn)?;
         Ok(Self {
             pool: Pool::Single(Mutex::new(conn)),
@@ -140,11 +190,22 @@ impl SqliteStore {
         let poisoned = || InventoryError::storage("SQLite connection lock poisoned");
         match &self.pool {
             Pool::Single(conn) => f(&mut *conn.lock().map_err(|_| poisoned())?),
-            Pool::File { path, idle } => {
+            Pool::File {
+                path,
+                identity,
+                options,
+                idle,
+            } => {
                 let pooled = idle.lock().map_err(|_| poisoned())?.pop();
                 let mut conn = match pooled {
                     Some(c) => c,
-                    None => connect(path)?,
+                    None => {
+                        // Never create the file again: if it is gone, a new connection would
+                        // otherwise make an empty database at the path.
+                        let conn = connect(path, *options, false)?;
+                        identity.check(path)?;
+                        conn
+                    }
                 };
                 let result = f(&mut conn);
                 // A connection left inside a transaction (it cannot be, but be safe) is dropped.
@@ -160,16 +221,174 @@ impl SqliteStore {
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)
-        .map_err(|e| InventoryError::storage(format!("cannot open {}: {e}", path.display())))?;
-    configure(&conn)?;
+/// How much a commit survives. Either way a crash or power loss never corrupts the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Durability {
+    /// `synchronous = NORMAL` in WAL mode: a commit survives the application crashing, but the
+    /// last commits before a power loss or an operating-system crash may be lost (the file stays
+    /// consistent). The fastest, and SQLite's recommendation for WAL.
+    #[default]
+    Normal,
+    /// `synchronous = FULL`: every commit is on disk (fsynced) before it is acknowledged, so it
+    /// survives a power loss too. Each commit waits for the disk.
+    Full,
+}
+
+impl Durability {
+    /// Parses `normal` or `full` (any case), as bindings and command lines pass it.
+    ///
+    /// ```
+    /// use inventory_core::store::sqlite::Durability;
+    /// assert_eq!(Durability::parse("FULL").unwrap(), Durability::Full);
+    /// assert_eq!(Durability::parse("fast").unwrap_err().field(), Some("durability"));
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "normal" => Ok(Self::Normal),
+            "full" => Ok(Self::Full),
+            _ => Err(InventoryError::validation(
+                "durability",
+                "must be \"normal\" or \"full\"",
+            )),
+        }
+    }
+}
+
+/// How a [`SqliteStore`] opens its file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SqliteOptions {
+    pub durability: Durability,
+}
+
+/// Which file a path named when the store opened it, to notice it being deleted or replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    #[cfg(unix)]
+    dev_ino: (u64, u64),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> std::io::Result<Self> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(Self {
+                dev_ino: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Ok(Self {})
+        }
+    }
+
+    /// Fails, with kind `ConnectionLost`, unless `path` still names the file the store opened.
+    fn check(&self, path: &Path) -> Result<()> {
+        match Self::of(path) {
+            Ok(now) if now == *self => Ok(()),
+            Ok(_) => Err(fault(
+                StorageKind::ConnectionLost,
+                format!(
+                    "the database file {} was replaced while open; nothing was written (reopen it)",
+                    path.display()
+                ),
+                std::io::Error::other("a different file is at the path"),
+            )),
+            Err(e) => Err(fault(
+                StorageKind::ConnectionLost,
+                format!(
+                    "the database file {} was deleted while open; nothing was written",
+                    path.display()
+                ),
+                e,
+            )),
+        }
+    }
+}
+
+fn fault(
+    kind: StorageKind,
+    message: String,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> InventoryError {
+    InventoryError::storage_fault(kind, message, Some(source))
+}
+
+/// Looks at an existing file read-only and refuses it unless it is this library's database: one
+/// marked with [`APPLICATION_ID`], one of schema version 1 (written before files were marked,
+/// and adopted), or an empty database (a new file).
+fn check_is_ours(path: &Path) -> Result<()> {
+    let not_ours = |why: &str| {
+        fault(
+            StorageKind::Corrupt,
+            format!(
+                "{} is not an inventory database ({why}); it was left unchanged",
+                path.display()
+            ),
+            std::io::Error::other(why.to_owned()),
+        )
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| {
+        fault(
+            fault_kind(&e),
+            format!("cannot open {}: {e}", path.display()),
+            e,
+        )
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(storage)?;
+    let read = |sql: &str| -> Result<i64> {
+        conn.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| match fault_kind(&e) {
+                StorageKind::Corrupt => not_ours("not a SQLite database"),
+                _ => storage(e),
+            })
+    };
+    let application_id = read("PRAGMA application_id")?;
+    let user_version = read("PRAGMA user_version")?;
+    let objects = read("SELECT count(*) FROM sqlite_master")?;
+    let tables = read(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('products', 'events')",
+    )?;
+    match application_id {
+        id if id == i64::from(APPLICATION_ID) => Ok(()),
+        0 if user_version == 0 && objects == 0 => Ok(()),
+        0 if user_version == 1 && tables == 2 => Ok(()),
+        0 => Err(not_ours("another program's SQLite database")),
+        other => Err(not_ours(&format!("SQLite application_id {other:#x}"))),
+    }
+}
+
+/// A connection to the file at `path`, creating the file only when `create` is set.
+fn connect(path: &Path, options: SqliteOptions, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        let kind = match fault_kind(&e) {
+            StorageKind::Other if !create => StorageKind::ConnectionLost,
+            kind => kind,
+        };
+        fault(kind, format!("cannot open {}: {e}", path.display()), e)
+    })?;
+    configure(&conn, options)?;
     Ok(conn)
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &Connection, options: SqliteOptions) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(storage)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")
+    let synchronous = match options.durability {
+        Durability::Normal => "NORMAL",
+        Durability::Full => "FULL",
+    };
+    conn.pragma_update(None, "synchronous", synchronous)
         .map_err(storage)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
@@ -179,7 +398,10 @@ fn migrate(conn: &Connection) -> Result<()> {
     let found: u32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(storage)?;
-    if found == SCHEMA_VERSION {
+    let marked: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(storage)?;
+    if found == SCHEMA_VERSION && marked == APPLICATION_ID {
         return Ok(());
     }
     if found > SCHEMA_VERSION {
@@ -200,6 +422,8 @@ fn migrate(conn: &Connection) -> Result<()> {
             })?;
         }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(storage)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(storage)
     })();
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
@@ -507,6 +731,11 @@ impl Store for SqliteStore {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(storage)?;
             f(&mut Tx { conn: &tx })?;
+            // With the write lock held: is the file we write still the one at the path? A file
+            // deleted or replaced under us would take this commit with it.
+            if let Pool::File { path, identity, .. } = &self.pool {
+                identity.check(path)?;
+            }
             tx.commit().map_err(storage)
         })
     }
