@@ -17,7 +17,8 @@ use std::panic::AssertUnwindSafe;
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Decimal, Event, Inventory, InventoryError, OrderBy, Product, ProductPatch, Query, Snapshot,
-    StockChange, Uuid, count_from_i64, parse_id, parse_price, parse_price_bound, stock_from_i64,
+    StockChange, StorageKind, Uuid, count_from_i64, parse_id, parse_price, parse_price_bound,
+    stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -130,7 +131,19 @@ fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
                 kwargs.set_item("actual", actual)?;
                 "VersionConflictError"
             }
-            InventoryError::Storage { .. } => "StorageError",
+            InventoryError::Storage { kind, .. } => {
+                kwargs.set_item("kind", kind.as_str())?;
+                match kind {
+                    StorageKind::DiskFull => "DiskFullError",
+                    StorageKind::ReadOnly => "ReadOnlyStorageError",
+                    StorageKind::Busy => "StorageBusyError",
+                    StorageKind::Corrupt => "CorruptStorageError",
+                    StorageKind::ConnectionLost => "ConnectionLostError",
+                    _ => "StorageError",
+                }
+            }
+            // A variant added to the core later still reaches Python as an InventoryError.
+            _ => "InventoryError",
         };
         let exc = py
             .import("inventory")?

@@ -83,10 +83,29 @@ def test_storage_errors(tmp_path: Path) -> None:
     with pytest.raises(inventory.StorageError) as err:
         Inventory.open(tmp_path / "no-such-dir" / "shop.db")
     assert str(err.value).startswith("storage: ") and err.value.field is None
+    assert err.value.kind == "OTHER" and type(err.value) is inventory.StorageError
     not_a_db = tmp_path / "notes.txt"
-    not_a_db.write_bytes(b"this is not a database, just some text " * 200)
-    with pytest.raises(inventory.StorageError):
+    text = b"this is not a database, just some text " * 200
+    not_a_db.write_bytes(text)
+    with pytest.raises(inventory.CorruptStorageError) as corrupt:
         Inventory.open(not_a_db)
+    assert corrupt.value.kind == "CORRUPT" and isinstance(corrupt.value, inventory.StorageError)
+    assert "is not an inventory database" in str(corrupt.value)
+    assert not_a_db.read_bytes() == text, "a refused file is left unchanged"
+    again = pickle.loads(pickle.dumps(corrupt.value))
+    assert type(again) is inventory.CorruptStorageError and again.kind == "CORRUPT"
+
+
+def test_a_database_file_deleted_while_open_is_a_connection_lost_error(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    inv = Inventory.open(path)
+    p = inv.create(name="Widget", sku="W-1", price=1, stock=3)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(inventory.ConnectionLostError) as err:
+        inv.adjust_stock(p.id, -1, reason="sale")
+    assert err.value.kind == "CONNECTION_LOST" and "deleted while open" in str(err.value)
+    assert not path.exists()
 
 
 @pytest.mark.parametrize("location", ["", "   "])
@@ -99,7 +118,7 @@ def test_bad_locations(location: str) -> None:
 def test_postgres_urls_open_the_postgres_store() -> None:
     # Nothing listens on port 1: the URL is understood, the connection fails, and the error
     # says where it tried (never the password).
-    with pytest.raises(inventory.StorageError) as err:
+    with pytest.raises(inventory.ConnectionLostError) as err:
         Inventory.open("postgres://shop:s3cret@127.0.0.1:1/shop")
     assert "127.0.0.1" in str(err.value) and "s3cret" not in str(err.value)
 

@@ -95,9 +95,8 @@ pub fn to_js_error(error: &InventoryError) -> JsValue {
             set(&js, "expected", *expected as f64);
             set(&js, "actual", *actual as f64);
         }
-        InventoryError::Validation { .. }
-        | InventoryError::NotFound { .. }
-        | InventoryError::Storage { .. } => {}
+        InventoryError::Storage { kind, .. } => set(&js, "kind", kind.as_str()),
+        _ => {}
     }
     js.into()
 }

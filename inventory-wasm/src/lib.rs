@@ -192,7 +192,18 @@ export interface InventoryError extends Error {
   actual?: number;
   /** `DUPLICATE_SKU`: the SKU already taken. */
   sku?: string;
+  /** `STORAGE`: how storage failed. */
+  kind?: StorageErrorKind;
 }
+
+/** The `kind` of a `STORAGE` error. */
+export type StorageErrorKind =
+  | "DISK_FULL"
+  | "READ_ONLY"
+  | "BUSY"
+  | "CORRUPT"
+  | "CONNECTION_LOST"
+  | "OTHER";
 "#;
 
 /// Whether `value` is an error thrown by this library (narrows `unknown` in a `catch` block).

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use inventory_core::InventoryError;
+use inventory_core::{InventoryError, StorageKind};
 use serde_json::{Map, Value, json};
 
 /// DRF's message for a unique field that is taken.
@@ -90,13 +90,34 @@ impl From<InventoryError> for ApiError {
                 },
                 json!({ "field": field, "expected": expected, "actual": actual }),
             ),
-            InventoryError::Storage { message } => {
-                tracing::error!(%message, "storage error");
-                Self::detail(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "A server error occurred.",
-                )
+            InventoryError::Storage { kind, message, .. } => {
+                tracing::error!(kind = kind.as_str(), %message, "storage error");
+                // Busy and unreachable are worth retrying later; a full disk is the operator's.
+                let (status, detail) = match kind {
+                    StorageKind::Busy | StorageKind::ConnectionLost => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "The inventory is temporarily unavailable; try again later.",
+                    ),
+                    StorageKind::DiskFull => (
+                        StatusCode::INSUFFICIENT_STORAGE,
+                        "The server has no room to store this change.",
+                    ),
+                    _ => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "A server error occurred.",
+                    ),
+                };
+                let mut error = Self::detail(status, detail);
+                if let Value::Object(body) = &mut error.body {
+                    body.insert("code".into(), json!(e.code()));
+                    body.insert("kind".into(), json!(kind.as_str()));
+                }
+                error
             }
+            _ => Self::detail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "A server error occurred.",
+            ),
         }
     }
 }

@@ -9,10 +9,11 @@
 //!   prepared statements.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use parking_lot::FairMutex;
 use rusqlite::types::Value;
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params, params_from_iter,
@@ -94,6 +95,8 @@ enum Pool {
         /// The file the path named at open: every write checks it still does.
         identity: FileIdentity,
         options: SqliteOptions,
+        /// This process's writers of the file, in turn (unless `options.queue_writers` is off).
+        queue: Option<WriteQueue>,
         idle: Mutex<Vec<Connection>>,
     },
 }
@@ -134,7 +137,7 @@ impl SqliteStore {
     /// ```
     /// use inventory_core::store::sqlite::{Durability, SqliteOptions, SqliteStore};
     /// let dir = tempfile::tempdir().unwrap();
-    /// let options = SqliteOptions { durability: Durability::Full };
+    /// let options = SqliteOptions { durability: Durability::Full, ..Default::default() };
     /// let store = SqliteStore::open_with(dir.path().join("shop.db"), options).unwrap();
     /// # drop(store);
     /// ```
@@ -163,6 +166,7 @@ impl SqliteStore {
                 path: path.to_owned(),
                 identity,
                 options,
+                queue: options.queue_writers.then(|| write_queue(path)),
                 idle: Mutex::new(vec![conn]),
             },
         })
@@ -195,6 +199,7 @@ impl SqliteStore {
                 identity,
                 options,
                 idle,
+                ..
             } => {
                 let pooled = idle.lock().map_err(|_| poisoned())?.pop();
                 let mut conn = match pooled {
@@ -256,9 +261,47 @@ impl Durability {
 }
 
 /// How a [`SqliteStore`] opens its file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SqliteOptions {
     pub durability: Durability,
+    /// Whether the writers of this process take turns, first come first served, before they
+    /// ask SQLite for the write lock (the default). SQLite's own busy handler, which is all that
+    /// orders writers from other processes, sleeps and retries: under contention it is unfair,
+    /// and a writer can wait seconds while others go ahead. `false` leaves this process's
+    /// writers to it too (the benches compare the two).
+    pub queue_writers: bool,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            durability: Durability::default(),
+            queue_writers: true,
+        }
+    }
+}
+
+/// The writers' queue of one database file, shared by every store of this process that has the
+/// file open (found by the file's canonical path).
+type WriteQueue = Arc<FairMutex<()>>;
+
+fn write_queue(path: &Path) -> WriteQueue {
+    static QUEUES: Mutex<Vec<(PathBuf, Weak<FairMutex<()>>)>> = Mutex::new(Vec::new());
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let mut queues = QUEUES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    queues.retain(|(_, q)| q.strong_count() > 0);
+    if let Some(queue) = queues
+        .iter()
+        .find(|(p, _)| *p == key)
+        .and_then(|(_, q)| q.upgrade())
+    {
+        return queue;
+    }
+    let queue = Arc::new(FairMutex::new(()));
+    queues.push((key, Arc::downgrade(&queue)));
+    queue
 }
 
 /// Which file a path named when the store opened it, to notice it being deleted or replaced.
@@ -726,6 +769,14 @@ fn filters(q: &ListQuery) -> (String, Vec<Value>) {
 
 impl Store for SqliteStore {
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        // Take a turn first: one writer of this process at a time asks SQLite for the lock, so
+        // SQLite's busy handler only ever arbitrates between processes.
+        let _turn = match &self.pool {
+            Pool::File {
+                queue: Some(queue), ..
+            } => Some(queue.lock()),
+            _ => None,
+        };
         self.with_conn(|conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -979,6 +1030,37 @@ mod tests {
             .update(Uuid::new_v4(), ProductPatch::default().name("x"))
             .unwrap_err();
         assert_eq!(err.code(), "NOT_FOUND");
+    }
+
+    #[test]
+    fn stores_of_one_file_share_one_writer_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let queue = |store: &SqliteStore| match &store.pool {
+            Pool::File { queue, .. } => queue.clone(),
+            Pool::Single(_) => None,
+        };
+        let a = SqliteStore::open(&path).unwrap();
+        // The same file by another spelling of its path.
+        let b = SqliteStore::open(dir.path().join(".").join("a.db")).unwrap();
+        let other = SqliteStore::open(dir.path().join("b.db")).unwrap();
+        let (qa, qb, qo) = (
+            queue(&a).unwrap(),
+            queue(&b).unwrap(),
+            queue(&other).unwrap(),
+        );
+        assert!(Arc::ptr_eq(&qa, &qb));
+        assert!(!Arc::ptr_eq(&qa, &qo));
+        // While this thread holds the file's turn, the other store's writer waits for it.
+        let turn = qa.lock();
+        assert!(qb.try_lock().is_none());
+        drop(turn);
+        assert!(qb.try_lock().is_some());
+        let unqueued = SqliteOptions {
+            queue_writers: false,
+            ..SqliteOptions::default()
+        };
+        assert!(queue(&SqliteStore::open_with(&path, unqueued).unwrap()).is_none());
     }
 
     #[test]

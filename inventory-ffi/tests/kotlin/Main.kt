@@ -13,6 +13,7 @@ import inventory.core.NewProduct
 import inventory.core.Page
 import inventory.core.Product
 import inventory.core.ProductPatch
+import inventory.core.StorageKind
 import java.math.BigDecimal
 import java.nio.file.Files
 import java.nio.file.Path
@@ -359,6 +360,8 @@ fun everyErrorClass() {
             Inventory.open(junk.toString()).use { it.list(Query()) }
         }
         ensure(storage.detail.isNotBlank()) { "Storage.detail is empty" }
+        eq(storage.kind, StorageKind.CORRUPT, "Storage.kind of a file that is not a database")
+        ensure(storage.source?.isNotBlank() == true) { "Storage.source is empty" }
         ensure(storage.toString().startsWith("storage: ")) { "Storage message <$storage>" }
 
         // Every variant is one sealed class: a `when` over them needs no else branch.

@@ -55,6 +55,11 @@ __all__ = [
     "Product",
     "StockOverflowError",
     "StorageError",
+    "DiskFullError",
+    "ReadOnlyStorageError",
+    "StorageBusyError",
+    "CorruptStorageError",
+    "ConnectionLostError",
     "ValidationError",
     "VersionConflictError",
 ]
@@ -231,9 +236,54 @@ class VersionConflictError(InventoryError):
 
 
 class StorageError(InventoryError):
-    """The storage failed: a file that cannot be opened, a locked or corrupt database, ..."""
+    """The storage failed. ``kind`` says how, and each kind but ``"OTHER"`` has a subclass:
+
+    - ``"DISK_FULL"``: :class:`DiskFullError`, free some space;
+    - ``"READ_ONLY"``: :class:`ReadOnlyStorageError`, the file or database is read-only;
+    - ``"BUSY"``: :class:`StorageBusyError`, another writer held it too long; retry later;
+    - ``"CORRUPT"``: :class:`CorruptStorageError`, damaged, or not an inventory database;
+    - ``"CONNECTION_LOST"``: :class:`ConnectionLostError`, unreachable; a failed write may
+      still have committed, so a blind retry may apply it twice;
+    - ``"OTHER"``: :class:`StorageError` itself.
+
+    >>> import inventory, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = path.write_text("not a database " * 100)
+    >>> try:
+    ...     inventory.Inventory.open(path)
+    ... except inventory.CorruptStorageError as e:
+    ...     print(e.kind)
+    CORRUPT
+    """
 
     code: ClassVar[str] = "STORAGE"
+
+    def __init__(self, message: str, *, field: Optional[str] = None, kind: str = "OTHER") -> None:
+        super().__init__(message, field=field)
+        self.kind = kind
+
+
+class DiskFullError(StorageError):
+    """The disk (or the database's quota) is full; nothing was written."""
+
+
+class ReadOnlyStorageError(StorageError):
+    """The database or its file can only be read."""
+
+
+class StorageBusyError(StorageError):
+    """Another writer held the database for longer than the busy timeout; retry later."""
+
+
+class CorruptStorageError(StorageError):
+    """The database is damaged, or the file is not an inventory database (it was left unchanged)."""
+
+
+class ConnectionLostError(StorageError):
+    """The database cannot be reached (server down, connection broken, file deleted or replaced).
+
+    A write that failed so may still have committed on a server.
+    """
 
 
 # --------------------------------------------------------------------------------- values
