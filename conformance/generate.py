@@ -207,8 +207,6 @@ def sku_cases():
                "no locale: i becomes I, never İ")
     normalises("apostrophe_n_expands", "\u0149", "\u02bcN")
     normalises("already_normal", "AB-1", "AB-1")
-    normalises("zero_width_space_is_kept", "a\u200bb", "A\u200bB",
-               "U+200B is neither whitespace nor a control character, as in Python")
     normalises("emoji_kept", "box-📦", "BOX-📦")
     normalises("no_unicode_normal_form", "e\u0301", "E\u0301",
                "SKUs are not NFC-normalised: E + combining acute stays two characters")
@@ -254,6 +252,13 @@ def sku_cases():
     invalid("inner_information_separator", "AB\u001e1")
     invalid("inner_bell", "AB\u00071")
     invalid("inner_delete", "AB\u007f1")
+    # Format characters (Unicode category Cf) are invisible: a SKU holding one cannot be typed.
+    invalid("leading_byte_order_mark", "\ufeffAB-1",
+            "a CSV cell that starts with a byte-order mark")
+    invalid("inner_zero_width_space", "a\u200bb", "U+200B, a format character (Cf)")
+    invalid("inner_soft_hyphen", "AB\u00ad1")
+    invalid("inner_right_to_left_override", "AB\u202e1")
+    invalid("inner_word_joiner", "AB\u20601")
 
     cases.append(case("sku/get_by_sku_normalises_input", [
         create(sku="AB-1", save="p", expect=P(sku="AB-1")),
@@ -411,7 +416,10 @@ def name_cases():
     ok("hundred_code_points_with_combining_marks", "e\u0301" * 50, "e\u0301" * 50,
        "50 letters with a combining accent are 100 code points")
     ok("zero_width_space_allowed", "Wid\u200bget", "Wid\u200bget",
-       "U+200B is a format character, not a control character")
+       "U+200B is a format character, not a control character; only bidi overrides are refused")
+    bad("right_to_left_override", "Invoice \u202egnp.exe",
+        "a bidi override makes the name display as something else")
+    bad("left_to_right_isolate", "Wid\u2066get")
     bad("hundred_and_one_ascii", "n" * 101)
     bad("hundred_and_one_accented", "é" * 101)
     bad("hundred_and_one_emoji", "🍎" * 101)

@@ -202,6 +202,25 @@ impl InventoryError {
         }
     }
 
+    /// The error as it concerns item `index` of a list the caller passed: a `Validation` error's
+    /// field becomes `items[index].field`; other errors stay as they are.
+    ///
+    /// ```
+    /// use inventory_core::InventoryError;
+    /// let e = InventoryError::validation("price", "must be greater than 0").in_item(3);
+    /// assert_eq!(e.field(), Some("items[3].price"));
+    /// assert_eq!(e.to_string(), "items[3].price: must be greater than 0");
+    /// ```
+    pub fn in_item(self, index: usize) -> Self {
+        match self {
+            Self::Validation { field, message } => Self::Validation {
+                field: format!("items[{index}].{field}"),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// The kind of a `Storage` error; `None` for every other variant.
     pub fn storage_kind(&self) -> Option<StorageKind> {
         match self {

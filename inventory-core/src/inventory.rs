@@ -14,7 +14,7 @@ use crate::product::{
     MAX_STOCK, NewProduct, Product, ProductPatch, stock_from_i64, validate_name, validate_stock,
 };
 use crate::query::{Page, Query, encode_cursor};
-use crate::replay::Replay;
+use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
 use crate::store::{MemoryStore, Store, WriteTx};
 
@@ -183,11 +183,28 @@ impl Inventory {
     }
 
     /// Creates several products in one transaction: all of them, or none when any fails.
+    ///
+    /// A validation error names the item: field `items[3].price`. Each product gets its own,
+    /// later `created_at`, so the default (oldest first) listing keeps the caller's order.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let err = inv
+    ///     .create_many(vec![
+    ///         NewProduct::new("A", "A", Decimal::ONE),
+    ///         NewProduct::new("B", "B", Decimal::ZERO),
+    ///     ])
+    ///     .unwrap_err();
+    /// assert_eq!(err.field(), Some("items[1].price"));
+    /// assert!(inv.export()?.products.is_empty());
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
     pub fn create_many(&self, new: Vec<NewProduct>) -> Result<Vec<Product>> {
-        let at = now();
         let products = new
             .into_iter()
-            .map(|n| self.build(n, at))
+            .enumerate()
+            .map(|(i, n)| self.build(n, now()).map_err(|e| e.in_item(i)))
             .collect::<Result<Vec<_>>>()?;
         self.write(|tx| products.iter().map(|p| insert(tx, p)).collect())
     }
@@ -402,6 +419,11 @@ impl Inventory {
                 "limit",
                 format!("must be between 1 and {MAX_EVENTS_LIMIT}"),
             ));
+        }
+        if since >= MAX_SEQUENCE {
+            // No ledger reaches past MAX_SEQUENCE; every store answers the same (and none is
+            // asked for a number its column cannot hold).
+            return Ok(Vec::new());
         }
         self.store.events_since(since, limit)
     }

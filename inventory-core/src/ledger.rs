@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
-use crate::sku::python_strip;
+use crate::text::python_strip;
 
 /// What kind of change an [`Event`] records.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]

@@ -29,6 +29,7 @@ mod replay;
 mod sku;
 mod snapshot;
 pub mod store;
+pub mod text;
 #[cfg(feature = "uniffi")]
 mod uniffi_support;
 
@@ -48,6 +49,7 @@ pub use product::{
 };
 pub use query::{
     DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,
+    prefix_upper_bound,
 };
 pub use replay::MAX_SEQUENCE;
 pub use sku::{MAX_SKU_CHARS, normalize_sku};

@@ -78,7 +78,7 @@ pub fn parse_price_bound(field: &str, text: &str) -> Result<Decimal> {
 /// larger amount becomes 100,000,000.00). Returns the amount with exactly two decimal places.
 fn parse_amount(field: &str, text: &str, negative: &str, clamp: bool) -> Result<Decimal> {
     let invalid = |message: String| InventoryError::validation(field, message);
-    let t = crate::sku::python_strip(text);
+    let t = crate::text::python_strip(text);
     if t.is_empty() {
         return Err(invalid("must not be blank".into()));
     }
@@ -89,7 +89,8 @@ fn parse_amount(field: &str, text: &str, negative: &str, clamp: bool) -> Result<
         && frac.bytes().all(|b| b.is_ascii_digit());
     if !well_formed {
         return Err(invalid(format!(
-            "must be a decimal number such as 12.50 (got {t:?})"
+            "must be a decimal number such as 12.50 (got {})",
+            crate::text::echo(t)
         )));
     }
     // Leading zeros and trailing zeros carry no value; anything else this long is out of range.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
-use crate::sku::python_strip;
+use crate::text::{echo, is_bidi_control, python_strip};
 
 /// The highest stock a product can hold: 2,147,483,647 (the original's `PositiveIntegerField`).
 pub const MAX_STOCK: u32 = i32::MAX as u32;
@@ -151,6 +151,16 @@ pub fn validate_name(raw: &str) -> Result<String> {
             "must not contain control characters",
         ));
     }
+    if let Some(c) = name.chars().find(|c| is_bidi_control(*c)) {
+        return Err(InventoryError::validation(
+            "name",
+            format!(
+                "must not contain bidirectional override characters (U+{:04X}): they make the \
+                 name display as something else",
+                c as u32
+            ),
+        ));
+    }
     Ok(name.to_owned())
 }
 
@@ -211,6 +221,7 @@ fn stock_range_error(field: &str) -> InventoryError {
 /// assert!(parse_id("67e55044-10b1-426f-9247-bb680e5fe0c8").is_ok());
 /// ```
 pub fn parse_id(text: &str) -> Result<Uuid> {
-    Uuid::try_parse(text.trim())
-        .map_err(|_| InventoryError::validation("id", format!("must be a UUID (got {text:?})")))
+    Uuid::try_parse(text.trim()).map_err(|_| {
+        InventoryError::validation("id", format!("must be a UUID (got {})", echo(text)))
+    })
 }

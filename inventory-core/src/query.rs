@@ -73,7 +73,8 @@ impl OrderBy {
             InventoryError::validation(
                 "order_by",
                 format!(
-                    "must be one of created_at, name, sku, price, stock, optionally prefixed by - (got {text:?})"
+                    "must be one of created_at, name, sku, price, stock, optionally prefixed by - (got {})",
+                    crate::text::echo(text)
                 ),
             )
         })?;
@@ -223,6 +224,32 @@ impl ListQuery {
     }
 }
 
+/// The smallest text greater than every text that starts with `prefix`, for a range scan:
+/// `prefix` with its last character moved to the next one (dropping trailing U+10FFFF, which
+/// has no next). `None` when there is no such text (the prefix is all U+10FFFF).
+///
+/// ```
+/// use inventory_core::prefix_upper_bound;
+/// assert_eq!(prefix_upper_bound("AB").as_deref(), Some("AC"));
+/// assert_eq!(prefix_upper_bound("A\u{10FFFF}").as_deref(), Some("B"));
+/// assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
+/// assert_eq!(prefix_upper_bound("\u{10FFFF}"), None);
+/// ```
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            '\u{D7FF}' => Some('\u{E000}'),
+            c => char::from_u32(c as u32 + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 /// Lower-cases for case-insensitive matching, the same way for every store.
 pub fn fold_case(text: &str) -> String {
     text.to_lowercase()
@@ -264,7 +291,7 @@ impl Query {
         let name_contains = self
             .name_contains
             .as_deref()
-            .map(|n| fold_case(crate::sku::python_strip(n)))
+            .map(|n| fold_case(crate::text::python_strip(n)))
             .filter(|n| !n.is_empty());
         let after = self
             .cursor
@@ -319,9 +346,13 @@ fn decode_cursor(cursor: &str, order_by: OrderBy) -> Result<(SortKey, Uuid)> {
         ));
     }
     let id = Uuid::try_parse(id).map_err(|_| bad())?;
+    // The key's type is the order's: text for name and SKU, an integer for the others. A key
+    // of the other type would compare differently in each store.
     let key = match (order_by.field, key.split_at_checked(1)) {
         (SortField::Name | SortField::Sku, Some(("t", text))) => SortKey::Text(text.to_owned()),
-        (_, Some(("i", int))) => SortKey::Int(int.parse().map_err(|_| bad())?),
+        (SortField::CreatedAt | SortField::Price | SortField::Stock, Some(("i", int))) => {
+            SortKey::Int(int.parse().map_err(|_| bad())?)
+        }
         _ => return Err(bad()),
     };
     Ok((key, id))

@@ -1,23 +1,14 @@
 //! The SKU rule: normalised like Python's `value.strip().upper()`, then checked.
 
 use crate::error::{InventoryError, Result};
+use crate::text::{is_format, is_python_space, python_strip, python_upper};
 
 /// The longest SKU, in characters, after normalisation.
 pub const MAX_SKU_CHARS: usize = 50;
 
-/// Whether Python's `str.isspace()` holds for `c`: Unicode `White_Space` plus the four ASCII
-/// information separators (U+001C..=U+001F), which Python also strips.
-pub(crate) fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
-/// Trims like Python's `str.strip()` with no argument.
-pub(crate) fn python_strip(s: &str) -> &str {
-    s.trim_matches(is_python_space)
-}
-
 /// Normalises a SKU exactly as the original system did (`value.strip().upper()`, Unicode-aware)
-/// and checks it: 1 to 50 characters, no whitespace or control characters inside.
+/// and checks it: 1 to 50 characters, no whitespace, control or format characters inside.
+/// Upper-casing follows Python 3.11 (Unicode 14.0) on every toolchain.
 ///
 /// Uniqueness and look-ups use the normalised form.
 ///
@@ -29,7 +20,7 @@ pub(crate) fn python_strip(s: &str) -> &str {
 /// assert!(normalize_sku("AB 1").is_err());
 /// ```
 pub fn normalize_sku(raw: &str) -> Result<String> {
-    let sku = python_strip(raw).to_uppercase();
+    let sku = python_upper(python_strip(raw));
     let chars = sku.chars().count();
     if chars == 0 {
         return Err(InventoryError::validation("sku", "must not be blank"));
@@ -46,13 +37,23 @@ pub fn normalize_sku(raw: &str) -> Result<String> {
             "must not contain whitespace or control characters",
         ));
     }
+    if let Some(c) = sku.chars().find(|c| is_format(*c)) {
+        return Err(InventoryError::validation(
+            "sku",
+            format!(
+                "must not contain invisible format characters (U+{:04X}); a byte-order mark or \
+                 zero-width space copied with the text makes a SKU nobody can type",
+                c as u32
+            ),
+        ));
+    }
     Ok(sku)
 }
 
 /// Normalises a SKU prefix for filtering: the same trim and upper-case, without the length rule
 /// beyond the maximum. An empty prefix matches everything.
 pub(crate) fn normalize_sku_prefix(raw: &str) -> Result<String> {
-    let prefix = python_strip(raw).to_uppercase();
+    let prefix = python_upper(python_strip(raw));
     if prefix.is_empty() {
         return Ok(prefix);
     }
@@ -73,6 +74,45 @@ mod tests {
         assert_eq!(normalize_sku("\u{1c} x\u{a0}").unwrap(), "X");
         assert_eq!(normalize_sku("\u{3000}ǆ9").unwrap(), "Ǆ9");
         assert_eq!(normalize_sku("ﬃ").unwrap(), "FFI");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_refused() {
+        // A CSV cell starting with a byte-order mark, a zero-width space pasted from a web
+        // page, a soft hyphen, a right-to-left override.
+        for raw in [
+            "\u{FEFF}AB-1",
+            "AB\u{200B}1",
+            "AB\u{AD}1",
+            "AB\u{202E}1",
+            "\u{2060}X",
+        ] {
+            let err = normalize_sku(raw).unwrap_err();
+            assert_eq!(err.field(), Some("sku"), "{raw:?}");
+            assert!(
+                err.to_string().contains("invisible format characters"),
+                "{err}"
+            );
+        }
+        assert!(crate::validate_name("Caf\u{E9} \u{202E}gnp.exe").is_err());
+        assert!(
+            crate::validate_name("Caf\u{E9} \u{200D}").is_ok(),
+            "a joiner is fine in a name"
+        );
+    }
+
+    #[test]
+    fn error_messages_repeat_at_most_a_hundred_characters_of_input() {
+        let long = "x".repeat(10_000);
+        for err in [
+            crate::parse_price(&long).unwrap_err(),
+            crate::parse_id(&long).unwrap_err(),
+            crate::OrderBy::parse(&long).unwrap_err(),
+        ] {
+            let text = err.to_string();
+            assert!(text.len() < 250, "{} bytes: {}", text.len(), &text[..200]);
+            assert!(text.contains("(10000 characters)"), "{text}");
+        }
     }
 
     #[test]

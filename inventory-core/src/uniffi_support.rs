@@ -61,7 +61,10 @@ fn decimal_from_text(text: &str) -> Result<Decimal> {
     Decimal::from_str_exact(text.trim()).map_err(|_| {
         InventoryError::validation(
             "price",
-            format!("must be a decimal number of at most 28 digits (got {text:?})"),
+            format!(
+                "must be a decimal number of at most 28 digits (got {})",
+                crate::text::echo(text)
+            ),
         )
     })
 }

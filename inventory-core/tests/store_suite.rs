@@ -745,6 +745,86 @@ macro_rules! store_suite {
         }
 
         #[test]
+        fn create_many_keeps_the_callers_order_and_names_the_bad_item() {
+            let inv = fixture();
+            let skus = ["C", "A", "B", "E", "D"];
+            inv.create_many(skus.iter().map(|s| new_product(s, "1", 1)).collect())
+                .unwrap();
+            let listed: Vec<String> = inv
+                .list(&Query::default())
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|p| p.sku)
+                .collect();
+            assert_eq!(listed, skus, "oldest first is the order they were given in");
+            let err = inv
+                .create_many(vec![
+                    new_product("F", "1", 1),
+                    NewProduct::new("G", "G", Decimal::ZERO),
+                ])
+                .unwrap_err();
+            assert_eq!(err.field(), Some("items[1].price"), "{err}");
+            assert_eq!(inv.list(&Query::default()).unwrap().total, 5);
+        }
+
+        #[test]
+        fn every_store_answers_the_edges_alike() {
+            let inv = fixture();
+            let odd = inv.create(new_product("AB\u{10FFFF}X", "1", 1)).unwrap();
+            inv.create(new_product("AC", "1", 1)).unwrap();
+            inv.create(new_product("AA", "1", 1)).unwrap();
+            let found = inv
+                .list(&Query {
+                    sku_prefix: Some("ab".into()),
+                    ..Query::default()
+                })
+                .unwrap();
+            assert_eq!(
+                found.items,
+                vec![odd.clone()],
+                "a SKU with U+10FFFF after the prefix"
+            );
+            let found = inv
+                .list(&Query {
+                    sku_prefix: Some("AB\u{10FFFF}".into()),
+                    ..Query::default()
+                })
+                .unwrap();
+            assert_eq!(found.total, 1);
+
+            // A cursor whose key has the wrong type for its order is refused, not guessed at.
+            let forge =
+                |plain: String| -> String { plain.bytes().map(|b| format!("{b:02x}")).collect() };
+            for (order, key) in [
+                ("name", "i5"),
+                ("sku", "i0"),
+                ("price", "tA"),
+                ("stock", "t1"),
+            ] {
+                let query = Query {
+                    order_by: OrderBy::parse(order).unwrap(),
+                    cursor: Some(forge(format!("{order}\n{}\n{key}", odd.id.simple()))),
+                    ..Query::default()
+                };
+                let err = inv.list(&query).unwrap_err();
+                assert_eq!(
+                    (err.code(), err.field()),
+                    ("VALIDATION", Some("cursor")),
+                    "{order} {key}"
+                );
+            }
+
+            for since in [1u64 << 53, 1 << 63, u64::MAX] {
+                assert_eq!(
+                    inv.events_since(since, 10).unwrap(),
+                    Vec::new(),
+                    "since {since}"
+                );
+            }
+        }
+
+        #[test]
         fn of_two_imports_racing_into_one_empty_inventory_exactly_one_wins() {
             let source = fixture();
             source.create(new_product("A", "1", 4)).unwrap();

@@ -276,13 +276,17 @@ impl PyInventory {
         run(py, || {
             let new = products
                 .into_iter()
-                .map(|(name, sku, price, stock)| {
-                    Ok(inventory_core::NewProduct {
-                        name,
-                        sku,
-                        price: parse_price(&price)?,
-                        stock: stock_from_i64("stock", stock)?,
-                    })
+                .enumerate()
+                .map(|(i, (name, sku, price, stock))| {
+                    let item = || -> inventory_core::Result<_> {
+                        Ok(inventory_core::NewProduct {
+                            name,
+                            sku,
+                            price: parse_price(&price)?,
+                            stock: stock_from_i64("stock", stock)?,
+                        })
+                    };
+                    item().map_err(|e| e.in_item(i))
                 })
                 .collect::<inventory_core::Result<Vec<_>>>()?;
             let created = self.inner.create_many(new)?;

@@ -198,8 +198,12 @@ def test_create_many_is_all_or_nothing(inv: Inventory, widget: Product) -> None:
         inv.create_many(
             [{"name": "Bolt", "sku": "b-1", "price": "0.10"}, {"name": "", "sku": "x", "price": 1}]
         )
-    assert err.value.field == "name"
+    assert err.value.field == "items[1].name"
+    assert str(err.value) == "items[1].name: must not be blank"
     assert count(inv) == 1
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.create_many([{"name": "A", "sku": "a", "price": 1}, {"name": "B", "sku": "b", "price": "0"}])
+    assert err.value.field == "items[1].price"
     with pytest.raises(inventory.NotFoundError):
         inv.get_by_sku("b-1")
 

@@ -171,7 +171,11 @@ pub(crate) fn new_products(value: &JsValue) -> Result<Vec<NewProduct>> {
         return Err(invalid("products", "must be an array of products"));
     }
     let array: &Array = value.unchecked_ref();
-    array.iter().map(|item| new_product(&item)).collect()
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| new_product(&item).map_err(|e| e.in_item(i)))
+        .collect()
 }
 
 /// `{ name?, sku?, price?, expectedVersion? }`.

@@ -504,6 +504,15 @@ fn list_filters_orders_and_pages() {
         Some("sku"),
     );
     expect_error(inv.create_many(js("{}")), "VALIDATION", Some("products"));
+    let e = expect_error(
+        inv.create_many(js(r#"[{"name": "Ok", "sku": "ok2", "price": "1"}, {"name": "Bad", "sku": "b", "price": "0"}]"#)),
+        "VALIDATION",
+        Some("items[1].price"),
+    );
+    assert_eq!(
+        text(&e, "message"),
+        "items[1].price: must be greater than 0"
+    );
     assert_eq!(number(&inv.list(JsValue::UNDEFINED).unwrap(), "total"), 4.0);
     assert_eq!(inv.total_value().unwrap(), "254.75");
 }

@@ -25,7 +25,7 @@ use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
-use crate::query::{ListQuery, SortField, SortKey, fold_case};
+use crate::query::{ListQuery, SortField, SortKey, fold_case, prefix_upper_bound};
 
 /// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[r#"
@@ -737,15 +737,15 @@ fn filters(q: &ListQuery) -> (String, Vec<Value>) {
         clauses.push(format!("instr(name_folded, ?{}) > 0", values.len()));
     }
     if let Some(prefix) = &q.sku_prefix {
+        // A range on the SKU index, then the exact test.
         values.push(Value::Text(prefix.clone()));
         let p = values.len();
-        values.push(Value::Text(format!("{prefix}\u{10FFFF}")));
         values.push(Value::Integer(prefix.chars().count() as i64));
-        clauses.push(format!(
-            "sku >= ?{p} AND sku < ?{} AND substr(sku, 1, ?{}) = ?{p}",
-            p + 1,
-            p + 2
-        ));
+        clauses.push(format!("sku >= ?{p} AND substr(sku, 1, ?{}) = ?{p}", p + 1));
+        if let Some(upper) = prefix_upper_bound(prefix) {
+            values.push(Value::Text(upper));
+            clauses.push(format!("sku < ?{}", values.len()));
+        }
     }
     if let Some(max) = q.low_stock {
         values.push(Value::Integer(i64::from(max)));
