@@ -57,8 +57,18 @@ uniffi::custom_type!(Timestamp, SystemTime, {
 /// A decimal from the text a binding sends (`BigDecimal.toPlainString()`, Swift's
 /// `Decimal.description`). Every decimal the API takes is a price or a price bound, so the error
 /// names `price`; the price rules themselves are applied where the value is used.
+///
+/// Trailing zeros of the fraction carry no value and are dropped first, so
+/// `BigDecimal("9.99").setScale(30)` is 9.99, not a number of too many digits.
 fn decimal_from_text(text: &str) -> Result<Decimal> {
-    Decimal::from_str_exact(text.trim()).map_err(|_| {
+    let trimmed = text.trim();
+    let plain = match trimmed.split_once('.') {
+        Some((_, fraction)) if fraction.bytes().all(|b| b.is_ascii_digit()) => {
+            trimmed.trim_end_matches('0').trim_end_matches('.')
+        }
+        _ => trimmed,
+    };
+    Decimal::from_str_exact(plain).map_err(|_| {
         InventoryError::validation(
             "price",
             format!(
@@ -93,8 +103,19 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn any_scale_is_accepted_when_the_value_has_few_places() {
+        // BigDecimal("9.99").setScale(30).toPlainString()
+        let text = format!("9.99{}", "0".repeat(28));
+        assert_eq!(decimal_from_text(&text).unwrap().to_string(), "9.99");
+        assert_eq!(decimal_from_text("100.000").unwrap().to_string(), "100");
+        assert_eq!(decimal_from_text("100").unwrap().to_string(), "100");
+        let long = format!("0.{}1", "0".repeat(40));
+        assert_eq!(decimal_from_text(&long).unwrap_err().field(), Some("price"));
+    }
+
+    #[test]
     fn decimals_convert_exactly_or_name_the_field() {
-        assert_eq!(decimal_from_text("9.990").unwrap().to_string(), "9.990");
+        assert_eq!(decimal_from_text("9.990").unwrap().to_string(), "9.99");
         let err = decimal_from_text(&format!("1{}", "0".repeat(40))).unwrap_err();
         assert_eq!(err.field(), Some("price"));
         assert!(decimal_from_text("abc").is_err());

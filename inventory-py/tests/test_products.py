@@ -339,3 +339,34 @@ def test_timestamps_keep_microseconds(inv: Inventory, widget: Product) -> None:
     # Stores keep microseconds, so a product reads back equal, timestamps included.
     assert inv.get(widget.id).created_at == widget.created_at
     assert widget.created_at.tzinfo == UTC
+
+
+def test_extreme_decimals_are_refused_by_name_without_expanding_them(inv: Inventory) -> None:
+    for bad in ["1E+999999999999", "-1E+999999999999", "1E-999999999999", "-1E-999999999999",
+                "NaN", "-Infinity", "sNaN", "1.000E-3"]:
+        with pytest.raises(inventory.ValidationError) as err:
+            inv.create(name="W", sku="W", price=Decimal(bad))
+        assert err.value.field == "price", bad
+        assert len(str(err.value)) < 200
+    # Within range the exponent form is just another spelling.
+    assert inv.create(name="W", sku="W", price=Decimal("1.2E+1")).price == Decimal("12.00")
+    assert inv.create(name="V", sku="V", price=Decimal("1.50000E0")).price == Decimal("1.50")
+    # A bound past every price filters like the largest one.
+    assert len(inv.list(max_price=Decimal("1E+999999999999"))) == 2
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.list(min_price=Decimal("-1E+999999999999"))
+    assert err.value.field == "min_price"
+
+
+def test_a_lone_surrogate_in_an_id_is_a_validation_error(inv: Inventory) -> None:
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.get("\ud800")
+    assert err.value.field == "id"
+
+
+def test_a_delta_past_64_bits_reports_the_callers_number(inv: Inventory) -> None:
+    p = inv.create(name="W", sku="W", price=1, stock=1)
+    with pytest.raises(inventory.ValidationError) as err:
+        inv.adjust_stock(p.id, -(2**70), reason="sale")
+    assert err.value.field == "delta" and str(2**70) in str(err.value)
+    assert inv.get(p.id).stock == 1

@@ -100,13 +100,29 @@ pub(crate) struct Options {
     object: Object,
 }
 
+/// Whether `value` is a plain object (`{ … }`, `Object.create(null)`, or one from another realm
+/// such as an iframe or a `vm` context): its prototype is `null` or an `Object.prototype`. A
+/// `Map`, `Date`, `Promise`, array, function or class instance is not, and is refused rather
+/// than read as `{}`.
+fn is_plain_object(value: &JsValue) -> bool {
+    if !value.is_object() || value.is_function() || Array::is_array(value) {
+        return false;
+    }
+    let proto = Object::get_prototype_of(value);
+    if proto.is_null() {
+        return true;
+    }
+    // An Object.prototype is the one object whose own prototype is null.
+    Object::get_prototype_of(&proto).is_null()
+}
+
 impl Options {
     /// `value` must be an object whose own keys are all in `known`; `what` names it in errors.
     pub(crate) fn new(what: &str, value: &JsValue, known: &[&str]) -> Result<Self> {
-        if !value.is_object() || Array::is_array(value) || value.is_function() {
+        if !is_plain_object(value) {
             return Err(invalid(
                 what,
-                format!("must be an object with {}", known.join(", ")),
+                format!("must be a plain object with {}", known.join(", ")),
             ));
         }
         let object: Object = value.clone().unchecked_into();

@@ -188,13 +188,39 @@ fn validation_errors_name_the_field_and_change_nothing() {
         (
             r#"[1]"#,
             "product",
-            "product: must be an object with name, sku, price, stock",
+            "product: must be a plain object with name, sku, price, stock",
         ),
     ];
     for (input, field, message) in cases {
         let e = expect_error(inv.create(js(input)), "VALIDATION", Some(field));
         assert_eq!(text(&e, "message"), message, "{input}");
     }
+    // A Map, Date or Promise where an options object belongs is refused, not read as {}.
+    let p = inv
+        .create(js(
+            r#"{"name": "Plain", "sku": "plain", "price": "1", "stock": 5}"#,
+        ))
+        .unwrap();
+    let id = get(&p, "id");
+    let not_plain: [JsValue; 3] = [
+        js_sys::Map::new().into(),
+        js_sys::Date::new_0().into(),
+        js_sys::Promise::resolve(&JsValue::NULL).into(),
+    ];
+    for value in not_plain {
+        expect_error(inv.create(value.clone()), "VALIDATION", Some("product"));
+        expect_error(inv.list(value.clone()), "VALIDATION", Some("options"));
+        expect_error(
+            inv.adjust_stock(id.clone(), (-1).into(), "sale".into(), value.clone()),
+            "VALIDATION",
+            Some("options"),
+        );
+    }
+    assert_eq!(number(&inv.get(id.clone()).unwrap(), "stock"), 5.0);
+    // Plain objects from elsewhere are fine: no prototype at all.
+    let bare = js_sys::Object::create(&JsValue::NULL.unchecked_into());
+    inv.list(bare.into()).unwrap();
+    inv.delete(id).unwrap();
     expect_error(
         inv.create(JsValue::UNDEFINED),
         "VALIDATION",

@@ -112,6 +112,9 @@ fun typeMappings() {
 
         // Trailing zeros beyond two places are fine; the value is what counts.
         eq(inv.update(id, ProductPatch(price = money("7.500"))).price, BigDecimal("7.50"), "7.500 is 7.50")
+        // Any scale, as long as the value has at most two places.
+        eq(inv.update(id, ProductPatch(price = BigDecimal("9.99").setScale(30))).price, BigDecimal("9.99"), "setScale(30)")
+        eq(inv.update(id, ProductPatch(price = money("7.50"))).price, BigDecimal("7.50"), "back to 7.50")
 
         val total: BigDecimal = inv.totalValue()
         eq(total, BigDecimal("75.00"), "totalValue is exact with scale 2")

@@ -457,10 +457,48 @@ def _i64(value: object, name: str) -> int:
     return min(max(_int(value, name), _I64_MIN), _I64_MAX)
 
 
+def _delta(value: object) -> int:
+    # A delta past 64 bits cannot reach the core, whose errors would then report the clamped
+    # number; say so with the caller's own number instead.
+    delta = _int(value, "delta")
+    if not _I64_MIN <= delta <= _I64_MAX:
+        raise ValidationError(
+            f"delta: must be between {_I64_MIN} and {_I64_MAX} (got {delta})", field="delta"
+        )
+    return delta
+
+
 def _id(value: object) -> Union[uuid.UUID, str]:
-    if isinstance(value, (uuid.UUID, str)):
-        return value  # the native module takes either; text is parsed by the core
+    if isinstance(value, str):
+        # Text is parsed by the core. A lone surrogate cannot cross into Rust at all; no UUID
+        # holds one, so the core is shown the text with it replaced, and refuses it by name.
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, uuid.UUID):
+        return value
     raise TypeError(f"id must be a uuid.UUID or str, not {_type_name(value)}")
+
+
+def _plain_decimal(value: Decimal) -> str:
+    """The decimal as plain digits for the core (``Decimal('1E+2')`` is ``'100'``), without
+    expanding an extreme exponent: ``Decimal('1E+999999999999')`` would be a terabyte of digits.
+    Such a value is out of every range, so a short stand-in with the same sign and the same
+    fault (too large, or too many places) lets the core refuse it with its own message."""
+    if not value.is_finite():
+        return str(value)  # 'NaN', 'Infinity': refused by the core as not a decimal number
+    sign = "-" if value.is_signed() else ""
+    if value.is_zero():
+        return sign + "0"
+    if value.adjusted() > 40:
+        return sign + "1" + "0" * 41
+    digits, exponent = value.as_tuple()[1:]
+    places = -int(exponent) - (len(digits) - len("".join(map(str, digits)).rstrip("0")))
+    if places > 40:
+        return sign + "0." + "0" * 40 + "1"
+    return format(value, "f")
 
 
 def _decimal_text(value: object, name: str) -> str:
@@ -471,7 +509,7 @@ def _decimal_text(value: object, name: str) -> str:
             f"pass Decimal('9.99') or '9.99' instead"
         )
     if isinstance(value, Decimal):
-        return format(value, "f")  # no exponent: Decimal('1E+2') is '100'
+        return _plain_decimal(value)
     if isinstance(value, bool):
         raise TypeError(f"{name} must be a Decimal, int or str, not bool")
     if isinstance(value, int):
@@ -711,7 +749,7 @@ class Inventory:
         return _product(
             self._native.adjust_stock(
                 _id(id),
-                _i64(delta, "delta"),
+                _delta(delta),
                 _text(reason, "reason"),
                 _opt_text(reference, "reference"),
                 _opt_text(actor, "actor"),
