@@ -45,7 +45,7 @@ cargo clippy -p inventory-core --all-targets --features postgres-tests --locked 
 # suite, the model test (every backend against each other), the PostgreSQL-only tests
 # (concurrency, ledger order, schema versions), and the doc examples compile with the feature.
 cargo test -p inventory-core --features postgres-tests --locked \
-  --test store_suite --test model --test postgres_store
+  --test store_suite --test model --test postgres_store --test simulator
 cargo test -p inventory-core --features postgres-tests --locked --doc
 
 # The bindings reach PostgreSQL through the same Inventory::open: check it end to end from
