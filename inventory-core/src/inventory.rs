@@ -16,7 +16,15 @@ use crate::product::{
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
-use crate::store::{MemoryStore, Store, WriteTx};
+use crate::store::{Durability, MemoryStore, Store, WriteTx};
+
+/// How [`Inventory::open_with`] opens a store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// What a commit survives in a SQLite file (see [`Durability`]); the default survives a
+    /// crash of the application but may lose the last commits on power loss.
+    pub durability: Durability,
+}
 
 /// How many events [`Inventory::events_since`] returns when asked for no particular number.
 pub const DEFAULT_EVENTS_LIMIT: u32 = 1000;
@@ -113,6 +121,20 @@ impl Inventory {
     /// assert_eq!(inv.total_value().unwrap().to_string(), "0.00");
     /// ```
     pub fn open(location: &str) -> Result<Self> {
+        Self::open_with(location, &OpenOptions::default())
+    }
+
+    /// Like [`Inventory::open`], with options.
+    ///
+    /// ```
+    /// use inventory_core::{Durability, Inventory, OpenOptions};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("shop.db");
+    /// let options = OpenOptions { durability: Durability::Full };
+    /// let inv = Inventory::open_with(path.to_str().unwrap(), &options)?;
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn open_with(location: &str, options: &OpenOptions) -> Result<Self> {
         let location = location.trim();
         if location.is_empty() {
             return Err(InventoryError::validation(
@@ -126,7 +148,7 @@ impl Inventory {
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             return Self::open_postgres(location);
         }
-        Self::open_sqlite(location)
+        Self::open_sqlite(location, options)
     }
 
     #[cfg(feature = "postgres")]
@@ -143,16 +165,22 @@ impl Inventory {
     }
 
     #[cfg(feature = "sqlite")]
-    fn open_sqlite(location: &str) -> Result<Self> {
+    fn open_sqlite(location: &str, options: &OpenOptions) -> Result<Self> {
         let path = match location {
             "sqlite::memory:" | "sqlite://:memory:" => ":memory:",
             _ => location.strip_prefix("sqlite://").unwrap_or(location),
         };
-        Ok(Self::new(crate::store::SqliteStore::open(path)?))
+        let options = crate::store::sqlite::SqliteOptions {
+            durability: options.durability,
+            ..Default::default()
+        };
+        Ok(Self::new(crate::store::SqliteStore::open_with(
+            path, options,
+        )?))
     }
 
     #[cfg(not(feature = "sqlite"))]
-    fn open_sqlite(_location: &str) -> Result<Self> {
+    fn open_sqlite(_location: &str, _options: &OpenOptions) -> Result<Self> {
         Err(InventoryError::validation(
             "location",
             "this build has no SQLite support; use memory:",

@@ -38,7 +38,7 @@ mod uniffi_support;
 uniffi::setup_scaffolding!();
 
 pub use error::{Cause, InventoryError, Result, StorageKind};
-pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT};
+pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT, OpenOptions};
 pub use ledger::{
     Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,
 };
@@ -58,7 +58,7 @@ pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
-pub use store::{MemoryStore, Store, WriteTx};
+pub use store::{Durability, MemoryStore, Store, WriteTx};
 
 // Re-exported so callers name the same types the library uses.
 pub use chrono;

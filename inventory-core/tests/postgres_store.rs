@@ -478,3 +478,50 @@ fn a_search_path_without_a_schema_is_a_clear_error() {
     assert_eq!(err.code(), "STORAGE");
     assert!(err.to_string().contains("search_path"), "{err}");
 }
+
+/// An async app (an axum server, `#[tokio::main]`) opens the store on a runtime thread, uses it
+/// from `spawn_blocking` and drops it there again: none of it may panic with "Cannot start a
+/// runtime from within a runtime" (the `postgres` client's own runtime).
+#[test]
+fn a_store_opens_and_drops_inside_an_async_runtime() {
+    let schema = Schema::new();
+    let url = schema.url.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let inv = Inventory::open(&url).expect("opening inside the runtime");
+        let p = {
+            let inv = inv.clone();
+            tokio::task::spawn_blocking(move || inv.create(new_product("A-1", "1", 3)))
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let again = inv.clone();
+        let stock = tokio::task::spawn_blocking(move || again.get(p.id).unwrap().stock)
+            .await
+            .unwrap();
+        assert_eq!(stock, 3);
+        drop(inv); // the last handle, on a runtime thread
+    });
+}
+
+/// A server that cannot be reached is a CONNECTION_LOST error, and the pool's wait for a
+/// connection is the caller's to set.
+#[test]
+fn an_unreachable_server_is_a_lost_connection() {
+    let err = Inventory::open("postgres://nobody@127.0.0.1:1/db?connect_timeout=2").unwrap_err();
+    assert_eq!(
+        err.storage_kind(),
+        Some(inventory_core::StorageKind::ConnectionLost),
+        "{err}"
+    );
+    let zero = inventory_core::store::postgres::PostgresOptions {
+        connection_timeout: std::time::Duration::ZERO,
+        ..Default::default()
+    };
+    let err = PostgresStore::open_with(&Schema::new().url, zero).unwrap_err();
+    assert_eq!(err.field(), Some("connection_timeout"));
+}

@@ -41,8 +41,8 @@
 use std::sync::Arc;
 
 use inventory_core::{
-    DEFAULT_EVENTS_LIMIT, Decimal, Event, InventoryError, NewProduct, OrderBy, Page, Product,
-    ProductPatch, Snapshot, StockChange, Uuid,
+    DEFAULT_EVENTS_LIMIT, Decimal, Durability, Event, InventoryError, NewProduct, OrderBy, Page,
+    Product, ProductPatch, Snapshot, StockChange, Uuid,
 };
 
 uniffi::setup_scaffolding!();
@@ -146,6 +146,21 @@ impl Inventory {
     pub fn open(location: String) -> Result<Arc<Self>> {
         Ok(Arc::new(Self {
             inner: inventory_core::Inventory::open(&location)?,
+        }))
+    }
+
+    /// Like `open`, choosing what a commit to a SQLite file survives: `Durability.NORMAL` (the
+    /// default of `open`: an app crash, not always a power loss) or `Durability.FULL` (waits for
+    /// the disk on every commit, and survives a power loss too).
+    ///
+    /// ```kotlin
+    /// val inv = Inventory.openWith(path, Durability.FULL)
+    /// ```
+    #[uniffi::constructor]
+    pub fn open_with(location: String, durability: Durability) -> Result<Arc<Self>> {
+        let options = inventory_core::OpenOptions { durability };
+        Ok(Arc::new(Self {
+            inner: inventory_core::Inventory::open_with(&location, &options)?,
         }))
     }
 

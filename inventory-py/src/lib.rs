@@ -16,9 +16,9 @@ use std::panic::AssertUnwindSafe;
 
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Decimal, Event, Inventory, InventoryError, OrderBy, Product, ProductPatch, Query, Snapshot,
-    StockChange, StorageKind, Uuid, count_from_i64, parse_id, parse_price, parse_price_bound,
-    stock_from_i64,
+    Decimal, Durability, Event, Inventory, InventoryError, OpenOptions, OrderBy, Product,
+    ProductPatch, Query, Snapshot, StockChange, StorageKind, Uuid, count_from_i64, parse_id,
+    parse_price, parse_price_bound, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -232,10 +232,18 @@ struct PyInventory {
 
 #[pymethods]
 impl PyInventory {
-    /// Opens an inventory: a SQLite file path, `sqlite://PATH`, `:memory:` or `memory:`.
+    /// Opens an inventory: a SQLite file path, `sqlite://PATH`, `:memory:` or `memory:`, with
+    /// durability `normal` or `full` (parsed by the core).
     #[staticmethod]
-    fn open(py: Python<'_>, location: String) -> PyResult<Self> {
-        let inner = run(py, move || Inventory::open(&location))?;
+    #[pyo3(signature = (location, durability = "normal"))]
+    fn open(py: Python<'_>, location: String, durability: &str) -> PyResult<Self> {
+        let durability = durability.to_owned();
+        let inner = run(py, move || {
+            let options = OpenOptions {
+                durability: Durability::parse(&durability)?,
+            };
+            Inventory::open_with(&location, &options)
+        })?;
         Ok(Self { inner })
     }
 

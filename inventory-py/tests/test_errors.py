@@ -162,3 +162,14 @@ def test_negative_counts_are_validation_errors_naming_the_argument() -> None:
         inv.events_since(0, limit=2**70)
     assert err.value.field == "limit"
     assert inv.list(min_price="0", max_price="100000000000").total == 1
+
+
+def test_durability_is_normal_or_full(tmp_path: Path) -> None:
+    inv = Inventory.open(tmp_path / "full.db", durability="full")
+    inv.create(name="Widget", sku="W-1", price=1)
+    assert Inventory.open(tmp_path / "full.db").get_by_sku("W-1").name == "Widget"
+    with pytest.raises(inventory.ValidationError) as err:
+        Inventory.open(tmp_path / "x.db", durability="fast")
+    assert err.value.field == "durability"
+    with pytest.raises(TypeError):
+        Inventory.open(tmp_path / "x.db", durability=1)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use axum::http::HeaderValue;
 use clap::Parser;
-use inventory_core::Inventory;
+use inventory_core::{Durability, Inventory, OpenOptions};
 use inventory_rest_api::{Config, DEFAULT_BODY_LIMIT, app, check_listen_addr};
 use tracing_subscriber::EnvFilter;
 
@@ -31,6 +31,10 @@ struct Args {
     /// An origin browsers may call the API from (repeat, or comma-separate; `*` for any).
     #[arg(long = "cors-origin", env = "INVENTORY_CORS_ORIGINS", value_delimiter = ',', value_parser = HeaderValue::from_str)]
     cors_origins: Vec<HeaderValue>,
+    /// What a commit to a SQLite file survives: `normal` (an app crash; the last commits may be
+    /// lost on power loss) or `full` (every commit waits for the disk).
+    #[arg(long, env = "INVENTORY_DURABILITY", default_value = "normal")]
+    durability: String,
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "INVENTORY_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -56,7 +60,10 @@ async fn main() -> ExitCode {
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let token = args.token.filter(|t| !t.trim().is_empty());
     check_listen_addr(args.addr, token.as_deref())?;
-    let inventory = Inventory::open(&args.db)?;
+    let options = OpenOptions {
+        durability: Durability::parse(&args.durability)?,
+    };
+    let inventory = Inventory::open_with(&args.db, &options)?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(
         addr = %listener.local_addr()?,

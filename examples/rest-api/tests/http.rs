@@ -1107,8 +1107,18 @@ fn the_binary_refuses_to_listen_beyond_loopback_without_a_token() {
 fn the_binary_serves_a_sqlite_file_and_logs_each_request() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
+    // A durability that is neither normal nor full is refused before anything is opened.
+    let out = binary()
+        .args(["--addr", "127.0.0.1:0", "--durability", "fast", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("durability"), "{stderr}");
+    assert!(!db.exists());
     let mut child = binary()
-        .args(["--addr", "127.0.0.1:0", "--db"])
+        .args(["--addr", "127.0.0.1:0", "--durability", "full", "--db"])
         .arg(&db)
         .env("INVENTORY_API_TOKEN", "t0ken")
         .stderr(Stdio::piped())

@@ -7,7 +7,7 @@
 
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{InventoryError, Result};
 use crate::ledger::Event;
 use crate::product::Product;
 use crate::query::ListQuery;
@@ -75,4 +75,42 @@ pub trait WriteTx {
     /// Appends an event. When `event.seq` is 0 the store assigns the next sequence number and
     /// writes it back; otherwise it must be greater than every stored one (snapshot import).
     fn append(&mut self, event: &mut Event) -> Result<()>;
+}
+
+/// How much a commit survives. Either way a crash or power loss never corrupts the file.
+///
+/// The SQLite store's `synchronous` setting. PostgreSQL's durability is the server's own
+/// (`synchronous_commit`); the memory store keeps nothing.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Durability {
+    /// `synchronous = NORMAL` in WAL mode: a commit survives the application crashing, but the
+    /// last commits before a power loss or an operating-system crash may be lost (the file stays
+    /// consistent). The fastest, and SQLite's recommendation for WAL.
+    #[default]
+    Normal,
+    /// `synchronous = FULL`: every commit is on disk (fsynced) before it is acknowledged, so it
+    /// survives a power loss too. Each commit waits for the disk.
+    Full,
+}
+
+impl Durability {
+    /// Parses `normal` or `full` (any case), as bindings and command lines pass it.
+    ///
+    /// ```
+    /// use inventory_core::Durability;
+    /// assert_eq!(Durability::parse("FULL").unwrap(), Durability::Full);
+    /// assert_eq!(Durability::parse("fast").unwrap_err().field(), Some("durability"));
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "normal" => Ok(Self::Normal),
+            "full" => Ok(Self::Full),
+            _ => Err(InventoryError::validation(
+                "durability",
+                "must be \"normal\" or \"full\"",
+            )),
+        }
+    }
 }

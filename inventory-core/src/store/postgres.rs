@@ -111,7 +111,8 @@ const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before
 /// # Ok::<(), inventory_core::InventoryError>(())
 /// ```
 pub struct PostgresStore {
-    pool: r2d2::Pool<Manager>,
+    /// Always `Some` but while dropping (the pool is dropped on a thread of its own).
+    pool: Option<r2d2::Pool<Manager>>,
     /// Where the pool connects, for error messages (never the password).
     target: String,
 }
@@ -138,9 +139,9 @@ impl Default for PostgresOptions {
 
 impl fmt::Debug for PostgresStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.pool.state();
+        let state = self.pool().state();
         f.debug_struct("PostgresStore")
-            .field("max_connections", &self.pool.max_size())
+            .field("max_connections", &self.pool().max_size())
             .field("connections", &state.connections)
             .field("idle", &state.idle_connections)
             .finish()
@@ -365,27 +366,19 @@ impl PostgresStore {
             config.connect_timeout(Duration::from_secs(10));
         }
         // One connection first: a server that cannot be reached fails here, at once and clearly,
-        // rather than in the pool's retry loop.
-        let mut client = config.connect(NoTls).map_err(|e| {
-            InventoryError::storage_fault(
-                fault_kind(&e),
-                format!(
-                    "cannot connect to PostgreSQL at {}: {}",
-                    target(&config),
-                    describe(&e)
-                ),
-                Some(e),
-            )
-        })?;
-        migrate(&mut client)?;
-        drop(client);
+        // rather than in the pool's retry loop. On a thread of its own: the `postgres` client
+        // runs a runtime of its own, which cannot start inside an async runtime's thread.
+        let config = off_runtime(move || connect_and_migrate(config))?;
         let target = target(&config);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections)
             .min_idle(Some(0))
             .connection_timeout(connection_timeout)
             .build_unchecked(Manager { config });
-        Ok(Self { pool, target })
+        Ok(Self {
+            pool: Some(pool),
+            target,
+        })
     }
 
     /// The schema version of the database (equal to [`SCHEMA_VERSION`] once opened).
@@ -395,18 +388,62 @@ impl PostgresStore {
             .ok_or_else(|| InventoryError::storage("the inventory_schema table is missing"))
     }
 
+    fn pool(&self) -> &r2d2::Pool<Manager> {
+        self.pool
+            .as_ref()
+            .expect("the pool is only taken when the store drops")
+    }
+
     fn conn(&self) -> Result<r2d2::PooledConnection<Manager>> {
-        self.pool.get().map_err(|e| {
+        self.pool().get().map_err(|e| {
             InventoryError::storage_fault(
                 StorageKind::ConnectionLost,
                 format!(
                     "PostgreSQL at {} is unreachable: no connection within {:?} ({e})",
                     self.target,
-                    self.pool.connection_timeout()
+                    self.pool().connection_timeout()
                 ),
                 Some(e),
             )
         })
+    }
+}
+
+/// Connects once, creates or migrates the schema, and hands the config back for the pool.
+fn connect_and_migrate(config: Config) -> Result<Config> {
+    let mut client = config.connect(NoTls).map_err(|e| {
+        InventoryError::storage_fault(
+            fault_kind(&e),
+            format!(
+                "cannot connect to PostgreSQL at {}: {}",
+                target(&config),
+                describe(&e)
+            ),
+            Some(e),
+        )
+    })?;
+    migrate(&mut client)?;
+    drop(client);
+    Ok(config)
+}
+
+/// Runs `f` on a thread of its own and waits for it. The `postgres` client blocks on a runtime
+/// of its own when it connects and when it closes, which panics on a thread that is running an
+/// async runtime (an axum handler, `#[tokio::main]`): opening and dropping a store go through
+/// here, so both are safe anywhere. (Calls in between block, as every call of this library
+/// does: from async code, make them on `spawn_blocking`.)
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            off_runtime(move || drop(pool));
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use rusqlite::{
 };
 use uuid::Uuid;
 
+pub use super::Durability;
 use super::{Store, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
@@ -222,40 +223,6 @@ impl SqliteStore {
                 }
                 result
             }
-        }
-    }
-}
-
-/// How much a commit survives. Either way a crash or power loss never corrupts the file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Durability {
-    /// `synchronous = NORMAL` in WAL mode: a commit survives the application crashing, but the
-    /// last commits before a power loss or an operating-system crash may be lost (the file stays
-    /// consistent). The fastest, and SQLite's recommendation for WAL.
-    #[default]
-    Normal,
-    /// `synchronous = FULL`: every commit is on disk (fsynced) before it is acknowledged, so it
-    /// survives a power loss too. Each commit waits for the disk.
-    Full,
-}
-
-impl Durability {
-    /// Parses `normal` or `full` (any case), as bindings and command lines pass it.
-    ///
-    /// ```
-    /// use inventory_core::store::sqlite::Durability;
-    /// assert_eq!(Durability::parse("FULL").unwrap(), Durability::Full);
-    /// assert_eq!(Durability::parse("fast").unwrap_err().field(), Some("durability"));
-    /// ```
-    pub fn parse(text: &str) -> Result<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "normal" => Ok(Self::Normal),
-            "full" => Ok(Self::Full),
-            _ => Err(InventoryError::validation(
-                "durability",
-                "must be \"normal\" or \"full\"",
-            )),
         }
     }
 }

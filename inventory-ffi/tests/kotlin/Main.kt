@@ -6,6 +6,7 @@
 import inventory.Inventory
 import inventory.Query
 import inventory.core.Event
+import inventory.core.Durability
 import inventory.core.EventKind
 import inventory.core.FieldChange
 import inventory.core.InventoryException
@@ -355,6 +356,11 @@ fun everyErrorClass() {
         throws<InventoryException.VersionConflict>("stale version") {
             inv.update(p.id, ProductPatch(name = "X", expectedVersion = 1uL))
         }
+
+        // Durability: FULL waits for the disk on every commit; the data is the same.
+        val durable = tempDir().resolve("durable.db").toString()
+        Inventory.openWith(durable, Durability.FULL).use { widget(it) }
+        Inventory.open(durable).use { eq(it.list(Query()).total, 1uL, "a FULL file reopens") }
 
         // Storage: a file that is not a database.
         val junk = tempDir().resolve("junk.db")

@@ -587,19 +587,30 @@ class Inventory:
 
     __slots__ = ("_location", "_native")
 
-    def __init__(self, location: Union[str, os.PathLike[str]] = "memory:") -> None:
+    def __init__(
+        self, location: Union[str, os.PathLike[str]] = "memory:", *, durability: str = "normal"
+    ) -> None:
         """Opens the inventory at ``location``: see :meth:`open`."""
+        if not isinstance(durability, str):
+            raise TypeError(f"durability must be a str, not {_type_name(durability)}")
         self._location = _location(location)
-        self._native = _inventory.Inventory.open(self._location)
+        self._native = _inventory.Inventory.open(self._location, durability)
 
     @classmethod
-    def open(cls, location: Union[str, os.PathLike[str]]) -> Inventory:
+    def open(
+        cls, location: Union[str, os.PathLike[str]], *, durability: str = "normal"
+    ) -> Inventory:
         """Opens an inventory by location.
 
         - a path (``"shop.db"``, a :class:`pathlib.Path`) or ``"sqlite://PATH"``: the SQLite file
           at that path, created with its schema if missing;
         - ``":memory:"``: a private in-memory SQLite database;
         - ``"memory:"``: the in-memory store (as :meth:`in_memory`).
+
+        ``durability`` is what a commit to a SQLite file survives: ``"normal"`` (the default)
+        survives the application crashing but may lose the last commits on a power loss or an
+        operating-system crash (the file stays consistent); ``"full"`` waits for the disk on
+        every commit and survives those too.
 
         Raises :class:`ValidationError` for a blank or unsupported location and
         :class:`StorageError` when the file cannot be opened.
@@ -608,7 +619,7 @@ class Inventory:
         >>> inventory.Inventory.open(":memory:").total_value()
         Decimal('0.00')
         """
-        return cls(location)
+        return cls(location, durability=durability)
 
     @classmethod
     def in_memory(cls) -> Inventory:
