@@ -12,7 +12,7 @@ use std::sync::{Barrier, Condvar, Mutex};
 use std::thread;
 
 use common::pg::Schema;
-use common::{new_product, price};
+use common::{Rng, new_product, price};
 use inventory_core::store::postgres::SCHEMA_VERSION;
 use inventory_core::{
     EventKind, Inventory, InventoryError, MAX_EVENTS_LIMIT, MAX_PRICE, MAX_STOCK, NewProduct,
@@ -23,21 +23,6 @@ const CONNECTIONS: usize = 4;
 const ADJUSTMENTS: usize = 2_000;
 const PRODUCTS: usize = 20;
 const INITIAL_STOCK: u32 = 5;
-
-/// A small deterministic generator (xorshift64*), so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Four connections (each its own store with a one-connection pool, as four app servers would
 /// be) make 2,000 random adjustments each on 20 products while a follower reads the ledger.
@@ -87,7 +72,7 @@ fn four_connections_adjusting_twenty_products_lose_no_update() {
                 Inventory::new(PostgresStore::open_with_max_connections(&schema.url, 1).unwrap());
             let ids = ids.clone();
             thread::spawn(move || {
-                let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (t as u64 + 1));
+                let mut rng = Rng::new(t as u64 + 1);
                 let mut applied: HashMap<Uuid, (i64, usize)> = HashMap::new();
                 let mut refused = 0usize;
                 for _ in 0..ADJUSTMENTS {

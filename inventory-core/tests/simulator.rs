@@ -16,6 +16,7 @@
 
 mod common;
 
+use common::Rng;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,31 +26,6 @@ use inventory_core::{
     Decimal, Event, Inventory, InventoryError, MAX_STOCK, MemoryStore, NewProduct, Product,
     ProductPatch, Query, SqliteStore, StockChange, Store, Uuid, WriteTx,
 };
-
-/// A small deterministic generator (xorshift64*), so a seed replays a run exactly.
-#[derive(Debug, Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 // ------------------------------------------------------------------------------ fault injection
 

@@ -15,6 +15,12 @@ fn storage_kind(e: &InventoryError) -> Option<StorageKind> {
     e.storage_kind()
 }
 
+fn application_id(path: &Path) -> i32 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_query_value(None, "application_id", |r| r.get(0))
+        .unwrap()
+}
+
 /// Every file in `dir` with its bytes, to prove nothing was touched (no -wal or -shm either).
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut all: Vec<_> = fs::read_dir(dir)
@@ -94,11 +100,7 @@ fn new_and_empty_files_become_inventories_marked_as_ours() {
         let inv = Inventory::new(SqliteStore::open(&path).unwrap());
         inv.create(new_product("A", "1", 1)).unwrap();
         drop(inv);
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        let id: i32 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .unwrap();
-        assert_eq!(id, APPLICATION_ID);
+        assert_eq!(application_id(&path), APPLICATION_ID);
     }
 }
 
@@ -119,11 +121,7 @@ fn a_file_written_before_files_were_marked_is_adopted() {
     inv.adjust_stock(p.id, -1, "sale").unwrap();
     inv.check_ledger().unwrap();
     drop(inv);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let id: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .unwrap();
-    assert_eq!(id, APPLICATION_ID);
+    assert_eq!(application_id(&path), APPLICATION_ID);
 }
 
 #[test]

@@ -366,7 +366,11 @@ def test_a_lone_surrogate_in_an_id_is_a_validation_error(inv: Inventory) -> None
 
 def test_a_delta_past_64_bits_reports_the_callers_number(inv: Inventory) -> None:
     p = inv.create(name="W", sku="W", price=1, stock=1)
-    with pytest.raises(inventory.ValidationError) as err:
+    with pytest.raises(inventory.InsufficientStockError) as err:
         inv.adjust_stock(p.id, -(2**70), reason="sale")
-    assert err.value.field == "delta" and str(2**70) in str(err.value)
+    assert err.value.requested == 2**70 and str(2**70) in str(err.value)
+    assert str(2**63) not in str(err.value)
+    with pytest.raises(inventory.StockOverflowError) as over:
+        inv.adjust_stock(p.id, 2**70, reason="restock")
+    assert over.value.delta == 2**70 and str(2**70) in str(over.value)
     assert inv.get(p.id).stock == 1

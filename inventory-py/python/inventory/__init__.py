@@ -457,15 +457,20 @@ def _i64(value: object, name: str) -> int:
     return min(max(_int(value, name), _I64_MIN), _I64_MAX)
 
 
-def _delta(value: object) -> int:
-    # A delta past 64 bits cannot reach the core, whose errors would then report the clamped
-    # number; say so with the caller's own number instead.
-    delta = _int(value, "delta")
-    if not _I64_MIN <= delta <= _I64_MAX:
-        raise ValidationError(
-            f"delta: must be between {_I64_MIN} and {_I64_MAX} (got {delta})", field="delta"
-        )
-    return delta
+def _with_callers_number(error: InventoryError, clamped: int, given: int) -> InventoryError:
+    """``error`` as the caller should read it: a delta past 64 bits reached the core clamped,
+    and the core's error reports the clamped number; put the caller's own number back."""
+    if clamped == given:
+        return error
+    if isinstance(error, InsufficientStockError) and error.requested == abs(clamped):
+        error.requested = abs(given)
+    elif isinstance(error, StockOverflowError) and error.delta == clamped:
+        error.delta = given
+    else:
+        return error
+    error.message = error.message.replace(str(abs(clamped)), str(abs(given)))
+    error.args = (error.message,)
+    return error
 
 
 def _id(value: object) -> Union[uuid.UUID, str]:
@@ -757,16 +762,21 @@ class Inventory:
         >>> inv.adjust_stock(p.id, -3, reason="sale", reference="order-42", actor="till-1").stock
         7
         """
-        return _product(
-            self._native.adjust_stock(
-                _id(id),
-                _delta(delta),
-                _text(reason, "reason"),
-                _opt_text(reference, "reference"),
-                _opt_text(actor, "actor"),
-                None if expected is None else _i64(expected, "expected"),
+        given = _int(delta, "delta")
+        clamped = _i64(given, "delta")
+        try:
+            return _product(
+                self._native.adjust_stock(
+                    _id(id),
+                    clamped,
+                    _text(reason, "reason"),
+                    _opt_text(reference, "reference"),
+                    _opt_text(actor, "actor"),
+                    None if expected is None else _i64(expected, "expected"),
+                )
             )
-        )
+        except InventoryError as e:
+            raise _with_callers_number(e, clamped, given) from None
 
     def set_stock(
         self,
