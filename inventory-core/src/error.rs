@@ -76,13 +76,15 @@ pub enum StorageKind {
     /// The database cannot be reached: the server is down or the connection broke, or the file
     /// was deleted or replaced while open. A write that failed so may still have committed.
     ConnectionLost,
+    /// The inventory was closed ([`Inventory::close`](crate::Inventory::close)); open it again.
+    Closed,
     /// Anything else.
     Other,
 }
 
 impl StorageKind {
     /// The kind's stable code: `DISK_FULL`, `READ_ONLY`, `BUSY`, `CORRUPT`, `CONNECTION_LOST`,
-    /// `OTHER`.
+    /// `CLOSED`, `OTHER`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DiskFull => "DISK_FULL",
@@ -90,6 +92,7 @@ impl StorageKind {
             Self::Busy => "BUSY",
             Self::Corrupt => "CORRUPT",
             Self::ConnectionLost => "CONNECTION_LOST",
+            Self::Closed => "CLOSED",
             Self::Other => "OTHER",
         }
     }

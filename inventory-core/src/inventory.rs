@@ -1,13 +1,13 @@
 //! [`Inventory`]: the service every caller uses. It holds every rule; the store only keeps.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::error::{InventoryError, Result};
+use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
 use crate::price::validate_price;
 use crate::product::{
@@ -55,6 +55,8 @@ pub const MAX_EVENTS_LIMIT: u32 = 10_000;
 #[derive(Clone)]
 pub struct Inventory {
     store: Arc<dyn Store>,
+    /// Set by [`Inventory::close`], shared by every clone.
+    closed: Arc<AtomicBool>,
     /// Where new ids come from: random v4 UUIDs, unless a test asked for its own.
     new_id: Option<Arc<dyn Fn() -> Uuid + Send + Sync>>,
 }
@@ -90,6 +92,7 @@ impl Inventory {
     pub fn from_store(store: Arc<dyn Store>) -> Self {
         Self {
             store,
+            closed: Arc::new(AtomicBool::new(false)),
             new_id: None,
         }
     }
@@ -192,10 +195,42 @@ impl Inventory {
         &*self.store
     }
 
+    /// Closes the inventory, for this handle and every clone of it: every call that starts
+    /// afterwards, on any thread, fails at once with a `Storage` error of kind `Closed`. Calls
+    /// already running finish. The store itself is released when the last handle is dropped.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, StorageKind};
+    /// let inv = Inventory::in_memory();
+    /// let other = inv.clone();
+    /// inv.close();
+    /// assert_eq!(other.total_value().unwrap_err().storage_kind(), Some(StorageKind::Closed));
+    /// ```
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Inventory::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// The store, unless the inventory is closed.
+    pub(crate) fn live(&self) -> Result<&dyn Store> {
+        if self.is_closed() {
+            return Err(InventoryError::storage_fault(
+                StorageKind::Closed,
+                "the inventory is closed",
+                None::<std::io::Error>,
+            ));
+        }
+        Ok(&*self.store)
+    }
+
     /// Runs `f` in one write transaction of the store and returns what it returns.
     fn write<T>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<T>) -> Result<T> {
         let mut out = None;
-        self.store.write(&mut |tx| {
+        self.live()?.write(&mut |tx| {
             out = Some(f(tx)?);
             Ok(())
         })?;
@@ -252,7 +287,7 @@ impl Inventory {
 
     /// The product with this id, or `NotFound`.
     pub fn get(&self, id: Uuid) -> Result<Product> {
-        self.store
+        self.live()?
             .get(id)?
             .ok_or_else(|| InventoryError::not_found_id(id))
     }
@@ -260,7 +295,7 @@ impl Inventory {
     /// The product with this SKU (normalised first, so `" ab-1 "` finds `AB-1`), or `NotFound`.
     pub fn get_by_sku(&self, sku: &str) -> Result<Product> {
         let sku = normalize_sku(sku)?;
-        self.store
+        self.live()?
             .get_by_sku(&sku)?
             .ok_or_else(|| InventoryError::not_found_sku(&sku))
     }
@@ -408,7 +443,7 @@ impl Inventory {
         let mut q = query.check()?;
         let limit = q.limit as usize;
         q.limit += 1; // one more row tells whether there is a next page
-        let (mut items, total) = self.store.list(&q)?;
+        let (mut items, total) = self.live()?.list(&q)?;
         let next_cursor = if items.len() > limit {
             items.truncate(limit);
             items.last().map(|last| encode_cursor(q.order_by, last))
@@ -424,7 +459,7 @@ impl Inventory {
 
     /// Σ price × stock over every product, exact.
     pub fn total_value(&self) -> Result<Decimal> {
-        let cents = self.store.total_value_cents()?;
+        let cents = self.live()?.total_value_cents()?;
         Decimal::try_from_i128_with_scale(cents, 2)
             .map_err(|e| InventoryError::storage(format!("total value out of range: {e}")))
     }
@@ -432,7 +467,7 @@ impl Inventory {
     /// Every event of one product, oldest first (deleted products keep theirs). `NotFound` when
     /// the id never existed.
     pub fn history(&self, id: Uuid) -> Result<Vec<Event>> {
-        let events = self.store.history(id)?;
+        let events = self.live()?.history(id)?;
         if events.is_empty() {
             return Err(InventoryError::not_found_id(id));
         }
@@ -453,7 +488,7 @@ impl Inventory {
             // asked for a number its column cannot hold).
             return Ok(Vec::new());
         }
-        self.store.events_since(since, limit)
+        self.live()?.events_since(since, limit)
     }
 
     /// Checks that the products are the ledger's projection: replays every event from the
@@ -465,7 +500,7 @@ impl Inventory {
         let mut replay = Replay::default();
         let mut since = 0;
         loop {
-            let events = self.store.events_since(since, MAX_EVENTS_LIMIT)?;
+            let events = self.live()?.events_since(since, MAX_EVENTS_LIMIT)?;
             let Some(last) = events.last() else { break };
             since = last.seq;
             for e in &events {
@@ -473,7 +508,7 @@ impl Inventory {
             }
         }
         replay
-            .check_products(&self.store.all_products()?)
+            .check_products(&self.live()?.all_products()?)
             .map_err(mismatch)
     }
 }

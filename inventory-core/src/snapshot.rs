@@ -114,12 +114,12 @@ impl Snapshot {
 impl Inventory {
     /// Everything in the inventory, as a [`Snapshot`].
     pub fn export(&self) -> Result<Snapshot> {
-        let mut products = self.store().all_products()?;
+        let mut products = self.live()?.all_products()?;
         products.sort_by_key(|p| (p.created_at, p.id));
         let mut events = Vec::new();
         loop {
             let since = events.last().map_or(0, |e: &Event| e.seq);
-            let batch = self.store().events_since(since, MAX_EVENTS_LIMIT)?;
+            let batch = self.live()?.events_since(since, MAX_EVENTS_LIMIT)?;
             if batch.is_empty() {
                 break;
             }
@@ -139,7 +139,7 @@ impl Inventory {
     /// of two imports racing into one empty inventory exactly one succeeds.
     pub fn import(&self, snapshot: &Snapshot) -> Result<()> {
         snapshot.validate()?;
-        self.store().write(&mut |tx| {
+        self.live()?.write(&mut |tx| {
             if !tx.is_empty()? {
                 return Err(invalid("can only be imported into an empty inventory"));
             }

@@ -745,6 +745,34 @@ macro_rules! store_suite {
         }
 
         #[test]
+        fn after_close_every_call_on_every_handle_and_thread_fails_at_once() {
+            let inv = fixture();
+            let p = inv.create(new_product("A", "1", 5)).unwrap();
+            let other = inv.inv.clone();
+            inv.close();
+            let closed =
+                |e: InventoryError| assert_eq!(e.storage_kind(), Some(StorageKind::Closed), "{e}");
+            closed(inv.get(p.id).unwrap_err());
+            closed(other.adjust_stock(p.id, -1, "sale").unwrap_err());
+            closed(other.create(new_product("B", "1", 1)).unwrap_err());
+            closed(other.list(&Query::default()).unwrap_err());
+            closed(other.export().unwrap_err());
+            closed(other.events_since(0, 10).unwrap_err());
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    let inv = other.clone();
+                    std::thread::spawn(move || inv.set_stock(p.id, 1, "count").unwrap_err())
+                })
+                .collect();
+            for t in threads {
+                closed(t.join().unwrap());
+            }
+            assert!(other.is_closed());
+            // Nothing was written after close: the store, opened anew, still has the stock.
+            assert_eq!(inv.store().get(p.id).unwrap().unwrap().stock, 5);
+        }
+
+        #[test]
         fn create_many_keeps_the_callers_order_and_names_the_bad_item() {
             let inv = fixture();
             let skus = ["C", "A", "B", "E", "D"];

@@ -164,6 +164,24 @@ impl Inventory {
         }))
     }
 
+    /// Closes the inventory: every call that starts afterwards, on any thread, throws
+    /// `InventoryException.Storage` of kind `CLOSED` (uniffi's own `close()`/`destroy()` only
+    /// drops this handle's reference, and lets calls started after it succeed while others are
+    /// in flight). Call `shutdown()` first, then `close()` (or leave `use {}`).
+    ///
+    /// ```kotlin
+    /// inv.shutdown()
+    /// inv.list(Query())   // throws InventoryException.Storage(kind = StorageKind.CLOSED, …)
+    /// ```
+    pub fn shutdown(&self) {
+        self.inner.close();
+    }
+
+    /// Whether `shutdown()` was called.
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.is_closed()
+    }
+
     /// A new, empty inventory in memory (gone when the object is).
     #[uniffi::constructor]
     pub fn in_memory() -> Arc<Self> {

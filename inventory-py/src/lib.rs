@@ -458,6 +458,17 @@ impl PyInventory {
         })
     }
 
+    /// Closes the inventory: every later call, from any thread, fails (kind `CLOSED`).
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether `close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
     /// Checks that every product's stock equals the sum of its movements.
     fn check_ledger(&self, py: Python<'_>) -> PyResult<()> {
         run(py, || self.inner.check_ledger())

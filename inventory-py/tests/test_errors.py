@@ -173,3 +173,14 @@ def test_durability_is_normal_or_full(tmp_path: Path) -> None:
     assert err.value.field == "durability"
     with pytest.raises(TypeError):
         Inventory.open(tmp_path / "x.db", durability=1)  # type: ignore[arg-type]
+
+
+def test_close_fails_every_later_call_and_with_closes(tmp_path: Path) -> None:
+    with Inventory.open(tmp_path / "shop.db") as inv:
+        p = inv.create(name="Widget", sku="W-1", price=1, stock=2)
+        assert not inv.closed
+    assert inv.closed
+    with pytest.raises(inventory.StorageError) as err:
+        inv.adjust_stock(p.id, -1, reason="sale")
+    assert err.value.kind == "CLOSED"
+    assert Inventory.open(tmp_path / "shop.db").get(p.id).stock == 2

@@ -203,6 +203,7 @@ export type StorageErrorKind =
   | "BUSY"
   | "CORRUPT"
   | "CONNECTION_LOST"
+  | "CLOSED"
   | "OTHER";
 "#;
 
@@ -471,6 +472,18 @@ impl Inventory {
     #[wasm_bindgen(js_name = checkLedger)]
     pub fn check_ledger(&self) -> Result<(), JsValue> {
         guard(|| self.inner.check_ledger())
+    }
+
+    /// Closes the inventory: every later call throws a `STORAGE` error of kind `CLOSED`
+    /// (`free()` then releases the memory).
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether `close()` was called.
+    #[wasm_bindgen(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.is_closed()
     }
 }
 

@@ -658,3 +658,20 @@ fn export_and_import_keep_everything() {
         text(&e, "message")
     );
 }
+
+#[wasm_bindgen_test]
+fn a_closed_inventory_refuses_every_call() {
+    let inv = Inventory::in_memory();
+    inv.create(js(r#"{"name": "A", "sku": "a", "price": "1"}"#))
+        .unwrap();
+    assert!(!inv.closed());
+    inv.close();
+    assert!(inv.closed());
+    let e = expect_error(inv.list(JsValue::UNDEFINED), "STORAGE", None);
+    assert_eq!(text(&e, "kind"), "CLOSED");
+    expect_error(
+        inv.create(js(r#"{"name": "B", "sku": "b", "price": "1"}"#)),
+        "STORAGE",
+        None,
+    );
+}

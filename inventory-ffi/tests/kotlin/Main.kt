@@ -472,8 +472,25 @@ fun exportImport() {
     }
 }
 
+fun shutdown() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        ensure(!inv.isShutDown()) { "a new inventory is not shut down" }
+        inv.shutdown()
+        ensure(inv.isShutDown()) { "isShutDown after shutdown" }
+        // Every call that starts afterwards fails, from this thread and from others.
+        val e = throws<InventoryException.Storage>("a call after shutdown") { inv.get(p.id) }
+        eq(e.kind, StorageKind.CLOSED, "Storage.kind after shutdown")
+        val pool = Executors.newFixedThreadPool(4)
+        val results = (1..16).map { pool.submit<Boolean> { runCatching { inv.adjustStock(p.id, -1, "sale") }.isFailure } }
+        ensure(results.all { it.get() }) { "a call started on another thread after shutdown succeeded" }
+        pool.shutdown()
+    }
+}
+
 fun main() {
     val tests = listOf(
+        "shutdown" to ::shutdown,
         "create and read" to ::createAndRead,
         "type mappings" to ::typeMappings,
         "update" to ::update,

@@ -242,6 +242,7 @@ class StorageError(InventoryError):
     - ``"READ_ONLY"``: :class:`ReadOnlyStorageError`, the file or database is read-only;
     - ``"BUSY"``: :class:`StorageBusyError`, another writer held it too long; retry later;
     - ``"CORRUPT"``: :class:`CorruptStorageError`, damaged, or not an inventory database;
+    - ``"CLOSED"``: :class:`StorageError` itself, the inventory was closed (:meth:`Inventory.close`);
     - ``"CONNECTION_LOST"``: :class:`ConnectionLostError`, unreachable; a failed write may
       still have committed, so a blind retry may apply it twice;
     - ``"OTHER"``: :class:`StorageError` itself.
@@ -899,6 +900,35 @@ class Inventory:
             _event(t)
             for t in self._native.events_since(_i64(since, "since"), _i64(limit, "limit"))
         ]
+
+    def close(self) -> None:
+        """Closes the inventory. Every call that starts afterwards, on any thread, raises
+        :class:`StorageError` with ``kind == "CLOSED"``; calls already running finish. An
+        ``Inventory`` is also a context manager that closes it on leaving the ``with`` block.
+
+        >>> import inventory
+        >>> with inventory.Inventory.in_memory() as inv:
+        ...     _ = inv.create(name="Widget", sku="W-1", price="9.99")
+        >>> inv.closed
+        True
+        >>> try:
+        ...     inv.list()
+        ... except inventory.StorageError as e:
+        ...     print(e.kind)
+        CLOSED
+        """
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._native.closed
+
+    def __enter__(self) -> Inventory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def check_ledger(self) -> None:
         """Checks that every product's stock equals the sum of its movements in the ledger.
