@@ -13,32 +13,49 @@ ensure_postgres
 
 # A port nothing listens on (a connection attempt is refused).
 port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=""
-for _ in $(seq 50); do
-  candidate=$((20000 + RANDOM % 30000))
-  if port_is_free "$candidate"; then
-    port="$candidate"
-    break
-  fi
-done
-[ -n "$port" ] || { echo "test-postgres: no free loopback port found" >&2; exit 1; }
+free_port() {
+  local candidate
+  for _ in $(seq 50); do
+    candidate=$((20000 + RANDOM % 30000))
+    if port_is_free "$candidate"; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "test-postgres: no free loopback port found" >&2
+  return 1
+}
 
 mkdir -p "$ROOT/target"
+# Two throw-away servers: a fast one (fsync off) for almost everything, and a durable one
+# (fsync and synchronous_commit on) that the crash test kills and restarts.
 PG_DIR="$(mktemp -d "$ROOT/target/pg-test.XXXXXX")"
-chmod 755 "$PG_DIR"
+PG_DURABLE_DIR="$(mktemp -d "$ROOT/target/pg-durable.XXXXXX")"
+chmod 755 "$PG_DIR" "$PG_DURABLE_DIR"
 cleanup() {
-  pg_stop "$PG_DIR" || echo "test-postgres: WARNING: could not stop the server in $PG_DIR" >&2
-  rm -rf "$PG_DIR"
+  for dir in "$PG_DIR" "$PG_DURABLE_DIR"; do
+    pg_stop "$dir" || echo "test-postgres: WARNING: could not stop the server in $dir" >&2
+    rm -rf "$dir"
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+port="$(free_port)"
 if ! pg_start "$PG_DIR" "$port"; then
   echo "test-postgres: ERROR: the PostgreSQL test server did not start (see the log above)" >&2
   exit 1
 fi
 export INVENTORY_TEST_POSTGRES_URL="$DATABASE_URL"
 echo "test-postgres: server at $INVENTORY_TEST_POSTGRES_URL"
+durable_port="$(free_port)"
+if ! pg_start "$PG_DURABLE_DIR" "$durable_port" durable; then
+  echo "test-postgres: ERROR: the durable PostgreSQL test server did not start" >&2
+  exit 1
+fi
+export INVENTORY_TEST_POSTGRES_DURABLE_URL="$DATABASE_URL"
+export INVENTORY_TEST_POSTGRES_CRASH="source '$ROOT/scripts/tools.sh' && pg_crash '$PG_DURABLE_DIR' $durable_port durable"
+export DATABASE_URL="$INVENTORY_TEST_POSTGRES_URL"
 
 cargo clippy -p inventory-core --all-targets --features postgres-tests --locked -- -D warnings
 # The PostgreSQL parts (the rest of the crate's tests run in test-rust.sh): the shared store
@@ -46,6 +63,8 @@ cargo clippy -p inventory-core --all-targets --features postgres-tests --locked 
 # (concurrency, ledger order, schema versions), and the doc examples compile with the feature.
 cargo test -p inventory-core --features postgres-tests --locked \
   --test store_suite --test model --test postgres_store --test simulator
+# A server crash while four connections write, on the durable server.
+cargo test -p inventory-core --features postgres-tests --locked --test postgres_crash -- --nocapture
 cargo test -p inventory-core --features postgres-tests --locked --doc
 
 # The bindings reach PostgreSQL through the same Inventory::open: check it end to end from

@@ -26,7 +26,8 @@
 #                                 WASM_BINDGEN_VERSION
 #   ensure_python_venv DIR [REQ...]  VENV_DIR VENV_PY
 #   ensure_postgres               PG_BIN
-#   pg_start DIR PORT             DATABASE_URL (trust auth, 127.0.0.1 only)
+#   pg_start DIR PORT [durable]   DATABASE_URL (trust auth, 127.0.0.1 only; fsync off unless durable)
+#   pg_crash DIR PORT [durable]   kills the server as a crash would, then starts it again
 #   pg_stop DIR
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -374,7 +375,11 @@ _tools_pg_user() {
 # 127.0.0.1:PORT and a unix socket in DIR/run, trust auth, fsync off (test data only).
 # As root it runs as the system user $PG_OS_USER (postgres). Exports DATABASE_URL.
 pg_start() {
-  local dir="${1:?usage: pg_start DIR PORT}" port="${2:?usage: pg_start DIR PORT}"
+  local dir="${1:?usage: pg_start DIR PORT [durable]}" port="${2:?usage: pg_start DIR PORT [durable]}"
+  # Fast by default (a throw-away test server need not survive a power cut); `durable` turns
+  # fsync and synchronous_commit on, for the tests that crash the server.
+  local sync=off
+  [ "${3:-}" = durable ] && sync=on
   ensure_postgres || return 1
   mkdir -p "$dir" || return 1
   dir="$(cd "$dir" && pwd)"
@@ -410,9 +415,9 @@ pg_start() {
   conf="listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sockdir'
-fsync = off
-synchronous_commit = off
-full_page_writes = off"
+fsync = $sync
+synchronous_commit = $sync
+full_page_writes = $sync"
 
   if _tools_pg_run "$dir" "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     if [ "$(cat "$data/tools.conf" 2>/dev/null)" = "$conf" ]; then
@@ -427,6 +432,18 @@ full_page_writes = off"
   _tools_pg_run "$dir" "$PG_BIN/pg_ctl" -D "$data" -l "$dir/log/postgres.log" -w -t 60 start >/dev/null \
     || { tail -n 20 "$dir/log/postgres.log" >&2; _tools_err "postgres did not start (log: $dir/log/postgres.log)"; return 1; }
   export DATABASE_URL="postgres://$user@127.0.0.1:$port/postgres"
+}
+
+# pg_crash DIR PORT [durable]: kill the cluster in DIR as a crash would (`pg_ctl stop -m
+# immediate`: no checkpoint, no clean shutdown), then start it again (it recovers from its WAL).
+pg_crash() {
+  local dir="${1:?usage: pg_crash DIR PORT [durable]}" port="${2:?usage: pg_crash DIR PORT [durable]}"
+  dir="$(cd "$dir" && pwd)"
+  ensure_postgres >/dev/null 2>&1 || return 1
+  _tools_log "crashing postgres in $dir"
+  _tools_pg_run "$dir" "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null \
+    || { _tools_err "pg_ctl stop -m immediate failed for $dir/data"; return 1; }
+  pg_start "$dir" "$port" "${3:-}"
 }
 
 # pg_stop DIR: stop the cluster pg_start started in DIR (no-op when it is not running).

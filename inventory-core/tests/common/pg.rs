@@ -33,7 +33,11 @@ pub struct Schema {
 
 impl Schema {
     pub fn new() -> Self {
-        let server = server_url();
+        Self::on(server_url())
+    }
+
+    /// A schema of its own in the server at `server`.
+    pub fn on(server: String) -> Self {
         let name = format!("test_{}", Uuid::new_v4().simple());
         connect(&server)
             .batch_execute(&format!("CREATE SCHEMA {name}"))
