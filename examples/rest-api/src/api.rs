@@ -344,7 +344,10 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
     tag.parse().map(Some).map_err(|_| {
         ApiError::detail(
             StatusCode::BAD_REQUEST,
-            format!("If-Match must be an ETag this API returned, such as \"3\" (got {text:?})."),
+            format!(
+                "If-Match must be an ETag this API returned, such as \"3\" (got {}).",
+                inventory_core::text::echo(text)
+            ),
         )
     })
 }
