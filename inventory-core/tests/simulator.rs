@@ -516,17 +516,22 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             };
             world.plan.lock().unwrap().fail_at = None;
             let threads = 2 + rng.below(3) as usize;
-            // Sales never take more than is there, so every movement applies whatever order
-            // the threads run in, and the run stays replayable from its seed.
-            let mut room = i64::from(model.products[&id].stock);
+            // Sales never take more than is there, and restocks never add more than there is
+            // room for (each counted alone: the other kind only helps), so every movement
+            // applies whatever order the threads run in, and the run stays replayable.
+            let stock = i64::from(model.products[&id].stock);
+            let headroom = i64::from(MAX_STOCK) - stock;
+            let (mut sold, mut restocked) = (0i64, 0i64);
             let deltas: Vec<i64> = (0..threads * 4)
                 .map(|_| {
                     let d = rng.below(11) as i64 - 6;
-                    if d < 0 && -d <= room {
-                        room += d;
-                        d
+                    let size = d.abs().max(1);
+                    if (d < 0 || restocked + size > headroom) && sold + size <= stock {
+                        sold += size;
+                        -size
                     } else {
-                        d.abs().max(1)
+                        restocked += size;
+                        size
                     }
                 })
                 .collect();
