@@ -259,6 +259,8 @@ impl World {
         if matches!(self.backend, Backend::Memory) {
             return;
         }
+        // Every handle on the old store goes first (its connections close), then the file is
+        // opened again from what is on disk.
         self.inv = Inventory::in_memory();
         self.store = Arc::new(MemoryStore::new());
         self.store = open(&self.backend);
