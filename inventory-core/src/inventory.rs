@@ -228,7 +228,7 @@ impl Inventory {
     }
 
     /// Runs `f` in one write transaction of the store and returns what it returns.
-    fn write<T>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<T>) -> Result<T> {
+    fn write<T: Send>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<T> + Send) -> Result<T> {
         let mut out = None;
         self.live()?.write(&mut |tx| {
             out = Some(f(tx)?);

@@ -58,7 +58,7 @@ pub use snapshot::{SNAPSHOT_FORMAT, Snapshot};
 pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
-pub use store::{Durability, MemoryStore, Store, WriteTx};
+pub use store::{Durability, MemoryStore, Store, WriteFn, WriteTx};
 
 // Re-exported so callers name the same types the library uses.
 pub use chrono;

@@ -15,8 +15,8 @@ use common::pg::Schema;
 use common::{Rng, new_product, price};
 use inventory_core::store::postgres::SCHEMA_VERSION;
 use inventory_core::{
-    EventKind, Inventory, InventoryError, MAX_EVENTS_LIMIT, MAX_PRICE, MAX_STOCK, NewProduct,
-    PostgresStore, Snapshot, Store, Uuid,
+    Decimal, EventKind, Inventory, InventoryError, MAX_EVENTS_LIMIT, MAX_PRICE, MAX_STOCK,
+    NewProduct, PostgresStore, Query, Snapshot, StockChange, Store, Uuid,
 };
 
 const CONNECTIONS: usize = 4;
@@ -490,6 +490,34 @@ fn a_store_opens_and_drops_inside_an_async_runtime() {
             .unwrap();
         assert_eq!(stock, 3);
         drop(inv); // the last handle, on a runtime thread
+    });
+}
+
+/// A call made on the runtime's own thread (an `async fn` that forgot `spawn_blocking`) blocks
+/// that thread, as any blocking call does, but works: every read and write of the store, not
+/// only opening and dropping it.
+#[test]
+fn every_call_works_on_an_async_runtime_thread() {
+    let schema = Schema::new();
+    let url = schema.url.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let inv = Inventory::open(&url).unwrap();
+        let p = inv.create(new_product("A-1", "2.50", 3)).unwrap();
+        let p = inv
+            .adjust_stock(p.id, 4, StockChange::new("restock"))
+            .unwrap();
+        assert_eq!(p.stock, 7);
+        assert_eq!(inv.get(p.id).unwrap().stock, 7);
+        assert_eq!(inv.get_by_sku(" a-1 ").unwrap().id, p.id);
+        assert_eq!(inv.list(&Query::default()).unwrap().total, 1);
+        assert_eq!(inv.total_value().unwrap(), Decimal::new(1750, 2));
+        assert_eq!(inv.history(p.id).unwrap().len(), 2);
+        assert_eq!(inv.events_since(0, 10).unwrap().len(), 2);
+        inv.check_ledger().unwrap();
+        inv.delete(p.id).unwrap();
     });
 }
 

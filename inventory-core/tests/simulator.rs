@@ -24,7 +24,7 @@ use std::sync::{Arc, Barrier, Mutex};
 
 use inventory_core::{
     Decimal, Event, Inventory, InventoryError, MAX_STOCK, MemoryStore, NewProduct, Product,
-    ProductPatch, Query, SqliteStore, StockChange, Store, Uuid, WriteTx,
+    ProductPatch, Query, SqliteStore, StockChange, Store, Uuid, WriteFn, WriteTx,
 };
 
 // ------------------------------------------------------------------------------ fault injection
@@ -94,10 +94,7 @@ impl WriteTx for FaultyTx<'_> {
 }
 
 impl Store for FaultyStore {
-    fn write(
-        &self,
-        f: &mut dyn FnMut(&mut dyn WriteTx) -> inventory_core::Result<()>,
-    ) -> inventory_core::Result<()> {
+    fn write(&self, f: &mut WriteFn<'_>) -> inventory_core::Result<()> {
         let fail_at = self.plan.lock().unwrap().fail_at.take();
         let mut injected = false;
         let result = self.inner.write(&mut |tx| {

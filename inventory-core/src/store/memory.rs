@@ -7,7 +7,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use uuid::Uuid;
 
-use super::{Store, WriteTx};
+use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result};
 use crate::ledger::Event;
 use crate::price::to_cents;
@@ -245,7 +245,7 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+    fn write(&self, f: &mut WriteFn<'_>) -> Result<()> {
         let mut state = self.lock()?;
         let mut tx = Tx {
             state: &mut state,

@@ -24,6 +24,10 @@ pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
+/// The closure [`Store::write`] runs: it is `Send` so that a backend may run it on a thread of
+/// its own (the PostgreSQL store does when it is called on an async runtime's thread).
+pub type WriteFn<'a> = dyn FnMut(&mut dyn WriteTx) -> Result<()> + Send + 'a;
+
 /// The primitives [`Inventory`](crate::Inventory) needs from a storage backend.
 ///
 /// Reads outside [`Store::write`] see committed data only. Every store must be safe to share
@@ -34,7 +38,7 @@ pub trait Store: Send + Sync {
     /// Runs `f` in one write transaction: everything it does commits together, or, when it
     /// returns an error, nothing does. A backend may call `f` again after a transient conflict,
     /// so `f` must not have effects outside the transaction.
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
+    fn write(&self, f: &mut WriteFn<'_>) -> Result<()>;
 
     /// The product with this id.
     fn get(&self, id: Uuid) -> Result<Option<Product>>;

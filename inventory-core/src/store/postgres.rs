@@ -28,7 +28,7 @@ use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Stat
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, WriteTx};
+use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
@@ -428,15 +428,25 @@ fn connect_and_migrate(config: Config) -> Result<Config> {
 }
 
 /// Runs `f` on a thread of its own and waits for it. The `postgres` client blocks on a runtime
-/// of its own when it connects and when it closes, which panics on a thread that is running an
-/// async runtime (an axum handler, `#[tokio::main]`): opening and dropping a store go through
-/// here, so both are safe anywhere. (Calls in between block, as every call of this library
-/// does: from async code, make them on `spawn_blocking`.)
+/// of its own, which panics on a thread that is running an async runtime (an axum handler,
+/// `#[tokio::main]`): opening, every call and dropping a store go through here or
+/// [`off_async`], so each is safe anywhere. (Each still blocks the calling thread, as every call
+/// of this library does: from async code, make them on `spawn_blocking`.)
 fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| match scope.spawn(f).join() {
         Ok(value) => value,
         Err(panic) => std::panic::resume_unwind(panic),
     })
+}
+
+/// Runs `f` here, or, on a thread that is running a tokio runtime, on a thread of its own
+/// ([`off_runtime`]): the common case costs nothing, the async case does not panic.
+fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        off_runtime(f)
+    } else {
+        f()
+    }
 }
 
 impl Drop for PostgresStore {
@@ -893,7 +903,42 @@ fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 impl Store for PostgresStore {
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+    fn write(&self, f: &mut WriteFn<'_>) -> Result<()> {
+        off_async(|| self.write_here(f))
+    }
+
+    fn get(&self, id: Uuid) -> Result<Option<Product>> {
+        off_async(|| self.get_here(id))
+    }
+
+    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
+        off_async(|| self.get_by_sku_here(sku))
+    }
+
+    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+        off_async(|| self.list_here(q))
+    }
+
+    fn total_value_cents(&self) -> Result<i128> {
+        off_async(|| self.total_value_cents_here())
+    }
+
+    fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+        off_async(|| self.history_here(id))
+    }
+
+    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+        off_async(|| self.events_since_here(since, limit))
+    }
+
+    fn all_products(&self) -> Result<Vec<Product>> {
+        off_async(|| self.all_products_here())
+    }
+}
+
+/// The store's calls, made on the calling thread (see [`off_async`]).
+impl PostgresStore {
+    fn write_here(&self, f: &mut WriteFn<'_>) -> Result<()> {
         let mut pooled = self.conn()?;
         let Conn { client, statements } = &mut *pooled;
         let mut attempt = 1;
@@ -931,7 +976,7 @@ impl Store for PostgresStore {
         }
     }
 
-    fn get(&self, id: Uuid) -> Result<Option<Product>> {
+    fn get_here(&self, id: Uuid) -> Result<Option<Product>> {
         let rows = self
             .conn()?
             .query(
@@ -942,7 +987,7 @@ impl Store for PostgresStore {
         rows.first().map(product_from_row).transpose()
     }
 
-    fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
+    fn get_by_sku_here(&self, sku: &str) -> Result<Option<Product>> {
         let rows = self
             .conn()?
             .query(
@@ -953,7 +998,7 @@ impl Store for PostgresStore {
         rows.first().map(product_from_row).transpose()
     }
 
-    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+    fn list_here(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
         // PostgreSQL text cannot hold NUL, and no name can contain one: nothing matches.
         if q.name_contains.as_deref().is_some_and(|n| n.contains('\0')) {
             return Ok((Vec::new(), 0));
@@ -1017,7 +1062,7 @@ impl Store for PostgresStore {
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
 
-    fn total_value_cents(&self) -> Result<i128> {
+    fn total_value_cents_here(&self) -> Result<i128> {
         // NUMERIC arithmetic is exact at any size; read it as text and parse.
         let rows = self
             .conn()?
@@ -1036,7 +1081,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn history(&self, id: Uuid) -> Result<Vec<Event>> {
+    fn history_here(&self, id: Uuid) -> Result<Vec<Event>> {
         self.conn()?
             .query(
                 &format!(
@@ -1050,7 +1095,7 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+    fn events_since_here(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
         let Ok(since) = i64::try_from(since) else {
             return Ok(Vec::new()); // no stored sequence number is that large
         };
@@ -1067,7 +1112,7 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn all_products(&self) -> Result<Vec<Product>> {
+    fn all_products_here(&self) -> Result<Vec<Product>> {
         self.conn()?
             .query(
                 &format!("SELECT {PRODUCT_COLUMNS} FROM inventory_products"),

@@ -21,7 +21,7 @@ use rusqlite::{
 use uuid::Uuid;
 
 pub use super::Durability;
-use super::{Store, WriteTx};
+use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
@@ -735,7 +735,7 @@ fn filters(q: &ListQuery) -> (String, Vec<Value>) {
 }
 
 impl Store for SqliteStore {
-    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+    fn write(&self, f: &mut WriteFn<'_>) -> Result<()> {
         // Take a turn first: one writer of this process at a time asks SQLite for the lock, so
         // SQLite's busy handler only ever arbitrates between processes.
         let _turn = match &self.pool {
