@@ -10,9 +10,7 @@ use uuid::Uuid;
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
 use crate::price::validate_price;
-use crate::product::{
-    MAX_STOCK, NewProduct, Product, ProductPatch, stock_from_i64, validate_name, validate_stock,
-};
+use crate::product::{MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock};
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
@@ -430,7 +428,7 @@ impl Inventory {
         quantity: u32,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        let quantity = stock_from_i64("quantity", i64::from(quantity))?;
+        let quantity = crate::input::stock_from_i64("quantity", i64::from(quantity))?;
         let change = change.into().check()?;
         self.write(|tx| {
             let p = current(tx, id, &change)?;
@@ -475,8 +473,20 @@ impl Inventory {
     }
 
     /// Up to `limit` events after sequence number `since`, oldest first: how other systems follow
-    /// changes (start at 0, then pass the last `seq` seen).
-    pub fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>> {
+    /// changes (start at 0, then pass the last `seq` seen). `limit` is 1 to
+    /// [`MAX_EVENTS_LIMIT`]; `None` means [`DEFAULT_EVENTS_LIMIT`].
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, parse_price};
+    /// let inv = Inventory::in_memory();
+    /// inv.create(NewProduct::new("Widget", "W-1", parse_price("1")?))?;
+    /// assert_eq!(inv.events_since(0, None)?.len(), 1);
+    /// assert!(inv.events_since(1, 10)?.is_empty());
+    /// assert_eq!(inv.events_since(0, 0).unwrap_err().field(), Some("limit"));
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn events_since(&self, since: u64, limit: impl Into<Option<u32>>) -> Result<Vec<Event>> {
+        let limit = limit.into().unwrap_or(DEFAULT_EVENTS_LIMIT);
         if !(1..=MAX_EVENTS_LIMIT).contains(&limit) {
             return Err(InventoryError::validation(
                 "limit",

@@ -20,6 +20,7 @@
 //! ```
 
 mod error;
+mod input;
 mod inventory;
 mod ledger;
 mod price;
@@ -38,14 +39,18 @@ mod uniffi_support;
 uniffi::setup_scaffolding!();
 
 pub use error::{Cause, InventoryError, Result, StorageKind};
+pub use input::{
+    QueryInput, count_from_i64, integer_from_f64, limit_from_i64, parse_id, stock_from_i64,
+};
 pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT, OpenOptions};
 pub use ledger::{
     Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,
 };
-pub use price::{MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price};
+pub use price::{
+    MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price, validate_price_bound,
+};
 pub use product::{
-    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, count_from_i64, integer_from_f64,
-    parse_id, stock_from_i64, validate_name, validate_stock,
+    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock,
 };
 pub use query::{
     DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,

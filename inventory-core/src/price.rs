@@ -70,7 +70,36 @@ pub fn parse_price(text: &str) -> Result<Decimal> {
 /// assert_eq!(parse_price_bound("max_price", "100000000000").unwrap().to_string(), "100000000.00");
 /// ```
 pub fn parse_price_bound(field: &str, text: &str) -> Result<Decimal> {
-    parse_amount(field, text, "must be 0 or more", true)
+    parse_amount(field, text, BOUND_NEGATIVE, true)
+}
+
+const BOUND_NEGATIVE: &str = "must be 0 or more";
+const PLACES: &str = "must have at most 2 decimal places";
+
+/// The highest bound a filter keeps: one cent above the highest price. Any larger bound filters
+/// the same, so it becomes this one.
+const MAX_BOUND: Decimal = Decimal::from_parts(0x540B_E400, 2, 0, false, 2); // 10,000,000,000 cents
+
+/// Checks a price bound given as a number (a [`Query`](crate::Query) built in Rust, a Kotlin
+/// `BigDecimal`): the same rules and messages as [`parse_price_bound`].
+///
+/// ```
+/// use inventory_core::{Decimal, validate_price_bound};
+/// assert_eq!(validate_price_bound("min_price", Decimal::new(5, 0)).unwrap().to_string(), "5.00");
+/// assert_eq!(validate_price_bound("max_price", Decimal::new(-1, 0)).unwrap_err().to_string(), "max_price: must be 0 or more");
+/// assert_eq!(validate_price_bound("max_price", Decimal::new(1, 3)).unwrap_err().to_string(), "max_price: must have at most 2 decimal places");
+/// assert_eq!(validate_price_bound("max_price", Decimal::MAX).unwrap().to_string(), "100000000.00");
+/// ```
+pub fn validate_price_bound(field: &str, bound: Decimal) -> Result<Decimal> {
+    if bound.is_sign_negative() && !bound.is_zero() {
+        return Err(InventoryError::validation(field, BOUND_NEGATIVE));
+    }
+    if bound.normalize().scale() > 2 {
+        return Err(InventoryError::validation(field, PLACES));
+    }
+    let mut bound = bound.abs().min(MAX_BOUND);
+    bound.rescale(2);
+    Ok(bound)
 }
 
 /// The text grammar shared by prices and price bounds: digits with an optional fraction of at
@@ -100,11 +129,11 @@ fn parse_amount(field: &str, text: &str, negative: &str, clamp: bool) -> Result<
         return Err(invalid(negative.into()));
     }
     if frac_digits.len() > 2 {
-        return Err(invalid("must have at most 2 decimal places".into()));
+        return Err(invalid(PLACES.into()));
     }
     if int.len() > 8 {
         if clamp {
-            return Ok(MAX_PRICE + Decimal::new(1, 2));
+            return Ok(MAX_BOUND);
         }
         return Err(invalid("must be at most 99999999.99".into()));
     }

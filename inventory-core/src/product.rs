@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
-use crate::text::{echo, is_bidi_control, python_strip};
+use crate::text::{is_bidi_control, python_strip};
 
 /// The highest stock a product can hold: 2,147,483,647 (the original's `PositiveIntegerField`).
 pub const MAX_STOCK: u32 = i32::MAX as u32;
@@ -172,56 +172,6 @@ pub fn validate_stock(stock: u32) -> Result<u32> {
     Ok(stock)
 }
 
-/// A stock quantity from a signed integer, as bindings receive it: negative or too large values
-/// get a validation error naming `field`, not an integer-conversion error.
-///
-/// ```
-/// use inventory_core::stock_from_i64;
-/// assert_eq!(stock_from_i64("stock", 5).unwrap(), 5);
-/// assert!(stock_from_i64("stock", -1).is_err());
-/// assert!(stock_from_i64("stock", 2_147_483_648).is_err());
-/// ```
-pub fn stock_from_i64(field: &str, value: i64) -> Result<u32> {
-    u32::try_from(value)
-        .ok()
-        .filter(|v| *v <= MAX_STOCK)
-        .ok_or_else(|| stock_range_error(field))
-}
-
-/// A count, version or sequence number from a signed integer, as bindings receive it: a
-/// negative value gets a validation error naming `field`, not an integer-conversion error.
-///
-/// ```
-/// use inventory_core::count_from_i64;
-/// assert_eq!(count_from_i64("offset", 20).unwrap(), 20);
-/// assert_eq!(count_from_i64("offset", -1).unwrap_err().field(), Some("offset"));
-/// ```
-pub fn count_from_i64(field: &str, value: i64) -> Result<u64> {
-    u64::try_from(value).map_err(|_| InventoryError::validation(field, "must be 0 or more"))
-}
-
-/// A whole number from a binary floating-point number (JavaScript's `number`), or a validation
-/// error naming `field` when it has a fraction or is not finite.
-pub fn integer_from_f64(field: &str, value: f64) -> Result<i64> {
-    if !value.is_finite() || value.fract() != 0.0 || value.abs() > 9_007_199_254_740_991.0 {
-        return Err(InventoryError::validation(field, "must be a whole number"));
-    }
-    Ok(value as i64)
-}
-
-fn stock_range_error(field: &str) -> InventoryError {
+pub(crate) fn stock_range_error(field: &str) -> InventoryError {
     InventoryError::validation(field, format!("must be between 0 and {MAX_STOCK}"))
-}
-
-/// Parses a product id, naming the field when the text is not a UUID.
-///
-/// ```
-/// use inventory_core::parse_id;
-/// assert!(parse_id("not-a-uuid").is_err());
-/// assert!(parse_id("67e55044-10b1-426f-9247-bb680e5fe0c8").is_ok());
-/// ```
-pub fn parse_id(text: &str) -> Result<Uuid> {
-    Uuid::try_parse(text.trim()).map_err(|_| {
-        InventoryError::validation("id", format!("must be a UUID (got {})", echo(text)))
-    })
 }

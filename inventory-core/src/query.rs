@@ -265,21 +265,9 @@ impl Query {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let cents = |field: &str, price: Option<Decimal>| -> Result<Option<i64>> {
-            price
-                .map(|p| {
-                    if p.is_sign_negative() || p.normalize().scale() > 2 {
-                        Err(InventoryError::validation(
-                            field,
-                            "must be a price of 0 or more with at most 2 decimal places",
-                        ))
-                    } else {
-                        // Prices above the maximum match nothing (or everything) all the same.
-                        Ok(crate::price::to_cents(
-                            p.min(crate::price::MAX_PRICE + Decimal::ONE),
-                        ))
-                    }
-                })
+        let cents = |field: &str, bound: Option<Decimal>| -> Result<Option<i64>> {
+            bound
+                .map(|b| crate::price::validate_price_bound(field, b).map(crate::price::to_cents))
                 .transpose()
         };
         let min_price_cents = cents("min_price", self.min_price)?;

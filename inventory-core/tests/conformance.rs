@@ -12,8 +12,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use inventory_core::{
-    Decimal, Event, Inventory, MemoryStore, OrderBy, Page, Product, ProductPatch, Query,
-    SqliteStore, StockChange, Uuid, parse_id, parse_price, stock_from_i64,
+    Decimal, Event, Inventory, MemoryStore, Page, Product, ProductPatch, QueryInput, SqliteStore,
+    StockChange, Uuid, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
 
@@ -173,11 +173,6 @@ impl<'a> Args<'a> {
     }
 }
 
-/// A filter bound (`min_price`, `max_price`) from text, as every binding reads it.
-fn price_bound(field: &str, text: &str) -> inventory_core::Result<Decimal> {
-    inventory_core::parse_price_bound(field, text)
-}
-
 /// Runs one step's operation. The outer `Result` is a vector this runner cannot read; the inner
 /// one is the library's answer.
 fn call(
@@ -263,14 +258,7 @@ fn call(
             (|| {
                 let id = parse_id(&id)?;
                 let (reason, reference, actor) = change_text;
-                let change = StockChange {
-                    reason,
-                    reference,
-                    actor,
-                    expected: expected
-                        .map(|e| stock_from_i64("expected", e))
-                        .transpose()?,
-                };
+                let change = StockChange::from_input(reason, reference, actor, expected)?;
                 if op == "adjust_stock" {
                     inv.adjust_stock(id, n, change)
                 } else {
@@ -296,36 +284,19 @@ fn call(
                 ],
             )?;
             let cursor = a.text("cursor")?.map(|c| ctx.cursor(&c)).transpose()?;
-            let (low_stock, min_price, max_price, order_by) = (
-                a.int("low_stock")?,
-                a.text("min_price")?,
-                a.text("max_price")?,
-                a.text("order_by")?,
-            );
-            let query = (a.text("name_contains")?, a.text("sku_prefix")?);
-            let (limit, offset) = (a.unsigned::<u32>("limit")?, a.unsigned::<u64>("offset")?);
+            let input = QueryInput {
+                name_contains: a.text("name_contains")?,
+                sku_prefix: a.text("sku_prefix")?,
+                low_stock: a.int("low_stock")?,
+                min_price: a.text("min_price")?,
+                max_price: a.text("max_price")?,
+                order_by: a.text("order_by")?,
+                limit: a.int("limit")?,
+                cursor,
+                offset: a.int("offset")?,
+            };
             (|| {
-                let query = Query {
-                    name_contains: query.0,
-                    sku_prefix: query.1,
-                    low_stock: low_stock
-                        .map(|n| stock_from_i64("low_stock", n))
-                        .transpose()?,
-                    min_price: min_price
-                        .map(|p| price_bound("min_price", &p))
-                        .transpose()?,
-                    max_price: max_price
-                        .map(|p| price_bound("max_price", &p))
-                        .transpose()?,
-                    order_by: order_by
-                        .as_deref()
-                        .map(OrderBy::parse)
-                        .transpose()?
-                        .unwrap_or_default(),
-                    limit,
-                    cursor,
-                    offset,
-                };
+                let query = input.parse()?;
                 inv.list(&query).map(Outcome::Page)
             })()
         }

@@ -41,8 +41,8 @@
 use std::sync::Arc;
 
 use inventory_core::{
-    DEFAULT_EVENTS_LIMIT, Decimal, Durability, Event, InventoryError, NewProduct, OrderBy, Page,
-    Product, ProductPatch, Snapshot, StockChange, Uuid,
+    Decimal, Durability, Event, InventoryError, NewProduct, Page, Product, ProductPatch,
+    QueryInput, Snapshot, StockChange, Uuid,
 };
 
 uniffi::setup_scaffolding!();
@@ -115,23 +115,20 @@ pub struct Query {
 impl TryFrom<Query> for inventory_core::Query {
     type Error = InventoryError;
 
+    /// Through the core's [`QueryInput`], as every binding's query goes.
     fn try_from(q: Query) -> Result<Self> {
-        Ok(Self {
+        QueryInput {
             name_contains: q.name_contains,
             sku_prefix: q.sku_prefix,
-            low_stock: q.low_stock,
-            min_price: q.min_price,
-            max_price: q.max_price,
-            order_by: q
-                .order_by
-                .as_deref()
-                .map(OrderBy::parse)
-                .transpose()?
-                .unwrap_or_default(),
-            limit: q.limit,
+            low_stock: q.low_stock.map(i64::from),
+            min_price: q.min_price.map(|d| d.to_string()),
+            max_price: q.max_price.map(|d| d.to_string()),
+            order_by: q.order_by,
+            limit: q.limit.map(i64::from),
             cursor: q.cursor,
-            offset: q.offset,
-        })
+            offset: q.offset.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+        }
+        .parse()
     }
 }
 
@@ -294,8 +291,7 @@ impl Inventory {
     /// oldest first: start at 0, then pass the last `seq` you saw.
     #[uniffi::method(default(limit = None))]
     pub fn events_since(&self, since: u64, limit: Option<u32>) -> Result<Vec<Event>> {
-        self.inner
-            .events_since(since, limit.unwrap_or(DEFAULT_EVENTS_LIMIT))
+        self.inner.events_since(since, limit)
     }
 
     /// Checks that every product's stock equals the sum of its movements; throws `Storage`

@@ -3,7 +3,7 @@
 //! It wraps [`inventory_core::Inventory`] and nothing else. Arguments arrive already turned into
 //! plain values by the pure-Python front (`python/inventory/__init__.py`): ids and prices as text,
 //! counts as `int`. They are parsed here with the core's own helpers (`parse_id`, `parse_price`,
-//! `stock_from_i64`, `OrderBy::parse`), so every rule and message is the core's. Results go back
+//! `stock_from_i64`, `QueryInput`), so every rule and message is the core's. Results go back
 //! as tuples of Python values (`uuid.UUID`, `decimal.Decimal`, aware `datetime`), which the front
 //! wraps in its `Product`, `Page` and `Event` classes.
 //!
@@ -16,9 +16,9 @@ use std::panic::AssertUnwindSafe;
 
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Decimal, Durability, Event, Inventory, InventoryError, OpenOptions, OrderBy, Product,
-    ProductPatch, Query, Snapshot, StockChange, StorageKind, Uuid, count_from_i64, parse_id,
-    parse_price, parse_price_bound, stock_from_i64,
+    Decimal, Durability, Event, Inventory, InventoryError, OpenOptions, Product, ProductPatch,
+    QueryInput, Snapshot, StockChange, StorageKind, Uuid, count_from_i64, limit_from_i64, parse_id,
+    parse_price, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -201,29 +201,6 @@ impl IdArg {
     }
 }
 
-/// A page size or event limit: out-of-range values saturate, so the core's own range check
-/// reports them by name.
-fn limit_arg(field: &str, value: i64) -> inventory_core::Result<u32> {
-    Ok(u32::try_from(count_from_i64(field, value)?).unwrap_or(u32::MAX))
-}
-
-/// A stock change from the front's keyword arguments.
-fn stock_change(
-    reason: String,
-    reference: Option<String>,
-    actor: Option<String>,
-    expected: Option<i64>,
-) -> inventory_core::Result<StockChange> {
-    Ok(StockChange {
-        reason,
-        reference,
-        actor,
-        expected: expected
-            .map(|e| stock_from_i64("expected", e))
-            .transpose()?,
-    })
-}
-
 /// The native inventory. Use `inventory.Inventory`, which wraps it with Python types.
 #[pyclass(module = "inventory._inventory", name = "Inventory", frozen)]
 struct PyInventory {
@@ -357,7 +334,7 @@ impl PyInventory {
     ) -> PyResult<ProductTuple> {
         run(py, || {
             let id = id.get()?;
-            let change = stock_change(reason, reference, actor, expected)?;
+            let change = StockChange::from_input(reason, reference, actor, expected)?;
             self.inner
                 .adjust_stock(id, delta, change)
                 .map(product_tuple)
@@ -380,7 +357,7 @@ impl PyInventory {
         run(py, || {
             let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
-            let change = stock_change(reason, reference, actor, expected)?;
+            let change = StockChange::from_input(reason, reference, actor, expected)?;
             self.inner
                 .set_stock(id, quantity, change)
                 .map(product_tuple)
@@ -406,27 +383,18 @@ impl PyInventory {
         offset: Option<i64>,
     ) -> PyResult<PageTuple> {
         run(py, || {
-            let query = Query {
+            let query = QueryInput {
                 name_contains,
                 sku_prefix,
-                low_stock: low_stock
-                    .map(|n| stock_from_i64("low_stock", n))
-                    .transpose()?,
-                min_price: min_price
-                    .map(|p| parse_price_bound("min_price", &p))
-                    .transpose()?,
-                max_price: max_price
-                    .map(|p| parse_price_bound("max_price", &p))
-                    .transpose()?,
-                order_by: order_by
-                    .as_deref()
-                    .map(OrderBy::parse)
-                    .transpose()?
-                    .unwrap_or_default(),
-                limit: limit.map(|n| limit_arg("limit", n)).transpose()?,
+                low_stock,
+                min_price,
+                max_price,
+                order_by,
+                limit,
                 cursor,
-                offset: offset.map(|n| count_from_i64("offset", n)).transpose()?,
-            };
+                offset,
+            }
+            .parse()?;
             let page = self.inner.list(&query)?;
             Ok((
                 page.items.into_iter().map(product_tuple).collect(),
@@ -450,10 +418,16 @@ impl PyInventory {
     }
 
     /// Up to `limit` events after sequence number `since`.
-    fn events_since(&self, py: Python<'_>, since: i64, limit: i64) -> PyResult<Vec<EventTuple>> {
+    #[pyo3(signature = (since, limit=None))]
+    fn events_since(
+        &self,
+        py: Python<'_>,
+        since: i64,
+        limit: Option<i64>,
+    ) -> PyResult<Vec<EventTuple>> {
         run(py, || {
             let since = count_from_i64("since", since)?;
-            let events = self.inner.events_since(since, limit_arg("limit", limit)?)?;
+            let events = self.inner.events_since(since, limit.map(limit_from_i64))?;
             Ok(events.into_iter().map(event_tuple).collect())
         })
     }

@@ -4,8 +4,9 @@
 //! unknown option) is reported as a `VALIDATION` error naming the field.
 
 use inventory_core::{
-    Decimal, InventoryError, NewProduct, OrderBy, ProductPatch, Query, Result, StockChange, Uuid,
-    integer_from_f64, parse_id, parse_price, parse_price_bound, price_from_f64, stock_from_i64,
+    Decimal, InventoryError, NewProduct, ProductPatch, Query, QueryInput, Result, StockChange,
+    Uuid, count_from_i64, integer_from_f64, limit_from_i64, parse_id, parse_price, price_from_f64,
+    stock_from_i64,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -38,12 +39,7 @@ pub(crate) fn integer(field: &str, value: &JsValue) -> Result<i64> {
 
 /// A whole number of 0 or more (a sequence number, a version, an offset).
 pub(crate) fn unsigned(field: &str, value: &JsValue) -> Result<u64> {
-    u64::try_from(integer(field, value)?).map_err(|_| invalid(field, "must be 0 or more"))
-}
-
-/// A page size: out-of-range numbers are saturated so the core's range rule reports them.
-fn limit(field: &str, value: &JsValue) -> Result<u32> {
-    Ok(integer(field, value)?.clamp(0, i64::from(u32::MAX)) as u32)
+    count_from_i64(field, integer(field, value)?)
 }
 
 /// A stock quantity (0 to the maximum stock).
@@ -56,17 +52,16 @@ pub(crate) fn id(value: &JsValue) -> Result<Uuid> {
     parse_id(&string("id", value)?)
 }
 
-/// A price filter bound (`minPrice`, `maxPrice`): the core's bound rules (0 allowed, a bound
-/// above the highest price allowed), for a decimal string or a JS number as it prints. Errors
-/// name `field`.
-fn price_bound(field: &str, value: &JsValue) -> Result<Decimal> {
+/// A price filter bound (`minPrice`, `maxPrice`) as the text the core parses: a decimal string,
+/// or a JS number as it prints.
+fn price_bound(field: &str, value: &JsValue) -> Result<String> {
     if let Some(text) = value.as_string() {
-        parse_price_bound(field, &text)
+        Ok(text)
     } else if let Some(number) = value.as_f64() {
         // Rust prints an f64 as the shortest text that reads back as the same number, as JS's
         // `String(n)` does, but never with an exponent; NaN and infinities print as words the
         // core refuses.
-        parse_price_bound(field, &format!("{number}"))
+        Ok(format!("{number}"))
     } else {
         Err(invalid(
             field,
@@ -209,16 +204,17 @@ pub(crate) fn patch(value: &JsValue) -> Result<ProductPatch> {
 pub(crate) fn stock_change(reason: &JsValue, options: &JsValue) -> Result<StockChange> {
     let reason = string("reason", reason)?;
     let o = Options::optional("options", options, &["reference", "actor", "expected"])?;
-    Ok(StockChange {
+    StockChange::from_input(
         reason,
-        reference: o.with("reference", string)?,
-        actor: o.with("actor", string)?,
-        expected: o.with("expected", stock)?,
-    })
+        o.with("reference", string)?,
+        o.with("actor", string)?,
+        o.with("expected", integer)?,
+    )
 }
 
 /// `{ nameContains?, skuPrefix?, lowStock?, minPrice?, maxPrice?, orderBy?, limit?, cursor?,
-/// offset? }`.
+/// offset? }`, read into the core's [`QueryInput`]: its rules name the fields in snake_case,
+/// renamed to the options' camelCase.
 pub(crate) fn query(value: &JsValue) -> Result<Query> {
     let o = Options::optional(
         "options",
@@ -235,27 +231,24 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
             "offset",
         ],
     )?;
-    let order_by = match o.with("orderBy", string)? {
-        Some(text) => OrderBy::parse(&text).map_err(camel_case_field)?,
-        None => OrderBy::default(),
-    };
-    Ok(Query {
+    QueryInput {
         name_contains: o.with("nameContains", string)?,
         sku_prefix: o.with("skuPrefix", string)?,
-        low_stock: o.with("lowStock", stock)?,
+        low_stock: o.with("lowStock", integer)?,
         min_price: o.with("minPrice", price_bound)?,
         max_price: o.with("maxPrice", price_bound)?,
-        order_by,
-        limit: o.with("limit", limit)?,
+        order_by: o.with("orderBy", string)?,
+        limit: o.with("limit", integer)?,
         cursor: o.with("cursor", string)?,
-        offset: o.with("offset", unsigned)?,
-    })
+        offset: o.with("offset", integer)?,
+    }
+    .parse()
+    .map_err(camel_case_field)
 }
 
 /// An optional page size for `eventsSince` (the core's default when not given).
-pub(crate) fn events_limit(value: &JsValue) -> Result<u32> {
-    match given(value) {
-        None => Ok(inventory_core::DEFAULT_EVENTS_LIMIT),
-        Some(v) => limit("limit", v),
-    }
+pub(crate) fn events_limit(value: &JsValue) -> Result<Option<u32>> {
+    given(value)
+        .map(|v| Ok(limit_from_i64(integer("limit", v)?)))
+        .transpose()
 }

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    DEFAULT_EVENTS_LIMIT, Decimal, Event, Inventory, InventoryError, NewProduct, OrderBy, Product,
-    ProductPatch, Query, StockChange, Uuid, normalize_sku, reason, stock_from_i64, validate_name,
+    Event, Inventory, InventoryError, NewProduct, Product, ProductPatch, QueryInput, StockChange,
+    Uuid, count_from_i64, limit_from_i64, normalize_sku, reason, validate_name,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -43,30 +43,30 @@ fn product_id(raw: &str) -> Result<Uuid, ApiError> {
 /// `GET /api/products/`: filters, ordering, and page-number (or cursor) pagination.
 pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) -> Answer {
     let params = Params::new(&uri);
-    let mut query = Query {
+    let int = |name: &str| params.get(name).map(|v| int_param(name, &v)).transpose();
+    let input = QueryInput {
         name_contains: params.get("search"),
         sku_prefix: params.get("sku_prefix"),
+        low_stock: int("low_stock")?,
+        min_price: params.get("min_price"),
+        max_price: params.get("max_price"),
+        order_by: params.get("ordering"),
+        limit: Some(PAGE_SIZE.into()),
         cursor: params.get("cursor"),
-        limit: Some(PAGE_SIZE),
-        ..Query::default()
+        offset: None,
     };
-    if let Some(v) = params.get("low_stock") {
-        query.low_stock = Some(stock_from_i64("low_stock", int_param("low_stock", &v)?)?);
-    }
-    if let Some(v) = params.get("ordering") {
-        query.order_by = OrderBy::parse(&v).map_err(|e| match e {
-            InventoryError::Validation { message, .. } => ApiError::field("ordering", message),
-            other => other.into(),
-        })?;
-    }
-    query.min_price = params
-        .get("min_price")
-        .map(|v| decimal_param("min_price", &v))
-        .transpose()?;
-    query.max_price = params
-        .get("max_price")
-        .map(|v| decimal_param("max_price", &v))
-        .transpose()?;
+    // The core names its own fields; the query string says `search` and `ordering`.
+    let mut query = input.parse().map_err(|e| match e {
+        InventoryError::Validation { field, message } => {
+            let param = match field.as_str() {
+                "order_by" => "ordering",
+                "name_contains" => "search",
+                other => other,
+            };
+            ApiError::field(param, message)
+        }
+        other => other.into(),
+    })?;
 
     let invalid_page = || ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.");
     let page: u64 = match (params.get("page"), &query.cursor) {
@@ -259,13 +259,12 @@ pub async fn total_value(State(inv): State<Inventory>) -> Answer {
 pub async fn events(State(inv): State<Inventory>, uri: Uri) -> Answer {
     let params = Params::new(&uri);
     let since = match params.get("since") {
-        Some(v) => u64::try_from(int_param("since", &v)?)
-            .map_err(|_| ApiError::field("since", "must be 0 or more"))?,
+        Some(v) => count_from_i64("since", int_param("since", &v)?)?,
         None => 0,
     };
     let limit = match params.get("limit") {
-        Some(v) => u32::try_from(int_param("limit", &v)?).unwrap_or(0),
-        None => DEFAULT_EVENTS_LIMIT,
+        Some(v) => Some(limit_from_i64(int_param("limit", &v)?)),
+        None => None,
     };
     let events = run(&inv, move |inv| inv.events_since(since, limit)).await?;
     Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
@@ -357,13 +356,6 @@ fn int_param(name: &str, value: &str) -> Result<i64, ApiError> {
         .trim()
         .parse()
         .map_err(|_| ApiError::field(name, "A valid integer is required."))
-}
-
-fn decimal_param(name: &str, value: &str) -> Result<Decimal, ApiError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::field(name, "A valid number is required."))
 }
 
 /// The query string, in order.

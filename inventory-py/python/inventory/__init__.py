@@ -883,8 +883,8 @@ class Inventory:
         """
         return [_event(t) for t in self._native.history(_id(id))]
 
-    def events_since(self, since: int = 0, limit: int = 1000) -> List[Event]:
-        """Up to ``limit`` (1 to 10,000) events with a sequence number above ``since``, oldest
+    def events_since(self, since: int = 0, limit: Optional[int] = None) -> List[Event]:
+        """Up to ``limit`` (1 to 10,000; default 1,000) events with a sequence number above ``since``, oldest
         first: how other systems follow changes (start at 0, then pass the last ``seq`` seen).
 
         >>> import inventory
@@ -898,7 +898,9 @@ class Inventory:
         """
         return [
             _event(t)
-            for t in self._native.events_since(_i64(since, "since"), _i64(limit, "limit"))
+            for t in self._native.events_since(
+                _i64(since, "since"), None if limit is None else _i64(limit, "limit")
+            )
         ]
 
     def close(self) -> None:

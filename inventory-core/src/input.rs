@@ -1,0 +1,168 @@
+//! Values as bindings receive them: whole numbers as `i64` (or a JavaScript `f64`), prices and
+//! orderings as text, anything optional as `None`. Each conversion applies the core's rule once
+//! and names the field, so no binding re-writes a range, a default or a message (invariant 5).
+//!
+//! ```
+//! use inventory_core::{QueryInput, SortField};
+//! let q = QueryInput {
+//!     order_by: Some("-price".into()),
+//!     min_price: Some("5".into()),
+//!     limit: Some(20),
+//!     ..QueryInput::default()
+//! }
+//! .parse()?;
+//! assert_eq!((q.order_by.field, q.limit, q.min_price.unwrap().to_string()), (SortField::Price, Some(20), "5.00".into()));
+//! let err = QueryInput { low_stock: Some(-1), ..QueryInput::default() }.parse().unwrap_err();
+//! assert_eq!(err.field(), Some("low_stock"));
+//! # Ok::<(), inventory_core::InventoryError>(())
+//! ```
+
+use uuid::Uuid;
+
+use crate::error::{InventoryError, Result};
+use crate::ledger::StockChange;
+use crate::price::parse_price_bound;
+use crate::product::{MAX_STOCK, stock_range_error};
+use crate::query::{OrderBy, Query};
+use crate::text::echo;
+
+/// A stock quantity from a signed integer, as bindings receive it: negative or too large values
+/// get a validation error naming `field`, not an integer-conversion error.
+///
+/// ```
+/// use inventory_core::stock_from_i64;
+/// assert_eq!(stock_from_i64("stock", 5).unwrap(), 5);
+/// assert!(stock_from_i64("stock", -1).is_err());
+/// assert!(stock_from_i64("stock", 2_147_483_648).is_err());
+/// ```
+pub fn stock_from_i64(field: &str, value: i64) -> Result<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| *v <= MAX_STOCK)
+        .ok_or_else(|| stock_range_error(field))
+}
+
+/// A count, version or sequence number from a signed integer, as bindings receive it: a
+/// negative value gets a validation error naming `field`, not an integer-conversion error.
+///
+/// ```
+/// use inventory_core::count_from_i64;
+/// assert_eq!(count_from_i64("offset", 20).unwrap(), 20);
+/// assert_eq!(count_from_i64("offset", -1).unwrap_err().field(), Some("offset"));
+/// ```
+pub fn count_from_i64(field: &str, value: i64) -> Result<u64> {
+    u64::try_from(value).map_err(|_| InventoryError::validation(field, "must be 0 or more"))
+}
+
+/// A whole number from a binary floating-point number (JavaScript's `number`), or a validation
+/// error naming `field` when it has a fraction or is not finite.
+pub fn integer_from_f64(field: &str, value: f64) -> Result<i64> {
+    if !value.is_finite() || value.fract() != 0.0 || value.abs() > 9_007_199_254_740_991.0 {
+        return Err(InventoryError::validation(field, "must be a whole number"));
+    }
+    Ok(value as i64)
+}
+
+/// A page size or limit from a signed integer: out-of-range values saturate, so the range rule
+/// of the call that takes it reports them (`limit: must be between 1 and 1000`) with the same
+/// message in every binding.
+///
+/// ```
+/// use inventory_core::limit_from_i64;
+/// assert_eq!(limit_from_i64(-5), 0);
+/// assert_eq!(limit_from_i64(1 << 40), u32::MAX);
+/// ```
+pub fn limit_from_i64(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Parses a product id, naming the field when the text is not a UUID.
+///
+/// ```
+/// use inventory_core::parse_id;
+/// assert!(parse_id("not-a-uuid").is_err());
+/// assert!(parse_id("67e55044-10b1-426f-9247-bb680e5fe0c8").is_ok());
+/// ```
+pub fn parse_id(text: &str) -> Result<Uuid> {
+    Uuid::try_parse(text.trim()).map_err(|_| {
+        InventoryError::validation("id", format!("must be a UUID (got {})", echo(text)))
+    })
+}
+
+/// A [`Query`] as a binding receives it: numbers as `i64`, price bounds and the ordering as
+/// text. [`QueryInput::parse`] applies the rules; errors name the core's field (`low_stock`,
+/// `min_price`, `order_by`, …), which a binding may rename to its own spelling.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryInput {
+    pub name_contains: Option<String>,
+    pub sku_prefix: Option<String>,
+    pub low_stock: Option<i64>,
+    /// A price bound (`"9.99"`; 0 allowed): see [`parse_price_bound`].
+    pub min_price: Option<String>,
+    pub max_price: Option<String>,
+    /// `"price"` or `"-price"` (see [`OrderBy::parse`]); `None` for the default order.
+    pub order_by: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub offset: Option<i64>,
+}
+
+impl QueryInput {
+    /// The query, with every field's rule applied (the cursor and the limit's range are checked
+    /// when the query runs, as for a [`Query`] built in Rust).
+    pub fn parse(self) -> Result<Query> {
+        let bound = |field: &str, text: Option<String>| {
+            text.map(|t| parse_price_bound(field, &t)).transpose()
+        };
+        Ok(Query {
+            name_contains: self.name_contains,
+            sku_prefix: self.sku_prefix,
+            low_stock: self
+                .low_stock
+                .map(|n| stock_from_i64("low_stock", n))
+                .transpose()?,
+            min_price: bound("min_price", self.min_price)?,
+            max_price: bound("max_price", self.max_price)?,
+            order_by: self
+                .order_by
+                .as_deref()
+                .map(OrderBy::parse)
+                .transpose()?
+                .unwrap_or_default(),
+            limit: self.limit.map(limit_from_i64),
+            cursor: self.cursor,
+            offset: self
+                .offset
+                .map(|n| count_from_i64("offset", n))
+                .transpose()?,
+        })
+    }
+}
+
+impl StockChange {
+    /// A stock change from a binding's arguments: `expected` as a signed integer (a negative or
+    /// too large one names `expected`).
+    ///
+    /// ```
+    /// use inventory_core::StockChange;
+    /// let c = StockChange::from_input("count".into(), None, Some("ana".into()), Some(4))?;
+    /// assert_eq!((c.actor.as_deref(), c.expected), (Some("ana"), Some(4)));
+    /// assert!(StockChange::from_input("count".into(), None, None, Some(-1)).is_err());
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn from_input(
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        expected: Option<i64>,
+    ) -> Result<Self> {
+        Ok(Self {
+            reason,
+            reference,
+            actor,
+            expected: expected
+                .map(|e| stock_from_i64("expected", e))
+                .transpose()?,
+        })
+    }
+}
