@@ -11,6 +11,10 @@ use uuid::Uuid;
 /// Shorthand for `Result<T, InventoryError>`.
 pub type Result<T, E = InventoryError> = std::result::Result<T, E>;
 
+/// The code a binding gives a failure that is not an [`InventoryError`]: a panic (a bug) caught
+/// at the language boundary. Never the [`code`](InventoryError::code) of a variant.
+pub const INTERNAL: &str = "INTERNAL";
+
 /// Everything that can go wrong, each naming the field or rule involved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]

@@ -38,7 +38,7 @@ mod uniffi_support;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
-pub use error::{Cause, InventoryError, Result, StorageKind};
+pub use error::{Cause, INTERNAL, InventoryError, Result, StorageKind};
 pub use input::{
     QueryInput, count_from_i64, integer_from_f64, limit_from_i64, parse_id, stock_from_i64,
 };

@@ -100,6 +100,7 @@ fn event_tuple(e: Event) -> EventTuple {
 fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let kwargs = PyDict::new(py);
+        kwargs.set_item("code", err.code())?;
         kwargs.set_item("field", err.field())?;
         let class = match err {
             InventoryError::Validation { .. } => "ValidationError",
@@ -154,7 +155,8 @@ fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
     build().unwrap_or_else(|failed| failed)
 }
 
-/// The base `inventory.InventoryError` for a panic caught at the boundary.
+/// The base `inventory.InventoryError` for a panic caught at the boundary (its `code` is the
+/// class's default, [`inventory_core::INTERNAL`]).
 fn panic_to_py_err(py: Python<'_>, payload: &(dyn std::any::Any + Send)) -> PyErr {
     let what = payload
         .downcast_ref::<&str>()
@@ -464,4 +466,8 @@ impl PyInventory {
 mod native {
     #[pymodule_export]
     use super::PyInventory;
+
+    /// The `code` of an error that is not one of the core's (a bug caught at the boundary).
+    #[pymodule_export]
+    const INTERNAL: &str = inventory_core::INTERNAL;
 }

@@ -7,40 +7,35 @@ import inspect
 import inventory
 
 
-def test_public_names_are_documented() -> None:
+def test_public_names_are_documented_with_an_example() -> None:
+    """The README promises a docstring with an example (run by the doctests) for every name."""
     aliases = {"IdLike", "PriceLike"}  # typing aliases cannot carry a docstring
+    # The storage subclasses share StorageError's example; each is raised by a test of its own.
+    shared = {
+        "DiskFullError",
+        "ReadOnlyStorageError",
+        "StorageBusyError",
+        "CorruptStorageError",
+        "ConnectionLostError",
+    }
+    missing = []
     for name in inventory.__all__:
         obj = getattr(inventory, name)
         if name in aliases:
             continue
-        assert inspect.getdoc(obj), name
         assert obj.__module__ == "inventory", name
+        doc = inspect.getdoc(obj) or ""
+        if not doc or (name not in shared and ">>>" not in doc):
+            missing.append(name)
     for name, member in vars(inventory.Inventory).items():
         if name.startswith("_"):
             continue
-        func = member.__func__ if isinstance(member, classmethod) else member
-        assert inspect.getdoc(func), f"Inventory.{name}"
+        func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+        func = func.fget if isinstance(func, property) else func
+        if ">>>" not in (inspect.getdoc(func) or ""):
+            missing.append(f"Inventory.{name}")
+    assert missing == []
     assert inventory.__doc__ and ">>>" in inventory.__doc__
-
-
-def test_issue_api_names_exist() -> None:
-    for method in [
-        "open",
-        "in_memory",
-        "create",
-        "create_many",
-        "get",
-        "get_by_sku",
-        "update",
-        "delete",
-        "adjust_stock",
-        "set_stock",
-        "list",
-        "total_value",
-        "history",
-        "events_since",
-    ]:
-        assert callable(getattr(inventory.Inventory, method)), method
 
 
 def test_keyword_only_parameters() -> None:

@@ -23,11 +23,16 @@ ALL = [
 
 
 @pytest.mark.parametrize(("cls", "code"), ALL)
-def test_every_error_is_an_inventory_error_with_a_code(cls: type, code: str) -> None:
+def test_every_error_is_a_documented_inventory_error(cls: type, code: str) -> None:
     assert issubclass(cls, inventory.InventoryError) and issubclass(cls, Exception)
-    assert cls.code == code
     assert cls.__module__ == "inventory"
-    assert cls.__doc__
+    assert cls.__doc__ and code
+
+
+def test_an_error_not_from_the_core_is_internal() -> None:
+    # The code of a panic caught at the boundary: the core's INTERNAL, not a copy.
+    assert inventory.InventoryError("boom").code == "INTERNAL"
+    assert inventory.InventoryError("boom").field is None
 
 
 def test_idiomatic_bases() -> None:
@@ -58,8 +63,14 @@ def test_each_variant_is_raised_as_its_class(inv: Inventory, widget: Product) ->
     catch(inv.update, widget.id, name="x", expected_version=7)
     catch(Inventory.open, "/nonexistent-dir/sub/shop.db")
     assert set(raised) == {cls for cls, _ in ALL}
+    # Code and field come from the core, not from the classes.
     for cls, code in ALL:
         assert raised[cls].code == code
+    assert raised[inventory.ValidationError].field == "name"
+    assert raised[inventory.DuplicateSkuError].field == "sku"
+    assert raised[inventory.InsufficientStockError].field == "stock"
+    assert raised[inventory.VersionConflictError].field == "version"
+    assert raised[inventory.NotFoundError].field is None
 
 
 def test_pickling_keeps_class_message_and_fields(inv: Inventory, widget: Product) -> None:

@@ -16,8 +16,7 @@ use inventory_core::InventoryError;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-/// The `code` of the error a panic turns into.
-pub const INTERNAL: &str = "INTERNAL";
+pub use inventory_core::INTERNAL;
 
 /// Whether a call of this module is running (the panic hook converts only those panics).
 static IN_CALL: AtomicBool = AtomicBool::new(false);

@@ -36,7 +36,7 @@ import operator
 import os
 import uuid
 from decimal import Decimal
-from typing import Any, ClassVar, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _inventory
 
@@ -86,11 +86,18 @@ class InventoryError(Exception):
     VALIDATION price | price: must be greater than 0
     """
 
-    code: ClassVar[str] = "INTERNAL"
+    #: The core's code for the variant; ``"INTERNAL"`` for a failure that is not one (a bug).
+    code: str
+    #: The input the error is about, as the core names it, or ``None``.
+    field: Optional[str]
 
-    def __init__(self, message: str, *, field: Optional[str] = None) -> None:
+    def __init__(
+        self, message: str, *, code: str = _inventory.INTERNAL, field: Optional[str] = None
+    ) -> None:
+        # The native module passes ``code`` and ``field`` as the core gives them.
         super().__init__(message)
         self.message = message
+        self.code = code
         self.field = field
 
     def __str__(self) -> str:
@@ -115,7 +122,6 @@ class ValidationError(InventoryError, ValueError):
     sku | sku: must not be blank
     """
 
-    code: ClassVar[str] = "VALIDATION"
 
 
 class DuplicateSkuError(InventoryError):
@@ -131,10 +137,8 @@ class DuplicateSkuError(InventoryError):
     AB-1 | sku: a product with SKU "AB-1" already exists
     """
 
-    code: ClassVar[str] = "DUPLICATE_SKU"
-
-    def __init__(self, message: str, *, field: Optional[str] = "sku", sku: str = "") -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, sku: str = "", **base: Any) -> None:
+        super().__init__(message, **base)
         self.sku = sku
 
 
@@ -151,10 +155,8 @@ class NotFoundError(InventoryError, KeyError):
     no product with SKU "NOPE"
     """
 
-    code: ClassVar[str] = "NOT_FOUND"
-
-    def __init__(self, message: str, *, field: Optional[str] = None, key: str = "") -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, key: str = "", **base: Any) -> None:
+        super().__init__(message, **base)
         self.key = key
 
 
@@ -173,17 +175,8 @@ class InsufficientStockError(InventoryError):
     2 5
     """
 
-    code: ClassVar[str] = "INSUFFICIENT_STOCK"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: Optional[str] = "stock",
-        available: int = 0,
-        requested: int = 0,
-    ) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, available: int = 0, requested: int = 0, **base: Any) -> None:
+        super().__init__(message, **base)
         self.available = available
         self.requested = requested
 
@@ -192,14 +185,19 @@ class StockOverflowError(InventoryError):
     """Adding ``delta`` to ``current`` would exceed the maximum stock (2,147,483,647).
 
     Nothing changed.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=2_147_483_000)
+    >>> try:
+    ...     inv.adjust_stock(p.id, 1000, reason="restock")
+    ... except inventory.StockOverflowError as e:
+    ...     print(e.current, e.delta)
+    2147483000 1000
     """
 
-    code: ClassVar[str] = "STOCK_OVERFLOW"
-
-    def __init__(
-        self, message: str, *, field: Optional[str] = "stock", current: int = 0, delta: int = 0
-    ) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, current: int = 0, delta: int = 0, **base: Any) -> None:
+        super().__init__(message, **base)
         self.current = current
         self.delta = delta
 
@@ -220,17 +218,8 @@ class VersionConflictError(InventoryError):
     stock 4 5
     """
 
-    code: ClassVar[str] = "VERSION_CONFLICT"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: Optional[str] = None,
-        expected: int = 0,
-        actual: int = 0,
-    ) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, expected: int = 0, actual: int = 0, **base: Any) -> None:
+        super().__init__(message, **base)
         self.expected = expected
         self.actual = actual
 
@@ -257,10 +246,8 @@ class StorageError(InventoryError):
     CORRUPT
     """
 
-    code: ClassVar[str] = "STORAGE"
-
-    def __init__(self, message: str, *, field: Optional[str] = None, kind: str = "OTHER") -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, kind: str = "OTHER", **base: Any) -> None:
+        super().__init__(message, **base)
         self.kind = kind
 
 
@@ -325,7 +312,14 @@ class Product:
 
 
 class EventKind(str, enum.Enum):
-    """What kind of change an :class:`Event` records. Compares equal to its text."""
+    """What kind of change an :class:`Event` records. Compares equal to its text.
+
+    >>> import inventory
+    >>> inventory.EventKind("stock_changed") is inventory.EventKind.STOCK_CHANGED
+    True
+    >>> inventory.EventKind.CREATED == "created"
+    True
+    """
 
     #: The product was created; ``delta`` is its initial stock.
     CREATED = "created"
@@ -342,7 +336,15 @@ class EventKind(str, enum.Enum):
 
 @dataclasses.dataclass(frozen=True)
 class FieldChange:
-    """One field of an update, with its value before and after as text (prices as ``"12.50"``)."""
+    """One field of an update, with its value before and after as text (prices as ``"12.50"``).
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99")
+    >>> _ = inv.update(p.id, price="12.5")
+    >>> inv.history(p.id)[-1].changes
+    (FieldChange(field='price', before='9.99', after='12.50'),)
+    """
 
     field: str
     before: str
@@ -678,6 +680,12 @@ class Inventory:
 
         Raises :class:`NotFoundError` (a ``KeyError``), or :class:`ValidationError` when the
         text is not a UUID.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99")
+        >>> inv.get(p.id) == inv.get(str(p.id)) == p
+        True
         """
         return _product(self._native.get(_id(id)))
 
@@ -733,6 +741,13 @@ class Inventory:
         """Deletes a product. Its events stay in the ledger, followed by a ``DELETED`` one.
 
         Raises :class:`NotFoundError`.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99")
+        >>> inv.delete(p.id)
+        >>> [str(e.kind) for e in inv.history(p.id)]
+        ['created', 'deleted']
         """
         self._native.delete(_id(id))
 
@@ -923,7 +938,14 @@ class Inventory:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
+        """Whether :meth:`close` was called.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> inv.close()
+        >>> inv.closed
+        True
+        """
         return self._native.closed
 
     def __enter__(self) -> Inventory:
@@ -936,6 +958,12 @@ class Inventory:
         """Checks that every product's stock equals the sum of its movements in the ledger.
 
         Raises :class:`StorageError` naming the first product that disagrees.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=3)
+        >>> _ = inv.adjust_stock(p.id, -1, reason="sale")
+        >>> inv.check_ledger()  # passes: nothing to report
         """
         self._native.check_ledger()
 
@@ -957,5 +985,12 @@ class Inventory:
 
         The snapshot is checked whole first; a bad one raises :class:`ValidationError` (field
         ``snapshot``) and nothing is written.
+
+        >>> import inventory
+        >>> try:
+        ...     inventory.Inventory.in_memory().import_json('{"format": 1}')
+        ... except inventory.ValidationError as e:
+        ...     print(e.field)
+        snapshot
         """
         self._native.import_json(_text(snapshot, "snapshot"))

@@ -9,6 +9,9 @@ import uuid
 from decimal import Decimal
 from typing import List, Optional, Tuple, Union, final
 
+#: The ``code`` of an error that is not one of the core's (a bug caught at the boundary).
+INTERNAL: str
+
 #: id, name, sku, price, stock, created_at, updated_at, version
 ProductTuple = Tuple[uuid.UUID, str, str, Decimal, int, datetime.datetime, datetime.datetime, int]
 #: field, before, after
