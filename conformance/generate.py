@@ -54,8 +54,9 @@ def get_by_sku(sku, expect):
     return step("get_by_sku", {"sku": sku}, expect)
 
 
-def update(id, expect, name=None, sku=None, price=None, expected_version=None):
-    args = _args(id=id, name=name, sku=sku, price=price, expected_version=expected_version)
+def update(id, expect, name=None, sku=None, price=None, stock=None, expected_version=None):
+    args = _args(id=id, name=name, sku=sku, price=price, stock=stock,
+                 expected_version=expected_version)
     return step("update", args, expect)
 
 
@@ -781,6 +782,34 @@ def update_cases():
     cases.append(case("update/does_not_touch_stock", [
         create(stock=7, save="p", expect=P(stock=7)),
         update("$p", P(stock=7, version=2), name="Other"),
+    ]))
+    cases.append(case("update/stock_is_a_correction_after_the_fields", [
+        create(name="Widget", stock=7, save="p", expect=P(stock=7, version=1)),
+        update("$p", P(name="Gadget", stock=3, version=3), name="Gadget", stock=3,
+               expected_version=1),
+        history("$p", EVENTS(ev("created"), ev("updated", changes=[
+            {"field": "name", "before": "Widget", "after": "Gadget"}]),
+            ev("stock_changed", delta=-4, stock_before=7, stock_after=3, reason="correction"))),
+    ], "fields and stock commit together: one call, one transaction, two events"))
+    cases.append(case("update/stock_only", [
+        create(stock=2, save="p", expect=P(stock=2)),
+        update("$p", P(stock=10, version=2), stock=10),
+        history("$p", EVENTS(ev("created"), ev("stock_changed", delta=8, reason="correction"))),
+    ]))
+    cases.append(case("update/same_stock_is_no_change", [
+        create(stock=5, save="p", expect=P(stock=5)),
+        update("$p", P(stock=5, version=1), stock=5),
+        history("$p", EVENTS(ev("created"))),
+    ], "an edit to the same stock is not a count: it writes nothing"))
+    cases.append(case("update/bad_stock_changes_nothing", [
+        create(name="Widget", stock=5, save="p", expect=P(stock=5)),
+        update("$p", V("stock"), name="Gadget", stock=MAX_STOCK + 1),
+        get("$p", P(name="Widget", stock=5, version=1)),
+    ], "the stock's rule is checked before anything is written"))
+    cases.append(case("update/stale_version_moves_no_stock", [
+        create(stock=5, save="p", expect=P(stock=5)),
+        update("$p", E("VERSION_CONFLICT", "version"), stock=1, expected_version=9),
+        get("$p", P(stock=5, version=1)),
     ]))
     cases.append(case("update/unknown_id", [
         create(expect=P(version=1)),

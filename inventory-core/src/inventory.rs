@@ -298,13 +298,27 @@ impl Inventory {
             .ok_or_else(|| InventoryError::not_found_sku(&sku))
     }
 
-    /// Changes any of name, SKU and price. With `expected_version` set, fails with
-    /// `VersionConflict` if the product changed since that version. A patch that changes nothing
-    /// writes nothing.
+    /// Changes any of name, SKU, price and stock, in one transaction. With `expected_version`
+    /// set, fails with `VersionConflict` if the product changed since that version. A patch
+    /// that changes nothing writes nothing. A changed stock is a `correction` movement in the
+    /// ledger, after the `Updated` event (see [`ProductPatch`]).
+    ///
+    /// ```
+    /// use inventory_core::{EventKind, Inventory, NewProduct, ProductPatch, parse_price};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", parse_price("1")?).with_stock(5))?;
+    /// let p = inv.update(p.id, ProductPatch::default().name("Hex bolt").stock(8).expect_version(1))?;
+    /// assert_eq!((p.name.as_str(), p.stock, p.version), ("Hex bolt", 8, 3));
+    /// let kinds: Vec<_> = inv.history(p.id)?.iter().map(|e| e.kind).collect();
+    /// assert_eq!(kinds, [EventKind::Created, EventKind::Updated, EventKind::StockChanged]);
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
     pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
         let name = patch.name.as_deref().map(validate_name).transpose()?;
         let sku = patch.sku.as_deref().map(normalize_sku).transpose()?;
         let price = patch.price.map(validate_price).transpose()?;
+        let stock = patch.stock.map(validate_stock).transpose()?;
+        let correction = StockChange::new(reason::CORRECTION).check()?;
         self.write(|tx| {
             let mut p = tx
                 .get(id)?
@@ -337,8 +351,12 @@ impl Inventory {
             if let Some(price) = price {
                 change("price", p.price.to_string(), price.to_string());
             }
+            let recount = stock.filter(|s| *s != p.stock);
             if changes.is_empty() {
-                return Ok(p);
+                return match recount {
+                    Some(stock) => move_stock(tx, p, stock, &correction),
+                    None => Ok(p),
+                };
             }
             let before_sku = p.sku.clone();
             p.name = name.clone().unwrap_or(p.name);
@@ -354,7 +372,10 @@ impl Inventory {
                 event.sku = before_sku;
             }
             tx.append(&mut event)?;
-            Ok(p)
+            match recount {
+                Some(stock) => move_stock(tx, p, stock, &correction),
+                None => Ok(p),
+            }
         })
     }
 

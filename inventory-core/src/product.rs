@@ -82,14 +82,19 @@ impl NewProduct {
     }
 }
 
-/// A partial update: the fields that are `Some` change, the rest stay. Stock is not here: it
-/// changes only through [`Inventory::adjust_stock`](crate::Inventory::adjust_stock) and
-/// [`Inventory::set_stock`](crate::Inventory::set_stock), so every change is in the ledger.
+/// A partial update: the fields that are `Some` change, the rest stay, all in one transaction.
+///
+/// `stock` is the one field that is not simply overwritten: stock moves only through the
+/// ledger, so a `stock` that differs from the current one is recorded as a `correction`
+/// movement to it (as a count would be), after the other fields' change. To say why stock
+/// moves, or to guard it with an expected quantity, use
+/// [`Inventory::adjust_stock`](crate::Inventory::adjust_stock) or
+/// [`Inventory::set_stock`](crate::Inventory::set_stock).
 ///
 /// ```
 /// use inventory_core::ProductPatch;
-/// let patch = ProductPatch::default().name("Widget v2").expect_version(3);
-/// assert_eq!(patch.expected_version, Some(3));
+/// let patch = ProductPatch::default().name("Widget v2").stock(12).expect_version(3);
+/// assert_eq!((patch.stock, patch.expected_version), (Some(12), Some(3)));
 /// ```
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +105,10 @@ pub struct ProductPatch {
     pub sku: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub price: Option<Decimal>,
+    /// The stock to record (a `correction` movement when it differs from the current stock).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    #[serde(default)]
+    pub stock: Option<u32>,
     /// When set, the update fails with [`InventoryError::VersionConflict`] unless the product is
     /// still at this version.
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
@@ -117,6 +126,10 @@ impl ProductPatch {
     }
     pub fn price(mut self, price: Decimal) -> Self {
         self.price = Some(price);
+        self
+    }
+    pub fn stock(mut self, stock: u32) -> Self {
+        self.stock = Some(stock);
         self
     }
     pub fn expect_version(mut self, version: u64) -> Self {

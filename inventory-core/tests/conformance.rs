@@ -217,16 +217,18 @@ fn call(
             let a = Args::new(
                 step,
                 op,
-                &["id", "name", "sku", "price", "expected_version"],
+                &["id", "name", "sku", "price", "stock", "expected_version"],
             )?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             let (name, sku, price) = (a.text("name")?, a.text("sku")?, a.text("price")?);
-            let expected_version = a.unsigned::<u64>("expected_version")?;
+            let (stock, expected_version) =
+                (a.int("stock")?, a.unsigned::<u64>("expected_version")?);
             (|| {
                 let patch = ProductPatch {
                     name,
                     sku,
                     price: price.as_deref().map(parse_price).transpose()?,
+                    stock: stock.map(|s| stock_from_i64("stock", s)).transpose()?,
                     expected_version,
                 };
                 inv.update(parse_id(&id)?, patch).map(Outcome::Product)

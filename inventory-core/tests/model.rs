@@ -168,6 +168,7 @@ fn run(inv: &Fixture, ids: &mut Vec<Uuid>, op: &Op) -> Outcome {
                 name: name.clone(),
                 sku: sku.map(|s| SKUS[s].to_owned()),
                 price: cents.map(price),
+                stock: None,
                 expected_version: *version,
             };
             outcome(inv.update(id(*target), patch), product)

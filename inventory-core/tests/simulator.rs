@@ -379,6 +379,8 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             let name = rng.chance(50).then(|| *rng.pick(NAMES));
             let sku = rng.chance(40).then(|| *rng.pick(SKUS));
             let cents = rng.chance(50).then(|| 1 + rng.below(5000) as i64);
+            // A stock in the patch: sometimes the current one (no movement), sometimes not.
+            let stock = rng.chance(30).then(|| rng.below(20) as u32);
             let stale = rng.chance(10);
             let current = model.products.get(&id).cloned();
             let expected_version = current
@@ -388,6 +390,7 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 name: name.map(str::to_owned),
                 sku: sku.map(|(_, raw)| raw.to_owned()),
                 price: cents.map(price),
+                stock,
                 expected_version,
             };
             let expected = match &current {
@@ -400,7 +403,9 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             };
             let result = inv.update(id, patch);
             (
-                format!("update {id} name {name:?} sku {sku:?} price {cents:?} stale {stale}"),
+                format!(
+                    "update {id} name {name:?} sku {sku:?} price {cents:?} stock {stock:?} stale {stale}"
+                ),
                 expected,
                 code(&result),
                 Box::new(move |m: &mut Model| {
@@ -419,9 +424,15 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                     }
                     if next != *p {
                         next.version += 1;
-                        *p = next;
                         m.events += 1;
                     }
+                    // A different stock is a correction movement after the update.
+                    if let Some(s) = stock.filter(|s| *s != next.stock) {
+                        next.stock = s;
+                        next.version += 1;
+                        m.events += 1;
+                    }
+                    *p = next;
                 }),
             )
         }

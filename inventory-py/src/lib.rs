@@ -291,8 +291,9 @@ impl PyInventory {
         run(py, || self.inner.get_by_sku(&sku).map(product_tuple))
     }
 
-    /// Changes any of name, sku and price (text); `expected_version` makes it conditional.
-    #[pyo3(signature = (id, name, sku, price, expected_version))]
+    /// Changes any of name, sku, price (text) and stock; `expected_version` makes it conditional.
+    #[pyo3(signature = (id, name, sku, price, stock, expected_version))]
+    #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
         py: Python<'_>,
@@ -300,6 +301,7 @@ impl PyInventory {
         name: Option<String>,
         sku: Option<String>,
         price: Option<String>,
+        stock: Option<i64>,
         expected_version: Option<i64>,
     ) -> PyResult<ProductTuple> {
         run(py, || {
@@ -308,6 +310,7 @@ impl PyInventory {
                 name,
                 sku,
                 price: price.as_deref().map(parse_price).transpose()?,
+                stock: stock.map(|s| stock_from_i64("stock", s)).transpose()?,
                 expected_version: expected_version
                     .map(|v| count_from_i64("expected_version", v))
                     .transpose()?,

@@ -44,7 +44,7 @@ def test_keyword_only_parameters() -> None:
         return {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
 
     assert kw_only("create") == {"name", "sku", "price", "stock"}
-    assert kw_only("update") == {"name", "sku", "price", "expected_version"}
+    assert kw_only("update") == {"name", "sku", "price", "stock", "expected_version"}
     assert kw_only("adjust_stock") == {"reference", "actor", "expected"}
     assert kw_only("set_stock") == {"reference", "actor", "expected"}
     assert "order_by" in kw_only("list") and "cursor" in kw_only("list")

@@ -55,7 +55,7 @@ REQUIRED = {
 }
 OPTIONAL = {
     "create": ("stock",),
-    "update": ("name", "sku", "price", "expected_version"),
+    "update": ("name", "sku", "price", "stock", "expected_version"),
     "adjust_stock": ("reference", "actor", "expected_stock"),
     "set_stock": ("reference", "actor", "expected_stock"),
     "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",

@@ -189,13 +189,18 @@ pub(crate) fn new_products(value: &JsValue) -> Result<Vec<NewProduct>> {
         .collect()
 }
 
-/// `{ name?, sku?, price?, expectedVersion? }`.
+/// `{ name?, sku?, price?, stock?, expectedVersion? }`.
 pub(crate) fn patch(value: &JsValue) -> Result<ProductPatch> {
-    let o = Options::new("patch", value, &["name", "sku", "price", "expectedVersion"])?;
+    let o = Options::new(
+        "patch",
+        value,
+        &["name", "sku", "price", "stock", "expectedVersion"],
+    )?;
     Ok(ProductPatch {
         name: o.with("name", string)?,
         sku: o.with("sku", string)?,
         price: o.with("price", price)?,
+        stock: o.with("stock", stock)?,
         expected_version: o.with("expectedVersion", unsigned)?,
     })
 }

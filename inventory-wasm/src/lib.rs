@@ -76,6 +76,8 @@ export interface ProductPatch {
   name?: string;
   sku?: string;
   price?: Price;
+  /** A stock to record: when it differs, a `correction` movement in the same transaction. */
+  stock?: number;
   /** Fail with `VERSION_CONFLICT` unless the product is still at this version. */
   expectedVersion?: number;
 }

@@ -402,9 +402,17 @@ fn update_with_versions() {
     );
     assert_eq!(number(&e, "expected"), 1.0);
     assert_eq!(number(&e, "actual"), 2.0);
-    // Stock is not part of a patch: a typo or a wrong field is refused, not ignored.
+    // A typo or a wrong field is refused, not ignored.
     expect_error(
-        inv.update(id.clone(), js(r#"{"stock": 5}"#)),
+        inv.update(id.clone(), js(r#"{"stok": 5}"#)),
+        "VALIDATION",
+        Some("stok"),
+    );
+    // Stock in a patch is a correction movement in the same call.
+    let p3 = inv.update(id.clone(), js(r#"{"stock": 5}"#)).unwrap();
+    assert_eq!((number(&p3, "stock"), number(&p3, "version")), (5.0, 3.0));
+    expect_error(
+        inv.update(id.clone(), js(r#"{"stock": -1}"#)),
         "VALIDATION",
         Some("stock"),
     );

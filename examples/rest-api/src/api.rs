@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Event, Inventory, InventoryError, NewProduct, Product, ProductPatch, QueryInput, StockChange,
-    Uuid, count_from_i64, limit_from_i64, normalize_sku, reason, validate_name,
+    Uuid, count_from_i64, limit_from_i64, normalize_sku, validate_name,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -163,9 +163,9 @@ pub async fn modify(
     update(inv, &id, &headers, body, Need::Optional).await
 }
 
-/// PUT and PATCH. Stock changes only through the ledger: a `stock` that differs from the
-/// current one is recorded as a `correction` movement, made only if stock has not moved since
-/// the update read it. With `If-Match: "<version>"`, a product changed since is 412.
+/// PUT and PATCH: one core call, so fields and stock commit together. A `stock` that differs
+/// from the current one is recorded as a `correction` movement (see `ProductPatch`). With
+/// `If-Match: "<version>"`, a product changed since is 412.
 async fn update(
     inv: Inventory,
     id: &str,
@@ -175,35 +175,49 @@ async fn update(
 ) -> Answer {
     let id = product_id(id)?;
     let expected_version = if_match(headers)?;
-    // As in DRF, an unknown product is 404 whatever the body holds.
-    run(&inv, move |inv| inv.get(id)).await?;
-    let mut f = Fields::new(body?.0);
-    let patch = ProductPatch {
-        name: f.text("name", need),
-        sku: f.text("sku", need),
-        price: f.price(need),
-        expected_version,
-    };
-    let stock = f.stock("stock", Need::Optional);
-    if let Some(name) = &patch.name {
-        f.check(validate_name(name));
-    }
-    if let Some(sku) = &patch.sku {
-        f.check(normalize_sku(sku));
-    }
-    f.finish()?;
-    let product = run(&inv, move |inv| {
-        let product = inv.update(id, patch)?;
-        match stock {
-            Some(stock) if stock != product.stock => {
-                let change = StockChange::new(reason::CORRECTION).expect_stock(product.stock);
-                inv.set_stock(id, stock, change)
-            }
-            _ => Ok(product),
+    let patch = fields_or_404(&inv, id, body, |f| {
+        let patch = ProductPatch {
+            name: f.text("name", need),
+            sku: f.text("sku", need),
+            price: f.price(need),
+            stock: f.stock("stock", Need::Optional),
+            expected_version,
+        };
+        if let Some(name) = &patch.name {
+            f.check(validate_name(name));
         }
+        if let Some(sku) = &patch.sku {
+            f.check(normalize_sku(sku));
+        }
+        patch
     })
     .await?;
+    let product = run(&inv, move |inv| inv.update(id, patch)).await?;
     Ok(product_response(StatusCode::OK, &product))
+}
+
+/// Reads a body for product `id` with `read`. As in DRF, an unknown product is 404 whatever the
+/// body holds: only when the body is refused does this look the product up (a read), so a
+/// request that succeeds makes exactly one core call.
+async fn fields_or_404<T>(
+    inv: &Inventory,
+    id: Uuid,
+    body: Result<JsonObject, ApiError>,
+    read: impl FnOnce(&mut Fields) -> T,
+) -> Result<T, ApiError> {
+    let refused = match body {
+        Ok(JsonObject(body)) => {
+            let mut f = Fields::new(body);
+            let value = read(&mut f);
+            match f.finish() {
+                Ok(()) => return Ok(value),
+                Err(e) => e,
+            }
+        }
+        Err(e) => e,
+    };
+    run(inv, move |inv| inv.get(id)).await?;
+    Err(refused)
 }
 
 /// `DELETE /api/products/{id}/`: 204.
@@ -224,18 +238,17 @@ pub async fn adjust_stock(
     body: Result<JsonObject, ApiError>,
 ) -> Answer {
     let id = product_id(&id)?;
-    run(&inv, move |inv| inv.get(id)).await?;
-    let mut f = Fields::new(body?.0);
-    let delta = f.integer("delta", Need::Required);
-    let reason = f.text("reason", Need::Required);
-    let change = StockChange {
-        reason: reason.unwrap_or_default(),
-        reference: f.text("reference", Need::Optional),
-        actor: f.text("actor", Need::Optional),
-        expected: f.stock("expected_stock", Need::Optional),
-    };
-    f.finish()?;
-    let delta = delta.unwrap_or_default();
+    let (delta, change) = fields_or_404(&inv, id, body, |f| {
+        let delta = f.integer("delta", Need::Required);
+        let change = StockChange {
+            reason: f.text("reason", Need::Required).unwrap_or_default(),
+            reference: f.text("reference", Need::Optional),
+            actor: f.text("actor", Need::Optional),
+            expected: f.stock("expected_stock", Need::Optional),
+        };
+        (delta.unwrap_or_default(), change)
+    })
+    .await?;
     let product = run(&inv, move |inv| inv.adjust_stock(id, delta, change)).await?;
     Ok(product_response(StatusCode::OK, &product))
 }

@@ -286,6 +286,17 @@ fn stock_in_put_and_patch_is_a_correction_in_the_ledger() {
     );
     s.inv.check_ledger().unwrap();
 
+    // Fields and stock in one request are one transaction: the update and its movement.
+    let r = s.send("PATCH", &path, json!({"name": "Gadget", "stock": 4}));
+    assert_eq!((r.status, r.header("etag")), (200, Some("\"5\"")));
+    let history = s.get(&format!("{path}history/")).body;
+    let kinds: Vec<&str> = history.as_array().unwrap()[3..]
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["updated", "stock_changed"]);
+    s.send("PATCH", &path, json!({"name": "Widget"}));
+
     // A bad stock changes nothing, not even the other fields.
     let r = s.send("PATCH", &path, json!({"name": "Renamed", "stock": -1}));
     assert_eq!(
@@ -426,6 +437,9 @@ fn unknown_or_malformed_ids_and_paths_are_404() {
             let r = s.call(method, path, Some("{broken"), &[]);
             assert_eq!((r.status, &r.body), (404, &not_found()), "{method} {path}");
         }
+        // And with a valid body, when the one core call finds no product.
+        let r = s.send("PATCH", path, json!({"name": "X", "stock": 1}));
+        assert_eq!((r.status, &r.body), (404, &not_found()), "{path}");
         let r = s.send(
             "POST",
             &format!("{path}adjust-stock/"),

@@ -217,12 +217,13 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             attempt { Outcome.Product(inv.getBySku(sku)) }
         }
         "update" -> {
-            val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "expected_version"))
+            val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "stock", "expected_version"))
             val id = ctx.id(a.required("id"))
             val patch = ProductPatch(
                 name = a.text("name"),
                 sku = a.text("sku"),
                 price = a.price("price"),
+                stock = a.uint("stock"),
                 expectedVersion = a.ulong("expected_version"),
             )
             attempt { Outcome.Product(inv.update(id, patch)) }

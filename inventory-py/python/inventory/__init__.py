@@ -709,13 +709,17 @@ class Inventory:
         name: Optional[str] = None,
         sku: Optional[str] = None,
         price: Optional[PriceLike] = None,
+        stock: Optional[int] = None,
         expected_version: Optional[int] = None,
     ) -> Product:
-        """Changes any of ``name``, ``sku`` and ``price``; the others stay. Returns the product.
+        """Changes any of ``name``, ``sku``, ``price`` and ``stock`` in one transaction; the
+        others stay. Returns the product.
 
         With ``expected_version``, raises :class:`VersionConflictError` unless the product is
-        still at that version (optimistic locking). Stock changes only through
-        :meth:`adjust_stock` and :meth:`set_stock`. A change to the same values writes nothing.
+        still at that version (optimistic locking). A ``stock`` that differs from the current
+        one is recorded in the ledger as a ``correction`` movement (use :meth:`adjust_stock` or
+        :meth:`set_stock` to give a reason or an expected stock). A change to the same values
+        writes nothing.
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -723,16 +727,21 @@ class Inventory:
         >>> p = inv.update(p.id, name="Widget v2", price="10.50")
         >>> p.name, p.price, p.version
         ('Widget v2', Decimal('10.50'), 2)
+        >>> p = inv.update(p.id, stock=7, expected_version=2)
+        >>> p.stock, inv.history(p.id)[-1].reason
+        (7, 'correction')
         """
         version = None
         if expected_version is not None:
             version = _i64(expected_version, "expected_version")
+        count = None if stock is None else _i64(stock, "stock")
         return _product(
             self._native.update(
                 _id(id),
                 _opt_text(name, "name"),
                 _opt_text(sku, "sku"),
                 _opt_decimal_text(price, "price"),
+                count,
                 version,
             )
         )

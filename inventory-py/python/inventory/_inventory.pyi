@@ -53,6 +53,7 @@ class Inventory:
         name: Optional[str],
         sku: Optional[str],
         price: Optional[str],
+        stock: Optional[int],
         expected_version: Optional[int],
     ) -> ProductTuple: ...
     def delete(self, id: Union[uuid.UUID, str]) -> None: ...

@@ -59,7 +59,7 @@ except inventory.ValidationError as e:
 inv.create(name="Widget", sku="ab-1", price=9.99)  # type: ignore[arg-type]
 inv.create("Widget", "ab-1", "9.99")  # type: ignore[call-arg]
 inv.get(42)  # type: ignore[arg-type]
-inv.update(p.id, stock=5)  # type: ignore[call-arg]
+inv.update(p.id, stock="5")  # type: ignore[arg-type]
 inv.list(order="price")  # type: ignore[call-arg]
 p.stock = 5  # type: ignore[misc]
 inv.total_value().as_float()  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ const ARGS = {
   create: [["name", "sku", "price"], ["stock"]],
   get: [["id"], []],
   get_by_sku: [["sku"], []],
-  update: [["id"], ["name", "sku", "price", "expected_version"]],
+  update: [["id"], ["name", "sku", "price", "stock", "expected_version"]],
   adjust_stock: [["id", "delta", "reason"], ["reference", "actor", "expected_stock"]],
   set_stock: [["id", "quantity", "reason"], ["reference", "actor", "expected_stock"]],
   delete: [["id"], []],
@@ -132,7 +132,7 @@ function call(inv, op, a, ctx) {
     case "get_by_sku":
       return { kind: "product", value: inv.getBySku(a.sku) };
     case "update":
-      return { kind: "product", value: inv.update(ctx.id(a.id), options(a, ["name", "sku", "price", "expected_version"]) ?? {}) };
+      return { kind: "product", value: inv.update(ctx.id(a.id), options(a, ["name", "sku", "price", "stock", "expected_version"]) ?? {}) };
     case "adjust_stock":
       return { kind: "product", value: inv.adjustStock(ctx.id(a.id), a.delta, a.reason, options(a, stockOptions, stockRename)) };
     case "set_stock":
