@@ -344,11 +344,23 @@ fn add_extremes(l: &mut Loaded, count: usize, first: usize) -> Vec<Uuid> {
 
 /// Σ price × stock in floating point, as a naive implementation would sum it.
 fn float_total(inv: &Inventory) -> f64 {
-    let products = inv.store().all_products().unwrap();
-    products
-        .iter()
-        .map(|p| f64::try_from(p.price).unwrap() * f64::from(p.stock))
-        .sum()
+    let mut sum = 0.0;
+    let mut query = Query {
+        limit: Some(inventory_core::MAX_LIMIT),
+        ..Query::default()
+    };
+    loop {
+        let page = inv.list(&query).unwrap();
+        sum += page
+            .items
+            .iter()
+            .map(|p| f64::try_from(p.price).unwrap() * f64::from(p.stock))
+            .sum::<f64>();
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => return sum,
+        }
+    }
 }
 
 fn main() {

@@ -149,11 +149,59 @@ impl Inventory {
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             return Self::open_postgres(location);
         }
-        Self::open_sqlite(location, options)
+        let path = match location {
+            "sqlite::memory:" | "sqlite://:memory:" => ":memory:",
+            _ => location.strip_prefix("sqlite://").unwrap_or(location),
+        };
+        Self::open_sqlite_with(path, options)
     }
 
+    /// The SQLite file at `path` (created if missing; `:memory:` for a private in-memory
+    /// database), with the default options. Unlike [`Inventory::open`], the path is never read
+    /// as a URL: a file named `memory:` is a file.
+    ///
+    /// ```
+    /// use inventory_core::Inventory;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let inv = Inventory::open_sqlite(dir.path().join("shop.db"))?;
+    /// assert_eq!(inv.total_value()?.to_string(), "0.00");
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    #[cfg(feature = "sqlite")]
+    pub fn open_sqlite(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Self::open_sqlite_with(path, &OpenOptions::default())
+    }
+
+    /// Like [`Inventory::open_sqlite`], with options.
+    #[cfg(feature = "sqlite")]
+    pub fn open_sqlite_with(
+        path: impl AsRef<std::path::Path>,
+        options: &OpenOptions,
+    ) -> Result<Self> {
+        let path = path.as_ref().to_str().ok_or_else(|| {
+            InventoryError::validation("location", "must be a path that is valid UTF-8")
+        })?;
+        let options = crate::store::sqlite::SqliteOptions {
+            durability: options.durability,
+            ..Default::default()
+        };
+        Ok(Self::new(crate::store::SqliteStore::open_with(
+            path, options,
+        )?))
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    fn open_sqlite_with(_path: &str, _options: &OpenOptions) -> Result<Self> {
+        Err(InventoryError::validation(
+            "location",
+            "this build has no SQLite support; use memory:",
+        ))
+    }
+
+    /// The PostgreSQL database at `url` (`postgres://user@host/db`), its schema created or
+    /// migrated on first use. See `PostgresStore` for the pool's options.
     #[cfg(feature = "postgres")]
-    fn open_postgres(url: &str) -> Result<Self> {
+    pub fn open_postgres(url: &str) -> Result<Self> {
         Ok(Self::new(crate::store::PostgresStore::open(url)?))
     }
 
@@ -165,31 +213,10 @@ impl Inventory {
         ))
     }
 
-    #[cfg(feature = "sqlite")]
-    fn open_sqlite(location: &str, options: &OpenOptions) -> Result<Self> {
-        let path = match location {
-            "sqlite::memory:" | "sqlite://:memory:" => ":memory:",
-            _ => location.strip_prefix("sqlite://").unwrap_or(location),
-        };
-        let options = crate::store::sqlite::SqliteOptions {
-            durability: options.durability,
-            ..Default::default()
-        };
-        Ok(Self::new(crate::store::SqliteStore::open_with(
-            path, options,
-        )?))
-    }
-
-    #[cfg(not(feature = "sqlite"))]
-    fn open_sqlite(_location: &str, _options: &OpenOptions) -> Result<Self> {
-        Err(InventoryError::validation(
-            "location",
-            "this build has no SQLite support; use memory:",
-        ))
-    }
-
-    /// The store underneath.
-    pub fn store(&self) -> &dyn Store {
+    /// The store underneath, for this crate's own tests. Not public: its primitives skip every
+    /// rule (keep an `Arc` of the store passed to [`Inventory::from_store`] for that).
+    #[cfg(test)]
+    pub(crate) fn store(&self) -> &dyn Store {
         &*self.store
     }
 

@@ -368,7 +368,7 @@ macro_rules! store_suite {
             let mut changed = p.clone();
             changed.stock = 99;
             let err = inv
-                .store()
+                .store
                 .write(&mut |tx| {
                     tx.update(&changed)?;
                     tx.insert(&Product {
@@ -768,8 +768,8 @@ macro_rules! store_suite {
                 closed(t.join().unwrap());
             }
             assert!(other.is_closed());
-            // Nothing was written after close: the store, opened anew, still has the stock.
-            assert_eq!(inv.store().get(p.id).unwrap().unwrap().stock, 5);
+            // Nothing was written after close: the store underneath still has the stock.
+            assert_eq!(inv.store.get(p.id).unwrap().unwrap().stock, 5);
         }
 
         #[test]

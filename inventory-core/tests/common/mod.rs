@@ -2,15 +2,21 @@
 #![allow(dead_code)]
 
 use std::ops::Deref;
+use std::sync::Arc;
 
-use inventory_core::{Decimal, Inventory, MemoryStore, NewProduct, SqliteStore, parse_price};
+use inventory_core::{
+    Decimal, Inventory, MemoryStore, NewProduct, SqliteStore, Store, parse_price,
+};
 
 #[cfg(feature = "postgres-tests")]
 pub mod pg;
 
-/// An inventory plus whatever must live as long as it (a temporary folder, a database).
+/// An inventory plus whatever must live as long as it (a temporary folder, a database), and
+/// its store, for the tests that call the store's primitives directly (the `Inventory` gives
+/// no access to them: they skip every rule).
 pub struct Fixture {
     pub inv: Inventory,
+    pub store: Arc<dyn Store>,
     _guard: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
@@ -22,32 +28,28 @@ impl Deref for Fixture {
 }
 
 impl Fixture {
-    pub fn new(inv: Inventory, guard: impl std::any::Any + Send + Sync) -> Self {
+    pub fn new(store: impl Store + 'static, guard: impl std::any::Any + Send + Sync) -> Self {
+        let store: Arc<dyn Store> = Arc::new(store);
         Self {
-            inv,
+            inv: Inventory::from_store(store.clone()),
+            store,
             _guard: Some(Box::new(guard)),
         }
     }
 }
 
 pub fn memory() -> Fixture {
-    Fixture {
-        inv: Inventory::new(MemoryStore::new()),
-        _guard: None,
-    }
+    Fixture::new(MemoryStore::new(), ())
 }
 
 pub fn sqlite_file() -> Fixture {
     let dir = tempfile::tempdir().expect("temporary folder");
     let store = SqliteStore::open(dir.path().join("test.db")).expect("open SQLite file");
-    Fixture::new(Inventory::new(store), dir)
+    Fixture::new(store, dir)
 }
 
 pub fn sqlite_memory() -> Fixture {
-    Fixture {
-        inv: Inventory::new(SqliteStore::in_memory().expect("open SQLite in memory")),
-        _guard: None,
-    }
+    Fixture::new(SqliteStore::in_memory().expect("open SQLite in memory"), ())
 }
 
 /// A small deterministic generator (xorshift64*), so a run can be replayed from its seed.

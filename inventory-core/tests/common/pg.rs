@@ -3,7 +3,7 @@
 //! `scripts/test-postgres.sh` starts a throw-away server, sets the variable and runs the tests.
 
 use ::postgres::{Client, NoTls};
-use inventory_core::{Inventory, Uuid};
+use inventory_core::{PostgresStore, Uuid};
 
 use super::Fixture;
 
@@ -70,6 +70,6 @@ fn connect(url: &str) -> Client {
 /// A fresh, empty inventory in PostgreSQL, opened by URL as a user would.
 pub fn postgres() -> Fixture {
     let schema = Schema::new();
-    let inv = Inventory::open(&schema.url).expect("open the PostgreSQL store");
-    Fixture::new(inv, schema)
+    let store = PostgresStore::open(&schema.url).expect("open the PostgreSQL store");
+    Fixture::new(store, schema)
 }
