@@ -3,7 +3,12 @@
 //! Products, stock and a ledger of every change, with the rules of the original inventory
 //! system written once: validation, SKU normalisation, atomic stock movements that never go
 //! below zero, queries with keyset pagination, an exact total value, and storage behind the
-//! [`Store`] trait ([`MemoryStore`], and [`SqliteStore`] with the default `sqlite` feature).
+//! [`Store`] trait ([`MemoryStore`], [`SqliteStore`] with the default `sqlite` feature, and
+//! `PostgresStore` with the `postgres` feature).
+//!
+//! Bindings turn their language's values into the core's with the helpers of `input.rs`
+//! ([`QueryInput`], [`StockChange::from_input`], [`parse_id`], [`stock_from_i64`], …), so no
+//! binding re-writes a rule, a default or a message.
 //!
 //! Start with [`Inventory`]:
 //!

@@ -54,7 +54,8 @@ uniffi::use_remote_type!(inventory_core::Uuid);
 
 type Result<T> = std::result::Result<T, InventoryError>;
 
-/// An inventory of products with a ledger of every change, stored in a SQLite file or in memory.
+/// An inventory of products with a ledger of every change, stored in a SQLite file, a PostgreSQL
+/// database or in memory.
 ///
 /// Safe to share between threads: every call is atomic, and stock movements from many threads
 /// never lose an update.
@@ -135,7 +136,8 @@ impl TryFrom<Query> for inventory_core::Query {
 #[uniffi::export]
 impl Inventory {
     /// Opens an inventory: a SQLite file at `location` (created if missing; `sqlite://PATH`
-    /// works too), `memory:` for a new in-memory store, or `:memory:` for in-memory SQLite.
+    /// works too), a PostgreSQL database at a `postgres://` URL, `memory:` for a new in-memory
+    /// store, or `:memory:` for in-memory SQLite.
     ///
     /// Throws `Validation` (field `location`) for an empty location and `Storage` when the file
     /// cannot be opened.
