@@ -11,7 +11,7 @@
 // listed with their reason, and not run.
 //
 //   node --test inventory-wasm/tests/js/     (after building the package, see scripts/test-wasm.sh)
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -153,7 +153,7 @@ function call(inv, op, a, ctx) {
 }
 
 /** A short description of an answer, for failure messages. */
-function describe(got) {
+function describeAnswer(got) {
   if (got.error !== undefined) {
     const e = got.error;
     return isInventoryError(e) ? `error ${e.code} (field ${e.field}): ${e.message}` : `a non-InventoryError throw: ${e}`;
@@ -210,7 +210,7 @@ function check(want, got, ctx) {
   if (typeof want !== "object" || want === null || Object.keys(want).length === 0) throw new Mismatch(`"expect" must be a non-empty object`);
   if (Object.hasOwn(want, "error")) {
     if (Object.keys(want).some((k) => k !== "error" && k !== "field")) throw new Mismatch(`an error expectation has error and field only`);
-    if (got.error === undefined || !isInventoryError(got.error)) throw new Mismatch(`expected error ${want.error}, got ${describe(got)}`);
+    if (got.error === undefined || !isInventoryError(got.error)) throw new Mismatch(`expected error ${want.error}, got ${describeAnswer(got)}`);
     same("error", want.error, got.error.code);
     if (Object.hasOwn(want, "field")) same("error field", camel(want.field), got.error.field);
     return;
@@ -238,7 +238,7 @@ function check(want, got, ctx) {
       });
     }
   } catch (m) {
-    if (m instanceof Mismatch) throw new Mismatch(`${m.message}; got ${describe(got)}`);
+    if (m instanceof Mismatch) throw new Mismatch(`${m.message}; got ${describeAnswer(got)}`);
     throw m;
   }
 }
@@ -285,28 +285,28 @@ function runSteps(inv, c) {
   return undefined;
 }
 
-test("conformance vectors on the memory store", () => {
-  const store = "memory";
-  let cases = 0;
-  let steps = 0;
-  const skipped = [];
-  const failures = [];
-  for (const { file, cases: fileCases } of load()) {
+// One test per case, named after it (`node --test --test-name-pattern stock/` runs a topic), as
+// the other runners do; a skipped case is reported as skipped with the vector's reason.
+const STORE = "memory";
+let cases = 0;
+let steps = 0;
+let skipped = 0;
+for (const { file, cases: fileCases } of load()) {
+  describe(file, () => {
     for (const c of fileCases) {
       cases += 1;
       const reason = c.skip?.[RUNNER];
       if (reason !== undefined) {
-        skipped.push(`${c.name}: ${reason}`);
+        skipped += 1;
+        test(c.name, { skip: reason }, () => {});
         continue;
       }
       steps += c.steps.length;
-      const failure = runCase(c);
-      if (failure !== undefined) failures.push(`${file}: case "${c.name}", ${failure}`);
+      test(c.name, () => {
+        const failure = runCase(c);
+        if (failure !== undefined) throw new Error(`${file}: case "${c.name}" (store ${STORE}), ${failure}`);
+      });
     }
-  }
-  console.log(`conformance: ${cases} cases, ${steps} steps, store ${store}${skipped.length > 0 ? `, ${skipped.length} skipped` : ""}`);
-  for (const s of skipped) console.log(`  skipped ${s}`);
-  if (failures.length > 0) {
-    throw new Error(`${failures.length} of ${cases} conformance cases failed (store ${store}):\n${failures.join("\n")}`);
-  }
-});
+  });
+}
+console.log(`conformance: ${cases} cases, ${steps} steps, store ${STORE}${skipped > 0 ? `, ${skipped} skipped` : ""}`);
