@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
-use crate::price::validate_price;
-use crate::product::{MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock};
+use crate::product::{CheckedFields, MAX_STOCK, NewProduct, Product, ProductFields, ProductPatch};
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
@@ -298,12 +297,20 @@ impl Inventory {
     }
 
     fn build(&self, new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
+        let checked = ProductFields {
+            name: Some(&new.name),
+            sku: Some(&new.sku),
+            price: Some(new.price),
+            stock: Some(new.stock),
+        }
+        .check_first()?;
+        // Every field was given, so every checked field is there.
         Ok(Product {
             id: self.new_id.as_ref().map_or_else(Uuid::new_v4, |f| f()),
-            name: validate_name(&new.name)?,
-            sku: normalize_sku(&new.sku)?,
-            price: validate_price(new.price)?,
-            stock: validate_stock(new.stock)?,
+            name: checked.name.unwrap_or_default(),
+            sku: checked.sku.unwrap_or_default(),
+            price: checked.price.unwrap_or_default(),
+            stock: checked.stock.unwrap_or_default(),
             created_at: at,
             updated_at: at,
             version: 1,
@@ -341,10 +348,18 @@ impl Inventory {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
-        let name = patch.name.as_deref().map(validate_name).transpose()?;
-        let sku = patch.sku.as_deref().map(normalize_sku).transpose()?;
-        let price = patch.price.map(validate_price).transpose()?;
-        let stock = patch.stock.map(validate_stock).transpose()?;
+        let CheckedFields {
+            name,
+            sku,
+            price,
+            stock,
+        } = ProductFields {
+            name: patch.name.as_deref(),
+            sku: patch.sku.as_deref(),
+            price: patch.price,
+            stock: patch.stock,
+        }
+        .check_first()?;
         let correction = StockChange::new(reason::CORRECTION).check()?;
         self.write(|tx| {
             let mut p = tx

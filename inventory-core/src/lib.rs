@@ -55,7 +55,8 @@ pub use price::{
     MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price, validate_price_bound,
 };
 pub use product::{
-    MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductPatch, validate_name, validate_stock,
+    CheckedFields, MAX_NAME_CHARS, MAX_STOCK, NewProduct, Product, ProductFields, ProductPatch,
+    validate_name, validate_stock,
 };
 pub use query::{
     DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,

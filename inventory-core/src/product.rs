@@ -138,6 +138,73 @@ impl ProductPatch {
     }
 }
 
+/// A product's fields as given, before their rules: what a new product and a patch both check,
+/// so each field's rule runs in one place and every bad field is reported at once (as DRF
+/// reports them). Fields left `None` are not checked.
+///
+/// ```
+/// use inventory_core::{Decimal, ProductFields};
+/// let errors = ProductFields {
+///     name: Some(" "),
+///     sku: Some("AB 1"),
+///     price: Some(Decimal::new(1999, 2)),
+///     stock: None,
+/// }
+/// .check()
+/// .unwrap_err();
+/// let fields: Vec<_> = errors.iter().map(|e| e.field().unwrap()).collect();
+/// assert_eq!(fields, ["name", "sku"]);
+/// let ok = ProductFields { name: Some(" Widget "), sku: Some("ab-1"), ..Default::default() }.check().unwrap();
+/// assert_eq!((ok.name.as_deref(), ok.sku.as_deref()), (Some("Widget"), Some("AB-1")));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProductFields<'a> {
+    pub name: Option<&'a str>,
+    pub sku: Option<&'a str>,
+    pub price: Option<Decimal>,
+    pub stock: Option<u32>,
+}
+
+/// [`ProductFields`] after their rules: the name trimmed, the SKU normalised, the price with
+/// two places.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckedFields {
+    pub name: Option<String>,
+    pub sku: Option<String>,
+    pub price: Option<Decimal>,
+    pub stock: Option<u32>,
+}
+
+impl ProductFields<'_> {
+    /// Every given field's rule: the checked values, or one `Validation` error per bad field
+    /// (in the order name, sku, price, stock).
+    pub fn check(&self) -> std::result::Result<CheckedFields, Vec<InventoryError>> {
+        fn keep<T>(errors: &mut Vec<InventoryError>, result: Result<T>) -> Option<T> {
+            result.map_err(|e| errors.push(e)).ok()
+        }
+        let mut errors = Vec::new();
+        let e = &mut errors;
+        let checked = CheckedFields {
+            name: self.name.and_then(|n| keep(e, validate_name(n))),
+            sku: self.sku.and_then(|s| keep(e, crate::sku::normalize_sku(s))),
+            price: self
+                .price
+                .and_then(|p| keep(e, crate::price::validate_price(p))),
+            stock: self.stock.and_then(|s| keep(e, validate_stock(s))),
+        };
+        if errors.is_empty() {
+            Ok(checked)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Like [`ProductFields::check`], failing with the first bad field's error only.
+    pub(crate) fn check_first(&self) -> Result<CheckedFields> {
+        self.check().map_err(|mut errors| errors.swap_remove(0))
+    }
+}
+
 /// Checks and trims a product name: 1 to 100 characters (not bytes), no control characters.
 ///
 /// ```

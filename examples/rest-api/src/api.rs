@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Event, Inventory, InventoryError, NewProduct, Product, ProductPatch, QueryInput, StockChange,
-    Uuid, count_from_i64, limit_from_i64, normalize_sku, validate_name,
+    Event, Inventory, InventoryError, NewProduct, Product, ProductFields, ProductPatch, QueryInput,
+    StockChange, Uuid, count_from_i64, limit_from_i64,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -118,13 +118,15 @@ pub async fn create(State(inv): State<Inventory>, JsonObject(body): JsonObject) 
     let sku = f.text("sku", Need::Required);
     let price = f.price(Need::Required);
     let stock = f.stock("stock", Need::Optional);
-    // Every field's rule, so that all bad fields are reported at once.
-    if let Some(name) = &name {
-        f.check(validate_name(name));
-    }
-    if let Some(sku) = &sku {
-        f.check(normalize_sku(sku));
-    }
+    // Every field's rule at once, so that all bad fields are reported together.
+    f.check_all(
+        ProductFields {
+            name: name.as_deref(),
+            sku: sku.as_deref(),
+            ..ProductFields::default()
+        }
+        .check(),
+    );
     f.finish()?;
     let new = NewProduct::new(
         name.unwrap_or_default(),
@@ -183,12 +185,14 @@ async fn update(
             stock: f.stock("stock", Need::Optional),
             expected_version,
         };
-        if let Some(name) = &patch.name {
-            f.check(validate_name(name));
-        }
-        if let Some(sku) = &patch.sku {
-            f.check(normalize_sku(sku));
-        }
+        f.check_all(
+            ProductFields {
+                name: patch.name.as_deref(),
+                sku: patch.sku.as_deref(),
+                ..ProductFields::default()
+            }
+            .check(),
+        );
         patch
     })
     .await?;

@@ -122,6 +122,23 @@ impl Fields {
         }
     }
 
+    /// The library's check of several fields at once: its values, or each field's error
+    /// recorded under its name (a field that already failed keeps its first message).
+    pub fn check_all<T>(
+        &mut self,
+        result: std::result::Result<T, Vec<InventoryError>>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(errors) => {
+                for e in errors {
+                    self.check::<()>(Err(e));
+                }
+                None
+            }
+        }
+    }
+
     /// A string (a number is taken as its text, as DRF's `CharField` does).
     pub fn text(&mut self, name: &str, need: Need) -> Option<String> {
         match self.value(name, need)? {
