@@ -28,12 +28,13 @@ use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Stat
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::sql::{self, Dialect, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
-use crate::query::{ListQuery, SortField, SortKey, fold_case};
+use crate::query::{ListQuery, fold_case};
 
 /// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[r#"
@@ -87,9 +88,6 @@ const MAX_ATTEMPTS: u32 = 10;
 const MAX_CACHED_STATEMENTS: usize = 256;
 /// The first key of the advisory lock taken while migrating ("inv"); the second is the schema.
 const MIGRATION_LOCK: i32 = 0x0069_6e76;
-
-const PRODUCT_COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
-const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
 
 /// A store in a PostgreSQL database, shared by every process that opens the same URL.
 ///
@@ -474,10 +472,7 @@ fn read_schema_version(client: &mut impl GenericClient) -> Result<Option<u32>> {
 }
 
 fn newer_schema(found: u32) -> InventoryError {
-    InventoryError::storage(format!(
-        "the database has schema version {found}, newer than this library supports \
-         ({SCHEMA_VERSION}); upgrade the library to open it"
-    ))
+    sql::newer_schema(found, SCHEMA_VERSION)
 }
 
 fn migrate(client: &mut Client) -> Result<()> {
@@ -583,11 +578,8 @@ fn event_from_row(row: &Row) -> Result<Event> {
         reason: row.try_get(8).map_err(get)?,
         reference: row.try_get(9).map_err(get)?,
         actor: row.try_get(10).map_err(get)?,
-        changes: match changes {
-            None => Vec::new(),
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| InventoryError::storage(format!("bad event changes: {e}")))?,
-        },
+        changes: sql::decode_changes(changes.as_deref())
+            .ok_or_else(|| InventoryError::storage("bad event changes"))?,
     })
 }
 
@@ -766,11 +758,7 @@ impl WriteTx for Tx<'_, '_> {
     }
 
     fn append(&mut self, e: &mut Event) -> Result<()> {
-        let changes = if e.changes.is_empty() {
-            None
-        } else {
-            Some(serde_json::to_string(&e.changes).map_err(InventoryError::storage)?)
-        };
+        let changes = sql::encode_changes(&e.changes)?;
         let at = e.at.timestamp_micros();
         let kind = e.kind.as_str();
         let stock_before = e.stock_before.map(i64::from);
@@ -845,56 +833,36 @@ impl WriteTx for Tx<'_, '_> {
     }
 }
 
-fn order_column(field: SortField) -> &'static str {
-    match field {
-        SortField::CreatedAt => "created_at",
-        SortField::Name => "name",
-        SortField::Sku => "sku",
-        SortField::Price => "price_cents",
-        SortField::Stock => "stock",
+/// PostgreSQL's SQL: `$n` parameters, each cast to its type (the statements are prepared
+/// before any value is known).
+struct Postgres;
+
+impl Dialect for Postgres {
+    const PRODUCTS: &'static str = "inventory_products";
+    fn placeholder(n: usize, value: &SqlValue) -> String {
+        let cast = match value {
+            SqlValue::Int(_) => "bigint",
+            SqlValue::Text(_) => "text",
+            SqlValue::Id(_) => "uuid",
+        };
+        format!("${n}::{cast}")
+    }
+    fn contains(text: &str, needle: &str) -> String {
+        format!("strpos({text}, {needle}) > 0")
+    }
+    fn starts_with(text: &str, prefix: &str) -> String {
+        format!("starts_with({text}, {prefix})")
     }
 }
 
 /// A query parameter of any type.
 type Param = Box<dyn ToSql + Sync>;
 
-/// The WHERE conditions (without the cursor), with their parameters.
-fn filters(q: &ListQuery, params: &mut Vec<Param>) -> Vec<String> {
-    let mut clauses = Vec::new();
-    let push = |params: &mut Vec<Param>, value: Param| {
-        params.push(value);
-        params.len()
-    };
-    if let Some(needle) = &q.name_contains {
-        let n = push(params, Box::new(needle.clone()));
-        clauses.push(format!("strpos(name_folded, ${n}::text) > 0"));
-    }
-    if let Some(prefix) = &q.sku_prefix {
-        let n = push(params, Box::new(prefix.clone()));
-        clauses.push(format!(
-            "sku >= ${n}::text AND starts_with(sku, ${n}::text)"
-        ));
-    }
-    if let Some(max) = q.low_stock {
-        let n = push(params, Box::new(i64::from(max)));
-        clauses.push(format!("stock <= ${n}::bigint"));
-    }
-    if let Some(min) = q.min_price_cents {
-        let n = push(params, Box::new(min));
-        clauses.push(format!("price_cents >= ${n}::bigint"));
-    }
-    if let Some(max) = q.max_price_cents {
-        let n = push(params, Box::new(max));
-        clauses.push(format!("price_cents <= ${n}::bigint"));
-    }
-    clauses
-}
-
-fn where_sql(clauses: &[String]) -> String {
-    if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
+fn param(value: &SqlValue) -> Param {
+    match value {
+        SqlValue::Int(i) => Box::new(*i),
+        SqlValue::Text(t) => Box::new(t.clone()),
+        SqlValue::Id(id) => Box::new(*id),
     }
 }
 
@@ -1003,38 +971,8 @@ impl PostgresStore {
         if q.name_contains.as_deref().is_some_and(|n| n.contains('\0')) {
             return Ok((Vec::new(), 0));
         }
-        let mut params: Vec<Param> = Vec::new();
-        let mut clauses = filters(q, &mut params);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM inventory_products {}",
-            where_sql(&clauses)
-        );
-        let count_params = params.len();
-        let column = order_column(q.order_by.field);
-        let dir = if q.order_by.descending { "DESC" } else { "ASC" };
-        if let Some((key, id)) = &q.after {
-            let (value, cast): (Param, &str) = match key {
-                SortKey::Int(i) => (Box::new(*i), "bigint"),
-                SortKey::Text(t) => (Box::new(t.clone()), "text"),
-            };
-            params.push(value);
-            params.push(Box::new(*id));
-            let n = params.len();
-            let cmp = if q.order_by.descending { "<" } else { ">" };
-            clauses.push(format!(
-                "({column}, id) {cmp} (${}::{cast}, ${n}::uuid)",
-                n - 1
-            ));
-        }
-        params.push(Box::new(i64::from(q.limit)));
-        params.push(Box::new(i64::try_from(q.offset).unwrap_or(i64::MAX)));
-        let n = params.len();
-        let page_sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM inventory_products {} \
-             ORDER BY {column} {dir}, id {dir} LIMIT ${}::bigint OFFSET ${n}::bigint",
-            where_sql(&clauses),
-            n - 1
-        );
+        let sql = sql::list_sql::<Postgres>(q);
+        let params: Vec<Param> = sql.params.iter().map(param).collect();
         let params = refs(&params);
 
         let mut pooled = self.conn()?;
@@ -1046,12 +984,12 @@ impl PostgresStore {
             .read_only(true)
             .start()
             .map_err(storage)?;
-        let count = prepared(&mut tx, statements, &count_sql).map_err(storage)?;
+        let count = prepared(&mut tx, statements, &sql.count).map_err(storage)?;
         let total: i64 = tx
-            .query_one(&count, &params[..count_params])
+            .query_one(&count, &params[..sql.count_params])
             .and_then(|r| r.try_get(0))
             .map_err(storage)?;
-        let page = prepared(&mut tx, statements, &page_sql).map_err(storage)?;
+        let page = prepared(&mut tx, statements, &sql.page).map_err(storage)?;
         let items = tx
             .query(&page, &params)
             .map_err(storage)?

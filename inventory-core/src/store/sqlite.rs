@@ -21,12 +21,13 @@ use rusqlite::{
 use uuid::Uuid;
 
 pub use super::Durability;
+use super::sql::{self, Dialect, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
-use crate::query::{ListQuery, SortField, SortKey, fold_case, prefix_upper_bound};
+use crate::query::{ListQuery, fold_case};
 
 /// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[r#"
@@ -66,8 +67,6 @@ CREATE INDEX events_product ON events (product_id, seq);
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
-const PRODUCT_COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
-const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_IDLE: usize = 8;
 
@@ -415,10 +414,7 @@ fn migrate(conn: &Connection) -> Result<()> {
         return Ok(());
     }
     if found > SCHEMA_VERSION {
-        return Err(InventoryError::storage(format!(
-            "the database has schema version {found}, newer than this library supports \
-             ({SCHEMA_VERSION}); upgrade the library to open it"
-        )));
+        return Err(sql::newer_schema(found, SCHEMA_VERSION));
     }
     // Another process may be migrating too: take the write lock, then look again.
     conn.execute_batch("BEGIN IMMEDIATE").map_err(storage)?;
@@ -489,10 +485,7 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         reason: row.get(8)?,
         reference: row.get(9)?,
         actor: row.get(10)?,
-        changes: match changes {
-            None => Vec::new(),
-            Some(json) => serde_json::from_str(&json).map_err(|_| bad("changes"))?,
-        },
+        changes: sql::decode_changes(changes.as_deref()).ok_or_else(|| bad("changes"))?,
     })
 }
 
@@ -637,11 +630,7 @@ impl WriteTx for Tx<'_> {
     }
 
     fn append(&mut self, e: &mut Event) -> Result<()> {
-        let changes = if e.changes.is_empty() {
-            None
-        } else {
-            Some(serde_json::to_string(&e.changes).map_err(InventoryError::storage)?)
-        };
+        let changes = sql::encode_changes(&e.changes)?;
         if e.seq != 0 {
             let last: u64 = self
                 .conn
@@ -685,53 +674,28 @@ impl WriteTx for Tx<'_> {
     }
 }
 
-fn order_column(field: SortField) -> &'static str {
-    match field {
-        SortField::CreatedAt => "created_at",
-        SortField::Name => "name",
-        SortField::Sku => "sku",
-        SortField::Price => "price_cents",
-        SortField::Stock => "stock",
+/// SQLite's SQL: numbered `?n` parameters.
+struct Sqlite;
+
+impl Dialect for Sqlite {
+    const PRODUCTS: &'static str = "products";
+    fn placeholder(n: usize, _: &SqlValue) -> String {
+        format!("?{n}")
+    }
+    fn contains(text: &str, needle: &str) -> String {
+        format!("instr({text}, {needle}) > 0")
+    }
+    fn starts_with(text: &str, prefix: &str) -> String {
+        format!("substr({text}, 1, length({prefix})) = {prefix}")
     }
 }
 
-/// The WHERE clause (without the cursor) and its parameters.
-fn filters(q: &ListQuery) -> (String, Vec<Value>) {
-    let mut clauses = Vec::new();
-    let mut values = Vec::new();
-    if let Some(needle) = &q.name_contains {
-        values.push(Value::Text(needle.clone()));
-        clauses.push(format!("instr(name_folded, ?{}) > 0", values.len()));
+fn sql_value(value: &SqlValue) -> Value {
+    match value {
+        SqlValue::Int(i) => Value::Integer(*i),
+        SqlValue::Text(t) => Value::Text(t.clone()),
+        SqlValue::Id(id) => Value::Blob(id.as_bytes().to_vec()),
     }
-    if let Some(prefix) = &q.sku_prefix {
-        // A range on the SKU index, then the exact test.
-        values.push(Value::Text(prefix.clone()));
-        let p = values.len();
-        values.push(Value::Integer(prefix.chars().count() as i64));
-        clauses.push(format!("sku >= ?{p} AND substr(sku, 1, ?{}) = ?{p}", p + 1));
-        if let Some(upper) = prefix_upper_bound(prefix) {
-            values.push(Value::Text(upper));
-            clauses.push(format!("sku < ?{}", values.len()));
-        }
-    }
-    if let Some(max) = q.low_stock {
-        values.push(Value::Integer(i64::from(max)));
-        clauses.push(format!("stock <= ?{}", values.len()));
-    }
-    if let Some(min) = q.min_price_cents {
-        values.push(Value::Integer(min));
-        clauses.push(format!("price_cents >= ?{}", values.len()));
-    }
-    if let Some(max) = q.max_price_cents {
-        values.push(Value::Integer(max));
-        clauses.push(format!("price_cents <= ?{}", values.len()));
-    }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    (sql, values)
 }
 
 impl Store for SqliteStore {
@@ -773,41 +737,18 @@ impl Store for SqliteStore {
     }
 
     fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
-        let (where_sql, mut values) = filters(q);
-        let column = order_column(q.order_by.field);
-        let dir = if q.order_by.descending { "DESC" } else { "ASC" };
+        let sql = sql::list_sql::<Sqlite>(q);
+        let values: Vec<Value> = sql.params.iter().map(sql_value).collect();
         self.with_conn(|c| {
             let tx = c.transaction().map_err(storage)?; // one snapshot for count and page
             let total: u64 = tx
-                .prepare_cached(&format!("SELECT COUNT(*) FROM products {where_sql}"))
-                .and_then(|mut s| s.query_row(params_from_iter(values.iter()), |r| r.get(0)))
+                .prepare_cached(&sql.count)
+                .and_then(|mut s| {
+                    s.query_row(params_from_iter(&values[..sql.count_params]), |r| r.get(0))
+                })
                 .map_err(storage)?;
-            let mut clauses = where_sql.clone();
-            if let Some((key, id)) = &q.after {
-                values.push(match key {
-                    SortKey::Int(i) => Value::Integer(*i),
-                    SortKey::Text(t) => Value::Text(t.clone()),
-                });
-                values.push(Value::Blob(id.as_bytes().to_vec()));
-                let cmp = if q.order_by.descending { "<" } else { ">" };
-                let n = values.len();
-                let keyset = format!("({column}, id) {cmp} (?{}, ?{n})", n - 1);
-                clauses = if clauses.is_empty() {
-                    format!("WHERE {keyset}")
-                } else {
-                    format!("{clauses} AND {keyset}")
-                };
-            }
-            values.push(Value::Integer(i64::from(q.limit)));
-            values.push(Value::Integer(i64::try_from(q.offset).unwrap_or(i64::MAX)));
-            let n = values.len();
-            let sql = format!(
-                "SELECT {PRODUCT_COLUMNS} FROM products {clauses} \
-                 ORDER BY {column} {dir}, id {dir} LIMIT ?{} OFFSET ?{n}",
-                n - 1
-            );
             let items = tx
-                .prepare_cached(&sql)
+                .prepare_cached(&sql.page)
                 .and_then(|mut s| {
                     s.query_map(params_from_iter(values.iter()), product_from_row)?
                         .collect::<rusqlite::Result<Vec<_>>>()
