@@ -59,7 +59,7 @@ pub use product::{
     validate_name, validate_stock,
 };
 pub use query::{
-    DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey, fold_case,
+    DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey,
     prefix_upper_bound,
 };
 pub use replay::MAX_SEQUENCE;
@@ -70,6 +70,7 @@ pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{Durability, MemoryStore, Store, WriteFn, WriteTx};
+pub use text::fold_case;
 
 // Re-exported so callers name the same types the library uses.
 pub use chrono;

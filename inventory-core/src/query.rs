@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::product::Product;
+use crate::text::fold_case;
 
 /// The default page size.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -140,11 +141,12 @@ pub enum SortKey {
 
 impl SortKey {
     /// The value of `field` for `product`, as every store compares it (prices in cents,
-    /// timestamps in microseconds, text by code point).
+    /// timestamps in microseconds, SKUs by code point, names by their [`fold_case`] by code
+    /// point, so `apple` comes before `Zebra`).
     pub fn of(product: &Product, field: SortField) -> Self {
         match field {
             SortField::CreatedAt => Self::Int(product.created_at.timestamp_micros()),
-            SortField::Name => Self::Text(product.name.clone()),
+            SortField::Name => Self::Text(fold_case(&product.name)),
             SortField::Sku => Self::Text(product.sku.clone()),
             SortField::Price => Self::Int(crate::price::to_cents(product.price)),
             SortField::Stock => Self::Int(i64::from(product.stock)),
@@ -248,11 +250,6 @@ pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// Lower-cases for case-insensitive matching, the same way for every store.
-pub fn fold_case(text: &str) -> String {
-    text.to_lowercase()
 }
 
 impl Query {

@@ -265,6 +265,31 @@ fn opening_by_url_migrates_once_even_when_servers_start_together() {
     assert_eq!(rows[0].get::<_, i32>(0), SCHEMA_VERSION as i32);
 }
 
+/// Version 2 orders names by their pinned folding: migrating from version 1 folds every stored
+/// name again (version 1 stored Rust's own `to_lowercase`, which turns a word-final Σ into ς).
+#[test]
+fn migrating_from_version_1_folds_every_name_again() {
+    let schema = Schema::new();
+    let inv = Inventory::open(&schema.url).unwrap();
+    inv.create(NewProduct::new("ΟΔΟΣ", "G-1", price("1")))
+        .unwrap();
+    drop(inv);
+    let mut client = schema.client();
+    client
+        .batch_execute(
+            "UPDATE inventory_products SET name_folded = 'οδος'; \
+             UPDATE inventory_schema SET version = 1;",
+        )
+        .unwrap();
+    let store = PostgresStore::open(&schema.url).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let folded: String = client
+        .query_one("SELECT name_folded FROM inventory_products", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(folded, "οδοσ");
+}
+
 #[test]
 fn a_database_of_a_newer_version_is_refused() {
     let schema = Schema::new();
@@ -340,7 +365,7 @@ impl Drop for EnglishDatabase {
 }
 
 #[test]
-fn names_and_skus_sort_by_code_point_whatever_the_collation() {
+fn names_sort_by_their_folding_and_skus_by_code_point_whatever_the_collation() {
     let db = EnglishDatabase::new();
     // The database really sorts the other way by default.
     let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
@@ -354,7 +379,7 @@ fn names_and_skus_sort_by_code_point_whatever_the_collation() {
     for (name, sku) in [
         ("b", "É-1"),
         ("a", "Z-1"),
-        ("B", "e-2"),
+        ("C", "e-2"),
         ("é", "A-1"),
         ("Z", "_-1"),
     ] {
@@ -372,9 +397,9 @@ fn names_and_skus_sort_by_code_point_whatever_the_collation() {
             .map(|p| p.name)
             .collect()
     };
-    assert_eq!(names("name"), ["B", "Z", "a", "b", "é"]);
-    assert_eq!(names("-name"), ["é", "b", "a", "Z", "B"]);
-    assert_eq!(names("sku"), ["é", "B", "a", "Z", "b"]); // A-1 E-2 Z-1 _-1 É-1
+    assert_eq!(names("name"), ["a", "b", "C", "Z", "é"]);
+    assert_eq!(names("-name"), ["é", "Z", "C", "b", "a"]);
+    assert_eq!(names("sku"), ["é", "C", "a", "Z", "b"]); // A-1 E-2 Z-1 _-1 É-1
     // Keyset pages follow the same order.
     let mut seen = Vec::new();
     let mut cursor = None;
@@ -393,7 +418,7 @@ fn names_and_skus_sort_by_code_point_whatever_the_collation() {
             None => break,
         }
     }
-    assert_eq!(seen, ["B", "Z", "a", "b", "é"]);
+    assert_eq!(seen, ["a", "b", "C", "Z", "é"]);
     drop(inv);
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::new_product;
 use inventory_core::store::sqlite::APPLICATION_ID;
-use inventory_core::{Inventory, InventoryError, SqliteStore, StorageKind};
+use inventory_core::{Inventory, InventoryError, Query, SqliteStore, StorageKind};
 
 fn storage_kind(e: &InventoryError) -> Option<StorageKind> {
     e.storage_kind()
@@ -122,6 +122,67 @@ fn a_file_written_before_files_were_marked_is_adopted() {
     inv.check_ledger().unwrap();
     drop(inv);
     assert_eq!(application_id(&path), APPLICATION_ID);
+}
+
+/// Schema version 2 orders names by their folding, which is pinned (`fold_case`): a version-1
+/// file, whose folded names Rust's own `to_lowercase` wrote (a word-final Σ became ς), has
+/// every name folded again, and gets the index the name order uses.
+#[test]
+fn migrating_a_version_1_file_folds_every_name_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.db"),
+        &path,
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let user_version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(user_version, 1);
+    conn.execute(
+        "UPDATE products SET name = 'ΟΔΟΣ Coffee', name_folded = 'οδος coffee' \
+         WHERE sku = 'COF-ESP-1KG'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+
+    let inv = Inventory::new(SqliteStore::open(&path).unwrap());
+    let found = inv
+        .list(&Query {
+            name_contains: Some("οδοσ".into()),
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "found by the pinned folding");
+    drop(inv);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let folded: String = conn
+        .query_row(
+            "SELECT name_folded FROM products WHERE sku = 'COF-ESP-1KG'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(folded, "οδοσ coffee");
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM products ORDER BY name_folded, id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("products_name"), "{plan}");
+    // The event kinds are checked by the schema, as PostgreSQL's are.
+    let err = conn
+        .execute(
+            "INSERT INTO events (at, product_id, kind, sku) VALUES (0, x'00', 'bogus', 'X')",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("events.kind"), "{err}");
 }
 
 #[test]

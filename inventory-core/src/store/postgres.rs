@@ -8,7 +8,7 @@
 //! - Tables are named `inventory_*` and live in the first schema of the `search_path`; pick a
 //!   schema of their own with `options=-csearch_path%3Dshop` in the URL.
 //! - Money as integer cents (`BIGINT`), timestamps as integer microseconds, ids as `UUID`, and
-//!   text columns `COLLATE "C"`, so names and SKUs sort by code point exactly as in the other
+//!   text columns `COLLATE "C"`, so SKUs and folded names sort by code point exactly as in the other
 //!   stores, whatever the database's locale.
 //! - Every write is one `READ COMMITTED` transaction in which [`WriteTx::get`] locks the product
 //!   row (`SELECT … FOR UPDATE`): concurrent adjustments of one product, from any number of
@@ -34,10 +34,12 @@ use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
-use crate::query::{ListQuery, fold_case};
+use crate::query::ListQuery;
+use crate::text::fold_case;
 
 /// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE inventory_products (
     id          UUID PRIMARY KEY,
     name        TEXT COLLATE "C" NOT NULL,
@@ -74,7 +76,12 @@ CREATE TABLE inventory_event_seq (
     last_seq BIGINT NOT NULL
 );
 INSERT INTO inventory_event_seq (last_seq) VALUES (0);
-"#];
+"#,
+    r#"
+DROP INDEX inventory_products_name;
+CREATE INDEX inventory_products_name ON inventory_products (name_folded, id);
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -512,6 +519,27 @@ fn migrate(client: &mut Client) -> Result<()> {
                 describe(&e)
             ))
         })?;
+    }
+    if found < sql::FOLDING_SINCE {
+        // Folds every stored name again (see `sql::FOLDING_SINCE`).
+        let rows = tx
+            .query("SELECT id, name, name_folded FROM inventory_products", &[])
+            .map_err(storage)?;
+        for row in rows {
+            let (id, name, folded): (Uuid, String, String) = (
+                row.try_get(0).map_err(storage)?,
+                row.try_get(1).map_err(storage)?,
+                row.try_get(2).map_err(storage)?,
+            );
+            let now = fold_case(&name);
+            if now != folded {
+                tx.execute(
+                    "UPDATE inventory_products SET name_folded = $2 WHERE id = $1",
+                    &[&id, &now],
+                )
+                .map_err(storage)?;
+            }
+        }
     }
     tx.execute(
         "INSERT INTO inventory_schema (one, version) VALUES (TRUE, $1) \

@@ -15,11 +15,16 @@ pub(crate) const PRODUCT_COLUMNS: &str =
 /// An event row's columns, in the order the stores read and write them.
 pub(crate) const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
 
-/// The column an order sorts by (ties are broken by `id`).
+/// The schema version from which stored folded names are [`fold_case`](crate::fold_case)'s:
+/// migrating a database from below it folds every name again. A change to the folding bumps
+/// the schema and this with it.
+pub(crate) const FOLDING_SINCE: u32 = 2;
+
+/// The column an order sorts by (ties are broken by `id`): names by their folded case.
 pub(crate) fn order_column(field: SortField) -> &'static str {
     match field {
         SortField::CreatedAt => "created_at",
-        SortField::Name => "name",
+        SortField::Name => "name_folded",
         SortField::Sku => "sku",
         SortField::Price => "price_cents",
         SortField::Stock => "stock",

@@ -27,10 +27,12 @@ use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
-use crate::query::{ListQuery, fold_case};
+use crate::query::ListQuery;
+use crate::text::fold_case;
 
 /// The schema, one entry per version: entry `n` takes a database from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE products (
     id          BLOB PRIMARY KEY NOT NULL,
     name        TEXT NOT NULL,
@@ -62,7 +64,15 @@ CREATE TABLE events (
     changes      TEXT
 );
 CREATE INDEX events_product ON events (product_id, seq);
-"#];
+"#,
+    r#"
+DROP INDEX products_name;
+CREATE INDEX products_name ON products (name_folded, id);
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -427,6 +437,9 @@ fn migrate(conn: &Connection) -> Result<()> {
                 InventoryError::storage(format!("migrating from schema version {from}: {e}"))
             })?;
         }
+        if found < sql::FOLDING_SINCE {
+            refold(conn)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(storage)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)
@@ -435,6 +448,27 @@ fn migrate(conn: &Connection) -> Result<()> {
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     conn.execute_batch(end).map_err(storage)?;
     result
+}
+
+/// Folds every stored name again (see [`sql::FOLDING_SINCE`]).
+fn refold(conn: &Connection) -> Result<()> {
+    let rows: Vec<(Vec<u8>, String, String)> = conn
+        .prepare("SELECT id, name, name_folded FROM products")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(storage)?;
+    let mut update = conn
+        .prepare("UPDATE products SET name_folded = ?2 WHERE id = ?1")
+        .map_err(storage)?;
+    for (id, name, folded) in rows {
+        let now = fold_case(&name);
+        if now != folded {
+            update.execute(params![id, now]).map_err(storage)?;
+        }
+    }
+    Ok(())
 }
 
 fn micros(t: DateTime<Utc>) -> i64 {

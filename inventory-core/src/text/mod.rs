@@ -1,10 +1,10 @@
-//! Text rules shared by every field: Python's `strip()` and `upper()` (pinned to one Unicode
-//! version, see [`unicode_tables`]), format characters, and how much of an input an error
-//! message repeats.
+//! Text rules shared by every field: Python's `strip()` and `upper()`, the case folding names
+//! are searched and ordered by (pinned to one Unicode version, see [`unicode_tables`]), format
+//! characters, and how much of an input an error message repeats.
 
 pub mod unicode_tables;
 
-use self::unicode_tables::{FORMAT, UPPER};
+use self::unicode_tables::{FORMAT, LOWER, UPPER};
 
 /// The most characters of a caller's input an error message repeats.
 pub const MAX_ECHO_CHARS: usize = 100;
@@ -29,10 +29,30 @@ pub(crate) fn python_strip(s: &str) -> &str {
 /// assert_eq!(python_upper("straße ǆ"), "STRASSE Ǆ");
 /// ```
 pub fn python_upper(s: &str) -> String {
+    map_each(s, UPPER)
+}
+
+/// The case folding names are matched (`name_contains`) and ordered by, the same in every
+/// store: each code point to its Python 3.11 `str.lower()` (Unicode
+/// [`UNICODE_VERSION`](unicode_tables::UNICODE_VERSION)), one code point at a time, so `Σ` is
+/// always `σ` wherever it stands. Stores keep the folded name; a change to this folding is a
+/// schema migration that folds every stored name again.
+///
+/// ```
+/// use inventory_core::fold_case;
+/// assert_eq!(fold_case("Zebra ΣΑΣ İ"), "zebra σασ i\u{307}");
+/// assert!(fold_case("apple") < fold_case("Zebra"));
+/// ```
+pub fn fold_case(s: &str) -> String {
+    map_each(s, LOWER)
+}
+
+/// `s` with each code point found in `table` replaced by its entry.
+fn map_each(s: &str, table: &[(u32, &str)]) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match UPPER.binary_search_by_key(&(c as u32), |(cp, _)| *cp) {
-            Ok(i) => out.push_str(UPPER[i].1),
+        match table.binary_search_by_key(&(c as u32), |(cp, _)| *cp) {
+            Ok(i) => out.push_str(table[i].1),
             Err(_) => out.push(c),
         }
     }
@@ -116,6 +136,27 @@ mod tests {
             assert_ne!(upper, &c.to_string());
         }
         assert!(UPPER.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+    }
+
+    #[test]
+    fn every_code_point_folds_from_the_table() {
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let expected = match LOWER.binary_search_by_key(&cp, |(cp, _)| *cp) {
+                Ok(i) => LOWER[i].1.to_owned(),
+                Err(_) => c.to_string(),
+            };
+            assert_eq!(
+                fold_case(c.encode_utf8(&mut [0; 4])),
+                expected,
+                "U+{cp:04X}"
+            );
+        }
+        assert!(LOWER.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+        // One code point at a time: no final-sigma rule.
+        assert_eq!(fold_case("ΟΔΟΣ"), "οδοσ");
     }
 
     #[test]
