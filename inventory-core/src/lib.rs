@@ -35,6 +35,8 @@ mod replay;
 mod sku;
 mod snapshot;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 #[cfg(feature = "uniffi")]
 mod uniffi_support;

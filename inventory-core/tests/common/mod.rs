@@ -1,42 +1,13 @@
 //! Fixtures shared by the integration tests: one inventory per backend, each fresh.
 #![allow(dead_code)]
 
-use std::ops::Deref;
-use std::sync::Arc;
+use inventory_core::{MemoryStore, SqliteStore};
 
-use inventory_core::{
-    Decimal, Inventory, MemoryStore, NewProduct, SqliteStore, Store, parse_price,
-};
+#[allow(unused_imports)]
+pub use inventory_core::testing::{Fixture, new_product, price};
 
 #[cfg(feature = "postgres-tests")]
 pub mod pg;
-
-/// An inventory plus whatever must live as long as it (a temporary folder, a database), and
-/// its store, for the tests that call the store's primitives directly (the `Inventory` gives
-/// no access to them: they skip every rule).
-pub struct Fixture {
-    pub inv: Inventory,
-    pub store: Arc<dyn Store>,
-    _guard: Option<Box<dyn std::any::Any + Send + Sync>>,
-}
-
-impl Deref for Fixture {
-    type Target = Inventory;
-    fn deref(&self) -> &Inventory {
-        &self.inv
-    }
-}
-
-impl Fixture {
-    pub fn new(store: impl Store + 'static, guard: impl std::any::Any + Send + Sync) -> Self {
-        let store: Arc<dyn Store> = Arc::new(store);
-        Self {
-            inv: Inventory::from_store(store.clone()),
-            store,
-            _guard: Some(Box::new(guard)),
-        }
-    }
-}
 
 pub fn memory() -> Fixture {
     Fixture::new(MemoryStore::new(), ())
@@ -75,12 +46,4 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
-}
-
-pub fn price(text: &str) -> Decimal {
-    parse_price(text).expect("valid test price")
-}
-
-pub fn new_product(sku: &str, price_text: &str, stock: u32) -> NewProduct {
-    NewProduct::new(format!("Product {sku}"), sku, price(price_text)).with_stock(stock)
 }
