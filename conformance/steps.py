@@ -1,0 +1,164 @@
+"""The vocabulary of the vectors: steps, expectations, and the per-runner skip rules.
+
+Every topic module (``conformance/topics/``) builds its cases from these; ``generate.py`` writes
+them out.
+"""
+
+
+import re
+
+FORMAT = 1
+
+MAX_STOCK = 2_147_483_647
+MAX_PRICE = "99999999.99"
+JS_SAFE = 2**53 - 1
+
+# --------------------------------------------------------------------------------------------
+# Steps and expectations
+
+
+def step(op, args, expect, save_as=None):
+    s = {"op": op}
+    if args:
+        s["args"] = args
+    if save_as:
+        s["save_as"] = save_as
+    s["expect"] = expect
+    return s
+
+
+def _args(**kw):
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def create(name="Widget", sku="AB-1", price="9.99", stock=None, save=None, expect=None):
+    return step("create", _args(name=name, sku=sku, price=price, stock=stock), expect, save)
+
+
+def get(id, expect):
+    return step("get", {"id": id}, expect)
+
+
+def get_by_sku(sku, expect):
+    return step("get_by_sku", {"sku": sku}, expect)
+
+
+def update(id, expect, name=None, sku=None, price=None, stock=None, expected_version=None):
+    args = _args(id=id, name=name, sku=sku, price=price, stock=stock,
+                 expected_version=expected_version)
+    return step("update", args, expect)
+
+
+def adjust(id, delta, expect, reason="restock", reference=None, actor=None, expected_stock=None):
+    args = _args(id=id, delta=delta, reason=reason, reference=reference, actor=actor,
+                 expected_stock=expected_stock)
+    return step("adjust_stock", args, expect)
+
+
+def set_stock(id, quantity, expect, reason="correction", reference=None, actor=None,
+              expected_stock=None):
+    args = _args(id=id, quantity=quantity, reason=reason, reference=reference, actor=actor,
+                 expected_stock=expected_stock)
+    return step("set_stock", args, expect)
+
+
+def delete(id, expect=None):
+    return step("delete", {"id": id}, expect or OK)
+
+
+def list_(expect, **query):
+    return step("list", _args(**query), expect)
+
+
+def total(value):
+    return step("total_value", None, {"value": value})
+
+
+def history(id, expect):
+    return step("history", {"id": id}, expect)
+
+
+def P(**fields):
+    """Expect a product with these fields (the only ones compared)."""
+    return {"product": fields}
+
+
+def E(code, field=None):
+    """Expect an error of this kind (and, when given, about this field)."""
+    return {"error": code, "field": field} if field else {"error": code}
+
+
+def V(field):
+    return E("VALIDATION", field)
+
+
+OK = {"ok": True}
+
+
+def PAGE(skus, total, has_next=False):
+    return {"page": {"skus": skus, "total": total, "has_next": has_next}}
+
+
+def COUNT(count, total, has_next=False):
+    """Expect a page of `count` products, in an order the case does not pin."""
+    return {"page": {"count": count, "total": total, "has_next": has_next}}
+
+
+def EVENTS(*events):
+    return {"events": list(events)}
+
+
+def ev(kind, **fields):
+    return {"kind": kind, **fields}
+
+
+def case(name, steps, about=None):
+    c = {"name": name}
+    if about:
+        c["about"] = about
+    c["steps"] = steps
+    return c
+
+
+NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
+
+# --------------------------------------------------------------------------------------------
+# Skip rules: a runner skips a case only when an input cannot be written in its language's
+# types. They are derived from the inputs here, so they are applied the same way everywhere.
+
+PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+PRICE_ARGS = ("price", "min_price", "max_price")
+INTEGER_ARGS = ("stock", "delta", "quantity", "expected_stock", "expected_version",
+                "low_stock", "limit", "offset")
+# The integer arguments Kotlin takes unsigned (uniffi's u32 and u64), and their ranges.
+KOTLIN_UNSIGNED = {"stock": ("UInt", 2**32 - 1), "quantity": ("UInt", 2**32 - 1),
+                   "expected_stock": ("UInt", 2**32 - 1), "low_stock": ("UInt", 2**32 - 1),
+                   "limit": ("UInt", 2**32 - 1), "offset": ("ULong", 2**64 - 1),
+                   "expected_version": ("ULong", 2**64 - 1)}
+
+
+def skip_rules(c):
+    """The runners that cannot pass some input of case `c`, each with the first reason."""
+    skip = {}
+    for s in c["steps"]:
+        args = s.get("args", {})
+        for key in PRICE_ARGS:
+            text = args.get(key)
+            if text is not None and not PLAIN_DECIMAL.fullmatch(text):
+                skip.setdefault("kotlin", f"{key} {text!r} is not a plain decimal: a "
+                                "BigDecimal cannot carry this text as written")
+        for key in INTEGER_ARGS:
+            n = args.get(key)
+            if n is not None and abs(n) > JS_SAFE:
+                skip.setdefault("js", f"{key} {n} is beyond Number.MAX_SAFE_INTEGER, so it "
+                                "cannot be passed exactly as a JavaScript number")
+            if key in KOTLIN_UNSIGNED and n is not None and not 0 <= n <= KOTLIN_UNSIGNED[key][1]:
+                skip.setdefault("kotlin", f"{key} {n} is outside Kotlin's "
+                                f"{KOTLIN_UNSIGNED[key][0]}, the type the binding takes")
+        id_text = args.get("id")
+        if id_text is not None and not id_text.startswith("$") \
+                and not UUID_TEXT.fullmatch(id_text):
+            skip.setdefault("kotlin", f"id {id_text!r} is not a UUID: a java.util.UUID "
+                            "cannot hold it")
+    return skip

@@ -1,0 +1,1 @@
+"""One module per vector file: each defines the cases of its topic."""
