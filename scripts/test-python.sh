@@ -45,9 +45,8 @@ assert (where.parent / "py.typed").exists() and (where.parent / "_inventory.pyi"
 print(f"python: inventory from {where.parent}")
 EOF
 
-# The suite, then every example in the docstrings of the installed package.
+# The suite against the installed package, every docstring example included (test_docs.py).
 "$PY" -m pytest -q -p no:cacheprovider "$ROOT/inventory-py/tests"
-"$PY" -m pytest -q -p no:cacheprovider --doctest-modules --pyargs inventory
 
 # The types: the package checks against its own stubs, and code using it (the tests and
 # tests/typecheck/usage.py, whose misuses must each be caught) type-checks strictly.

@@ -1,11 +1,11 @@
 //! The native half of the `inventory` Python package: `inventory._inventory`.
 //!
 //! It wraps [`inventory_core::Inventory`] and nothing else. Arguments arrive already turned into
-//! plain values by the pure-Python front (`python/inventory/__init__.py`): ids and prices as text,
+//! plain values by the pure-Python front (`python/inventory/`): ids and prices as text,
 //! counts as `int`. They are parsed here with the core's own helpers (`parse_id`, `parse_price`,
 //! `stock_from_i64`, `QueryInput`), so every rule and message is the core's. Results go back
-//! as tuples of Python values (`uuid.UUID`, `decimal.Decimal`, aware `datetime`), which the front
-//! wraps in its `Product`, `Page` and `Event` classes.
+//! as `dict`s of Python values (`uuid.UUID`, `decimal.Decimal`, aware `datetime`) keyed by field
+//! name, which the front turns into its `Product`, `Page` and `Event` classes.
 //!
 //! Every core call runs with the GIL released, so several Python threads can use one
 //! `Inventory` at once. Core errors become the exception classes defined by the front
@@ -23,77 +23,101 @@ use inventory_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// A product as the front receives it: id, name, sku, price, stock, created_at, updated_at,
-/// version.
-type ProductTuple = (
-    Uuid,
-    String,
-    String,
-    Decimal,
-    u32,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    u64,
-);
+/// A product as the front receives it: a `dict` keyed by the fields of the front's `Product`
+/// (pyo3 derives it), which the front takes by name.
+#[derive(IntoPyObject)]
+struct ProductRecord {
+    id: Uuid,
+    name: String,
+    sku: String,
+    price: Decimal,
+    stock: u32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: u64,
+}
 
-/// One field of an update: field, before, after.
-type ChangeTuple = (String, String, String);
+impl From<Product> for ProductRecord {
+    fn from(p: Product) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            sku: p.sku,
+            price: p.price,
+            stock: p.stock,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            version: p.version,
+        }
+    }
+}
 
-/// An event as the front receives it: seq, at, product_id, kind, sku, delta, stock_before,
-/// stock_after, reason, reference, actor, changes.
-type EventTuple = (
-    u64,
-    DateTime<Utc>,
-    Uuid,
-    &'static str,
-    String,
-    Option<i64>,
-    Option<u32>,
-    Option<u32>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Vec<ChangeTuple>,
-);
+/// One field of an update, keyed like the front's `FieldChange`.
+#[derive(IntoPyObject)]
+struct ChangeRecord {
+    field: String,
+    before: String,
+    after: String,
+}
 
-/// A page as the front receives it: items, next_cursor, total.
-type PageTuple = (Vec<ProductTuple>, Option<String>, u64);
+/// An event, keyed like the front's `Event`.
+#[derive(IntoPyObject)]
+struct EventRecord {
+    seq: u64,
+    at: DateTime<Utc>,
+    product_id: Uuid,
+    kind: &'static str,
+    sku: String,
+    delta: Option<i64>,
+    stock_before: Option<u32>,
+    stock_after: Option<u32>,
+    reason: Option<String>,
+    reference: Option<String>,
+    actor: Option<String>,
+    changes: Vec<ChangeRecord>,
+}
+
+impl From<Event> for EventRecord {
+    fn from(e: Event) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            product_id: e.product_id,
+            kind: e.kind.as_str(),
+            sku: e.sku,
+            delta: e.delta,
+            stock_before: e.stock_before,
+            stock_after: e.stock_after,
+            reason: e.reason,
+            reference: e.reference,
+            actor: e.actor,
+            changes: e
+                .changes
+                .into_iter()
+                .map(|c| ChangeRecord {
+                    field: c.field,
+                    before: c.before,
+                    after: c.after,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A page, keyed like the front's `Page`.
+#[derive(IntoPyObject)]
+struct PageRecord {
+    items: Vec<ProductRecord>,
+    next_cursor: Option<String>,
+    total: u64,
+}
+
+fn records<T, R: From<T>>(values: Vec<T>) -> Vec<R> {
+    values.into_iter().map(R::from).collect()
+}
 
 /// A new product as the front sends it to `create_many`: name, sku, price text, stock.
 type NewProductTuple = (String, String, String, i64);
-
-fn product_tuple(p: Product) -> ProductTuple {
-    (
-        p.id,
-        p.name,
-        p.sku,
-        p.price,
-        p.stock,
-        p.created_at,
-        p.updated_at,
-        p.version,
-    )
-}
-
-fn event_tuple(e: Event) -> EventTuple {
-    (
-        e.seq,
-        e.at,
-        e.product_id,
-        e.kind.as_str(),
-        e.sku,
-        e.delta,
-        e.stock_before,
-        e.stock_after,
-        e.reason,
-        e.reference,
-        e.actor,
-        e.changes
-            .into_iter()
-            .map(|c| (c.field, c.before, c.after))
-            .collect(),
-    )
-}
 
 /// The Python exception for a core error: the front's class for its variant, with the message
 /// the core wrote and the variant's fields as attributes.
@@ -242,7 +266,7 @@ impl PyInventory {
         sku: String,
         price: String,
         stock: i64,
-    ) -> PyResult<ProductTuple> {
+    ) -> PyResult<ProductRecord> {
         run(py, || {
             let new = inventory_core::NewProduct {
                 name,
@@ -250,7 +274,7 @@ impl PyInventory {
                 price: parse_price(&price)?,
                 stock: stock_from_i64("stock", stock)?,
             };
-            self.inner.create(new).map(product_tuple)
+            self.inner.create(new).map(ProductRecord::from)
         })
     }
 
@@ -259,7 +283,7 @@ impl PyInventory {
         &self,
         py: Python<'_>,
         products: Vec<NewProductTuple>,
-    ) -> PyResult<Vec<ProductTuple>> {
+    ) -> PyResult<Vec<ProductRecord>> {
         run(py, || {
             let new = products
                 .into_iter()
@@ -277,18 +301,18 @@ impl PyInventory {
                 })
                 .collect::<inventory_core::Result<Vec<_>>>()?;
             let created = self.inner.create_many(new)?;
-            Ok(created.into_iter().map(product_tuple).collect())
+            Ok(created.into_iter().map(ProductRecord::from).collect())
         })
     }
 
     /// The product with this id (text).
-    fn get(&self, py: Python<'_>, id: IdArg) -> PyResult<ProductTuple> {
-        run(py, || self.inner.get(id.get()?).map(product_tuple))
+    fn get(&self, py: Python<'_>, id: IdArg) -> PyResult<ProductRecord> {
+        run(py, || self.inner.get(id.get()?).map(ProductRecord::from))
     }
 
     /// The product with this SKU (normalised first).
-    fn get_by_sku(&self, py: Python<'_>, sku: String) -> PyResult<ProductTuple> {
-        run(py, || self.inner.get_by_sku(&sku).map(product_tuple))
+    fn get_by_sku(&self, py: Python<'_>, sku: String) -> PyResult<ProductRecord> {
+        run(py, || self.inner.get_by_sku(&sku).map(ProductRecord::from))
     }
 
     /// Changes any of name, sku, price (text) and stock; `expected_version` makes it conditional.
@@ -303,7 +327,7 @@ impl PyInventory {
         price: Option<String>,
         stock: Option<i64>,
         expected_version: Option<i64>,
-    ) -> PyResult<ProductTuple> {
+    ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
             let patch = ProductPatch {
@@ -315,7 +339,7 @@ impl PyInventory {
                     .map(|v| count_from_i64("expected_version", v))
                     .transpose()?,
             };
-            self.inner.update(id, patch).map(product_tuple)
+            self.inner.update(id, patch).map(ProductRecord::from)
         })
     }
 
@@ -336,13 +360,13 @@ impl PyInventory {
         reference: Option<String>,
         actor: Option<String>,
         expected: Option<i64>,
-    ) -> PyResult<ProductTuple> {
+    ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
             let change = StockChange::from_input(reason, reference, actor, expected)?;
             self.inner
                 .adjust_stock(id, delta, change)
-                .map(product_tuple)
+                .map(ProductRecord::from)
         })
     }
 
@@ -358,14 +382,14 @@ impl PyInventory {
         reference: Option<String>,
         actor: Option<String>,
         expected: Option<i64>,
-    ) -> PyResult<ProductTuple> {
+    ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
             let change = StockChange::from_input(reason, reference, actor, expected)?;
             self.inner
                 .set_stock(id, quantity, change)
-                .map(product_tuple)
+                .map(ProductRecord::from)
         })
     }
 
@@ -386,7 +410,7 @@ impl PyInventory {
         limit: Option<i64>,
         cursor: Option<String>,
         offset: Option<i64>,
-    ) -> PyResult<PageTuple> {
+    ) -> PyResult<PageRecord> {
         run(py, || {
             let query = QueryInput {
                 name_contains,
@@ -401,11 +425,11 @@ impl PyInventory {
             }
             .parse()?;
             let page = self.inner.list(&query)?;
-            Ok((
-                page.items.into_iter().map(product_tuple).collect(),
-                page.next_cursor,
-                page.total,
-            ))
+            Ok(PageRecord {
+                items: records(page.items),
+                next_cursor: page.next_cursor,
+                total: page.total,
+            })
         })
     }
 
@@ -415,10 +439,10 @@ impl PyInventory {
     }
 
     /// Every event of one product, oldest first.
-    fn history(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<EventTuple>> {
+    fn history(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<EventRecord>> {
         run(py, || {
             let events = self.inner.history(id.get()?)?;
-            Ok(events.into_iter().map(event_tuple).collect())
+            Ok(records(events))
         })
     }
 
@@ -429,11 +453,11 @@ impl PyInventory {
         py: Python<'_>,
         since: i64,
         limit: Option<i64>,
-    ) -> PyResult<Vec<EventTuple>> {
+    ) -> PyResult<Vec<EventRecord>> {
         run(py, || {
             let since = count_from_i64("since", since)?;
             let events = self.inner.events_since(since, limit.map(limit_from_i64))?;
-            Ok(events.into_iter().map(event_tuple).collect())
+            Ok(records(events))
         })
     }
 

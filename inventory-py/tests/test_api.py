@@ -48,3 +48,23 @@ def test_keyword_only_parameters() -> None:
     assert kw_only("adjust_stock") == {"reference", "actor", "expected"}
     assert kw_only("set_stock") == {"reference", "actor", "expected"}
     assert "order_by" in kw_only("list") and "cursor" in kw_only("list")
+
+
+def test_native_records_are_keyed_by_the_fronts_field_names() -> None:
+    """The native module answers with dicts named like the front's dataclasses, so nothing is
+    filled by position."""
+    import dataclasses
+
+    from inventory import _inventory
+
+    native = _inventory.Inventory.in_memory()
+    record = native.create("Widget", "W-1", "9.99", 2)
+    assert list(record) == [f.name for f in dataclasses.fields(inventory.Product)]
+    native.update(record["id"], "Gadget", None, None, None, None)
+    events = native.history(record["id"])
+    assert list(events[-1]) == [f.name for f in dataclasses.fields(inventory.Event)]
+    assert list(events[-1]["changes"][0]) == [
+        f.name for f in dataclasses.fields(inventory.FieldChange)
+    ]
+    page = native.list(None, None, None, None, None, None, None, None, None)
+    assert list(page) == [f.name for f in dataclasses.fields(inventory.Page)]

@@ -1,39 +1,51 @@
 """The native module of the ``inventory`` package (Rust, pyo3); import ``inventory`` instead.
 
 Arguments are plain values the front has already converted (ids and prices as text, counts as
-``int``); results are tuples the front wraps in ``Product``, ``Page`` and ``Event``.
+``int``); results are ``dict``s keyed by field name, which the front turns into ``Product``,
+``Page`` and ``Event``.
 """
 
 import datetime
 import uuid
 from decimal import Decimal
-from typing import List, Optional, Tuple, Union, final
+from typing import List, Optional, Tuple, TypedDict, Union, final
 
 #: The ``code`` of an error that is not one of the core's (a bug caught at the boundary).
 INTERNAL: str
 
-#: id, name, sku, price, stock, created_at, updated_at, version
-ProductTuple = Tuple[uuid.UUID, str, str, Decimal, int, datetime.datetime, datetime.datetime, int]
-#: field, before, after
-ChangeTuple = Tuple[str, str, str]
-#: seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor,
-#: changes
-EventTuple = Tuple[
-    int,
-    datetime.datetime,
-    uuid.UUID,
-    str,
-    str,
-    Optional[int],
-    Optional[int],
-    Optional[int],
-    Optional[str],
-    Optional[str],
-    Optional[str],
-    List[ChangeTuple],
-]
-#: items, next_cursor, total
-PageTuple = Tuple[List[ProductTuple], Optional[str], int]
+class ProductRecord(TypedDict):
+    id: uuid.UUID
+    name: str
+    sku: str
+    price: Decimal
+    stock: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+
+class ChangeRecord(TypedDict):
+    field: str
+    before: str
+    after: str
+
+class EventRecord(TypedDict):
+    seq: int
+    at: datetime.datetime
+    product_id: uuid.UUID
+    kind: str
+    sku: str
+    delta: Optional[int]
+    stock_before: Optional[int]
+    stock_after: Optional[int]
+    reason: Optional[str]
+    reference: Optional[str]
+    actor: Optional[str]
+    changes: List[ChangeRecord]
+
+class PageRecord(TypedDict):
+    items: List[ProductRecord]
+    next_cursor: Optional[str]
+    total: int
 
 @final
 class Inventory:
@@ -43,10 +55,10 @@ class Inventory:
     def open(location: str, durability: str = "normal") -> Inventory: ...
     @staticmethod
     def in_memory() -> Inventory: ...
-    def create(self, name: str, sku: str, price: str, stock: int) -> ProductTuple: ...
-    def create_many(self, products: List[Tuple[str, str, str, int]]) -> List[ProductTuple]: ...
-    def get(self, id: Union[uuid.UUID, str]) -> ProductTuple: ...
-    def get_by_sku(self, sku: str) -> ProductTuple: ...
+    def create(self, name: str, sku: str, price: str, stock: int) -> ProductRecord: ...
+    def create_many(self, products: List[Tuple[str, str, str, int]]) -> List[ProductRecord]: ...
+    def get(self, id: Union[uuid.UUID, str]) -> ProductRecord: ...
+    def get_by_sku(self, sku: str) -> ProductRecord: ...
     def update(
         self,
         id: Union[uuid.UUID, str],
@@ -55,7 +67,7 @@ class Inventory:
         price: Optional[str],
         stock: Optional[int],
         expected_version: Optional[int],
-    ) -> ProductTuple: ...
+    ) -> ProductRecord: ...
     def delete(self, id: Union[uuid.UUID, str]) -> None: ...
     def adjust_stock(
         self,
@@ -65,7 +77,7 @@ class Inventory:
         reference: Optional[str],
         actor: Optional[str],
         expected: Optional[int],
-    ) -> ProductTuple: ...
+    ) -> ProductRecord: ...
     def set_stock(
         self,
         id: Union[uuid.UUID, str],
@@ -74,7 +86,7 @@ class Inventory:
         reference: Optional[str],
         actor: Optional[str],
         expected: Optional[int],
-    ) -> ProductTuple: ...
+    ) -> ProductRecord: ...
     def list(
         self,
         name_contains: Optional[str],
@@ -86,10 +98,10 @@ class Inventory:
         limit: Optional[int],
         cursor: Optional[str],
         offset: Optional[int],
-    ) -> PageTuple: ...
+    ) -> PageRecord: ...
     def total_value(self) -> Decimal: ...
-    def history(self, id: Union[uuid.UUID, str]) -> List[EventTuple]: ...
-    def events_since(self, since: int, limit: Optional[int] = None) -> List[EventTuple]: ...
+    def history(self, id: Union[uuid.UUID, str]) -> List[EventRecord]: ...
+    def events_since(self, since: int, limit: Optional[int] = None) -> List[EventRecord]: ...
     def check_ledger(self) -> None: ...
     def close(self) -> None: ...
     @property

@@ -1,0 +1,166 @@
+"""The values the API returns (frozen dataclasses) and the types it accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import uuid
+from decimal import Decimal
+from typing import Any, Iterator, Optional, Tuple, Union
+
+
+#: A product id: a :class:`uuid.UUID` or its text.
+IdLike = Union[uuid.UUID, str]
+#: A price or price bound: a :class:`~decimal.Decimal`, an ``int`` or text such as ``"9.99"``.
+PriceLike = Union[Decimal, int, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Product:
+    """A product as stored. Immutable; compares and hashes by value.
+
+    ``id`` is set once at creation, ``updated_at`` and ``version`` move on every write.
+
+    >>> import inventory
+    >>> p = inventory.Inventory.in_memory().create(name="Widget", sku="ab-1", price=5, stock=2)
+    >>> p.price, p.version, p.created_at.tzinfo
+    (Decimal('5.00'), 1, datetime.timezone.utc)
+    >>> sorted(p.to_dict())
+    ['created_at', 'id', 'name', 'price', 'sku', 'stock', 'updated_at', 'version']
+    """
+
+    #: A random (v4) UUID.
+    id: uuid.UUID
+    #: 1 to 100 characters, trimmed.
+    name: str
+    #: Trimmed and upper-cased, unique, 1 to 50 characters.
+    sku: str
+    #: Greater than 0, two decimal places, at most 99,999,999.99.
+    price: Decimal
+    #: 0 to 2,147,483,647; changes only through ``adjust_stock`` and ``set_stock``.
+    stock: int
+    #: When the product was created (UTC).
+    created_at: datetime.datetime = dataclasses.field(repr=False)
+    #: When the product last changed (UTC).
+    updated_at: datetime.datetime = dataclasses.field(repr=False)
+    #: 1 at creation, plus one on every write (for ``update(..., expected_version=)``).
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a new ``dict`` (values keep their types: UUID, Decimal, datetime)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+class EventKind(str, enum.Enum):
+    """What kind of change an :class:`Event` records. Compares equal to its text.
+
+    >>> import inventory
+    >>> inventory.EventKind("stock_changed") is inventory.EventKind.STOCK_CHANGED
+    True
+    >>> inventory.EventKind.CREATED == "created"
+    True
+    """
+
+    #: The product was created; ``delta`` is its initial stock.
+    CREATED = "created"
+    #: Name, SKU or price changed; ``changes`` says which.
+    UPDATED = "updated"
+    #: Stock moved; ``delta``, ``reason``, ``stock_before`` and ``stock_after`` say how and why.
+    STOCK_CHANGED = "stock_changed"
+    #: The product was deleted; its events stay.
+    DELETED = "deleted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldChange:
+    """One field of an update, with its value before and after as text (prices as ``"12.50"``).
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99")
+    >>> _ = inv.update(p.id, price="12.5")
+    >>> inv.history(p.id)[-1].changes
+    (FieldChange(field='price', before='9.99', after='12.50'),)
+    """
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """One entry of the ledger: every change to a product, in the order it happened.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=10)
+    >>> _ = inv.adjust_stock(p.id, -3, reason="sale", reference="order-7")
+    >>> e = inv.history(p.id)[-1]
+    >>> e.kind, e.delta, e.stock_before, e.stock_after, e.reason, e.reference
+    (<EventKind.STOCK_CHANGED: 'stock_changed'>, -3, 10, 7, 'sale', 'order-7')
+    """
+
+    #: Strictly increasing across the whole ledger (see :meth:`Inventory.events_since`).
+    seq: int
+    #: When it happened (UTC).
+    at: datetime.datetime
+    product_id: uuid.UUID
+    kind: EventKind
+    #: The product's SKU when the event happened.
+    sku: str
+    #: The stock movement (``CREATED``: the initial stock; ``STOCK_CHANGED``: the change).
+    delta: Optional[int]
+    stock_before: Optional[int]
+    stock_after: Optional[int]
+    #: Why stock moved: ``initial``, ``sale``, ``restock``, ``return``, ``correction``, ...
+    reason: Optional[str]
+    #: An order or document id the movement belongs to.
+    reference: Optional[str]
+    #: Who made the change.
+    actor: Optional[str]
+    #: For ``UPDATED``: what changed.
+    changes: Tuple[FieldChange, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a new ``dict``; ``kind`` as its text, ``changes`` as dicts."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["kind"] = self.kind.value
+        out["changes"] = [dataclasses.asdict(c) for c in self.changes]
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """One page of :meth:`Inventory.list`. Iterable; ``len()`` is the number of items on it.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> for i in range(3):
+    ...     _ = inv.create(name=f"Item {i}", sku=f"I-{i}", price="1.00")
+    >>> page = inv.list(order_by="sku", limit=2)
+    >>> [p.sku for p in page], len(page), page.total
+    (['I-0', 'I-1'], 2, 3)
+    >>> [p.sku for p in inv.list(order_by="sku", limit=2, cursor=page.next_cursor)]
+    ['I-2']
+    """
+
+    #: The products on this page.
+    items: Tuple[Product, ...]
+    #: Pass as ``cursor=`` for the next page (same filters and order); ``None`` on the last page.
+    next_cursor: Optional[str]
+    #: How many products match the filters, on all pages.
+    total: int
+
+    def __iter__(self) -> Iterator[Product]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Product:
+        return self.items[index]
