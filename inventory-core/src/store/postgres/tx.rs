@@ -1,0 +1,268 @@
+//! The write transaction a [`Store::write`](crate::Store::write) closure works in.
+
+use std::collections::HashMap;
+
+use ::postgres::error::SqlState;
+use ::postgres::types::ToSql;
+use ::postgres::{Row, Statement};
+use uuid::Uuid;
+
+use super::faults::{is_transient, storage};
+use super::rows::{out_of_range, product_from_row, to_i64};
+use super::{EVENT_COLUMNS, PRODUCT_COLUMNS, prepared, sql};
+use crate::error::{InventoryError, Result};
+use crate::ledger::Event;
+use crate::price::to_cents;
+use crate::product::Product;
+use crate::store::WriteTx;
+use crate::text::fold_case;
+
+/// The write transaction handed to [`Store::write`]'s closure.
+pub(super) struct Tx<'a, 'c> {
+    pub(super) tx: &'a mut ::postgres::Transaction<'c>,
+    pub(super) statements: &'a mut HashMap<String, Statement>,
+    /// Set when a statement failed with a deadlock or serialization failure: the whole
+    /// transaction is then re-run.
+    pub(super) transient: bool,
+}
+
+impl Tx<'_, '_> {
+    fn run<T>(
+        &mut self,
+        sql: &str,
+        f: impl FnOnce(
+            &mut ::postgres::Transaction<'_>,
+            &Statement,
+        ) -> std::result::Result<T, ::postgres::Error>,
+    ) -> std::result::Result<T, ::postgres::Error> {
+        let result =
+            prepared(&mut *self.tx, &mut *self.statements, sql).and_then(|s| f(&mut *self.tx, &s));
+        if let Err(e) = &result {
+            self.transient |= is_transient(e);
+        }
+        result
+    }
+
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        self.run(sql, |tx, s| tx.execute(s, params))
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        self.run(sql, |tx, s| tx.query(s, params))
+    }
+}
+
+/// Maps a failed product write: the unique index on `sku` becomes `DuplicateSku`.
+pub(super) fn write_error(e: ::postgres::Error, product: &Product) -> InventoryError {
+    if let Some(db) = e.as_db_error()
+        && *db.code() == SqlState::UNIQUE_VIOLATION
+        && db.constraint() == Some("inventory_products_sku")
+    {
+        return InventoryError::DuplicateSku {
+            sku: product.sku.clone(),
+        };
+    }
+    storage(e)
+}
+
+impl WriteTx for Tx<'_, '_> {
+    fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
+        // FOR UPDATE: a concurrent writer of this product waits here until we commit, then reads
+        // the row as we left it, so its change is applied on top of ours.
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {PRODUCT_COLUMNS} FROM inventory_products WHERE id = $1 FOR UPDATE"
+                ),
+                &[&id],
+            )
+            .map_err(storage)?;
+        rows.first().map(product_from_row).transpose()
+    }
+
+    fn insert(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        self.execute(
+            "INSERT INTO inventory_products (id, name, name_folded, sku, price_cents, stock, \
+             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &p.id,
+                &p.name,
+                &fold_case(&p.name),
+                &p.sku,
+                &to_cents(p.price),
+                &stock,
+                &p.created_at.timestamp_micros(),
+                &p.updated_at.timestamp_micros(),
+                &version,
+            ],
+        )
+        .map_err(|e| write_error(e, p))?;
+        Ok(())
+    }
+
+    fn update(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        let n = self
+            .execute(
+                "UPDATE inventory_products SET name = $2, name_folded = $3, sku = $4, \
+                 price_cents = $5, stock = $6, updated_at = $7, version = $8 WHERE id = $1",
+                &[
+                    &p.id,
+                    &p.name,
+                    &fold_case(&p.name),
+                    &p.sku,
+                    &to_cents(p.price),
+                    &stock,
+                    &p.updated_at.timestamp_micros(),
+                    &version,
+                ],
+            )
+            .map_err(|e| write_error(e, p))?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn update_stock(&mut self, p: &Product) -> Result<()> {
+        let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
+        let version = to_i64("version", p.version)?;
+        let n = self
+            .execute(
+                "UPDATE inventory_products SET stock = $2, updated_at = $3, version = $4 \
+                 WHERE id = $1",
+                &[&p.id, &stock, &p.updated_at.timestamp_micros(), &version],
+            )
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(p.id));
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, id: Uuid) -> Result<()> {
+        let n = self
+            .execute("DELETE FROM inventory_products WHERE id = $1", &[&id])
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(InventoryError::not_found_id(id));
+        }
+        Ok(())
+    }
+
+    /// Sequence numbers come from the one row of `inventory_event_seq`, incremented in this
+    /// transaction, rather than from a `BIGSERIAL`.
+    ///
+    /// Why: followers read the ledger with `events_since(last_seen)`. A sequence hands out
+    /// numbers when transactions *ask*, but they become visible when transactions *commit*; a
+    /// transaction that took 41 and commits after the one that took 42 would be invisible to a
+    /// follower that already read 42 and moved on, and that follower would never see 41. Updating
+    /// the counter row locks it until commit, so the next writer gets its number only after this
+    /// one's events are visible: sequence order is commit order, with no gaps (a rollback undoes
+    /// the increment too). The cost is that appends serialise on that row for the short time
+    /// between a write's append (its last step) and its commit.
+    fn is_empty(&mut self) -> Result<bool> {
+        // Every append locks the counter row; locking it first makes a concurrent first write
+        // (another import) wait for this transaction, and then see what it wrote.
+        self.query("SELECT last_seq FROM inventory_event_seq FOR UPDATE", &[])
+            .map_err(storage)?;
+        let rows = self
+            .query(
+                "SELECT NOT EXISTS (SELECT 1 FROM inventory_products) \
+                 AND NOT EXISTS (SELECT 1 FROM inventory_events)",
+                &[],
+            )
+            .map_err(storage)?;
+        rows.first()
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(storage)
+            .map(|empty| empty.unwrap_or(false))
+    }
+
+    fn append(&mut self, e: &mut Event) -> Result<()> {
+        let changes = sql::encode_changes(&e.changes)?;
+        let at = e.at.timestamp_micros();
+        let kind = e.kind.as_str();
+        let stock_before = e.stock_before.map(i64::from);
+        let stock_after = e.stock_after.map(i64::from);
+        let values: [&(dyn ToSql + Sync); 11] = [
+            &at,
+            &e.product_id,
+            &kind,
+            &e.sku,
+            &e.delta,
+            &stock_before,
+            &stock_after,
+            &e.reason,
+            &e.reference,
+            &e.actor,
+            &changes,
+        ];
+        let seq: i64 = if e.seq == 0 {
+            let rows = self
+                .query(
+                    &format!(
+                        "WITH next AS (UPDATE inventory_event_seq SET last_seq = last_seq + 1 \
+                         RETURNING last_seq) \
+                         INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
+                         ((SELECT last_seq FROM next), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                         RETURNING seq"
+                    ),
+                    &values,
+                )
+                .map_err(storage)?;
+            let row = rows
+                .first()
+                .ok_or_else(|| InventoryError::storage("the event was not stored"))?;
+            row.try_get(0).map_err(storage)?
+        } else {
+            // An imported event keeps its number, which must come after every stored one.
+            let seq = to_i64("event sequence", e.seq)?;
+            let moved = self
+                .execute(
+                    "UPDATE inventory_event_seq SET last_seq = $1 WHERE last_seq < $1",
+                    &[&seq],
+                )
+                .map_err(storage)?;
+            if moved == 0 {
+                let last: i64 = self
+                    .query("SELECT last_seq FROM inventory_event_seq", &[])
+                    .map_err(storage)?
+                    .first()
+                    .map(|r| r.try_get(0))
+                    .transpose()
+                    .map_err(storage)?
+                    .unwrap_or(0);
+                return Err(InventoryError::storage(format!(
+                    "event sequence {} is not after the last one ({last})",
+                    e.seq
+                )));
+            }
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&seq];
+            params.extend_from_slice(&values);
+            self.execute(
+                &format!(
+                    "INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                ),
+                &params,
+            )
+            .map_err(storage)?;
+            seq
+        };
+        e.seq = u64::try_from(seq).map_err(|_| out_of_range("event sequence", seq))?;
+        Ok(())
+    }
+}
