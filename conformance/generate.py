@@ -22,6 +22,10 @@ from topics import (delete, duplicate, get, history, list as list_topic, movemen
                     sku, stock, total_value, update, version)
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
+# The message of every error a case's step answers, as the core writes it (written by
+# scripts/conformance-messages.sh from the core's own run): pinned into the vectors, so every
+# runner checks its binding's message too.
+MESSAGES = Path(__file__).resolve().parent / "messages.json"
 
 # --------------------------------------------------------------------------------------------
 # Output
@@ -94,12 +98,25 @@ def render(topic, about, cases):
     return text
 
 
-def build():
+def pin_messages(c, messages, missing):
+    """Adds to each error expectation of case ``c`` the message the core answered."""
+    for i, s in enumerate(c["steps"]):
+        if "error" in s["expect"]:
+            message = messages.get(c["name"], {}).get(str(i))
+            if message is None:
+                missing.append(f"{c['name']} step {i}")
+            else:
+                s["expect"]["message"] = message
+
+
+def build(missing):
     files = {}
     names = set()
+    messages = json.loads(MESSAGES.read_text()) if MESSAGES.exists() else {}
     for topic, about, make in TOPICS:
         cases = make()
         for c in cases:
+            pin_messages(c, messages, missing)
             assert c["name"] not in names, f"duplicate case name {c['name']}"
             assert re.fullmatch(r"[a-z_]+/[a-z0-9_]+", c["name"]), c["name"]
             names.add(c["name"])
@@ -114,7 +131,8 @@ def build():
 
 def main():
     check = "--check" in sys.argv[1:]
-    files = build()
+    missing = []
+    files = build(missing)
     stale = []
     for name, text in files.items():
         path = VECTORS / name
@@ -126,16 +144,23 @@ def main():
             path.write_text(text, encoding="utf-8")
     extra = sorted(p.name for p in VECTORS.glob("*.json") if p.name not in files)
     count = sum(len(json.loads(t)["cases"]) for t in files.values())
+    unpinned = (f"{len(missing)} error steps have no pinned message (first: {missing[0]}); "
+                "run scripts/conformance-messages.sh") if missing else None
     if check:
         if stale or extra:
             print(f"conformance vectors out of date: {', '.join(stale + extra)}; "
                   "run python3 conformance/generate.py", file=sys.stderr)
+            return 1
+        if unpinned:
+            print(unpinned, file=sys.stderr)
             return 1
         print(f"conformance vectors up to date: {len(files)} files, {count} cases")
     else:
         for name in extra:
             print(f"note: {name} is not written by this script", file=sys.stderr)
         print(f"wrote {len(files)} files, {count} cases")
+        if unpinned:
+            print(f"note: {unpinned}", file=sys.stderr)
     return 0
 
 

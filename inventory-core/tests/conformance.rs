@@ -94,6 +94,16 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// An error message as the vectors pin it: each saved product's id written as its `$name`
+    /// (ids are new in every run).
+    fn pinned(&self, message: &str) -> String {
+        let mut out = message.to_owned();
+        for (name, id) in &self.ids {
+            out = out.replace(&id.to_string(), &format!("${name}"));
+        }
+        out
+    }
+
     /// An id argument: `$name` is the id saved under `name`, anything else is literal text.
     fn id_text(&self, text: &str) -> Result<String, Fail> {
         match text.strip_prefix('$') {
@@ -495,6 +505,15 @@ fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Resul
             same("error field", Some(want_str("field", field)?), err.field())
                 .map_err(|m| format!("{m} ({err})"))?;
         }
+        // While recording (see `record_messages`) the pinned messages are the ones to replace.
+        let recording = std::env::var_os("CONFORMANCE_RECORD_MESSAGES").is_some();
+        if let Some(message) = want.get("message").filter(|_| !recording) {
+            same(
+                "error message",
+                want_str("message", message)?,
+                &ctx.pinned(&err.to_string()),
+            )?;
+        }
         return Ok(());
     }
     let kind = want
@@ -534,8 +553,13 @@ fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Resul
     }
 }
 
-/// Runs one case on a fresh inventory, stopping at the first failure.
-fn run_case(inv: &Inventory, case: &Value) -> Result<(), Fail> {
+/// The messages of the errors a case's steps answered, by step index: what
+/// `conformance/messages.json` pins (see [`record_messages`]).
+type Messages = std::collections::BTreeMap<usize, String>;
+
+/// Runs one case on a fresh inventory, stopping at the first failure; records the message of
+/// every error a step answered.
+fn run_case(inv: &Inventory, case: &Value, messages: &mut Messages) -> Result<(), Fail> {
     let steps = case["steps"]
         .as_array()
         .ok_or_else(|| "the case has no \"steps\" array".to_owned())?;
@@ -549,6 +573,9 @@ fn run_case(inv: &Inventory, case: &Value) -> Result<(), Fail> {
             .ok_or_else(|| at("no \"op\"".into()))?;
         let want = want_object("expect", step.get("expect").unwrap_or(&Value::Null)).map_err(at)?;
         let got = call(inv, op, step, &ctx).map_err(at)?;
+        if let Err(e) = &got {
+            messages.insert(i, ctx.pinned(&e.to_string()));
+        }
         check(want, &got, &ctx).map_err(at)?;
         match (&got, step.get("save_as")) {
             (Ok(Outcome::Product(p)), Some(Value::String(name))) => {
@@ -568,8 +595,12 @@ fn run_case(inv: &Inventory, case: &Value) -> Result<(), Fail> {
 }
 
 /// Runs every case against fresh inventories from `open`; prints the summary line and panics
-/// naming every failing file, case and step.
-fn run_all(store: &str, open: impl Fn(usize) -> Inventory) {
+/// naming every failing file, case and step. Returns the error messages of every case.
+fn run_all(
+    store: &str,
+    open: impl Fn(usize) -> Inventory,
+) -> std::collections::BTreeMap<String, Messages> {
+    let mut all_messages = std::collections::BTreeMap::new();
     let files = load();
     let (mut cases, mut steps, mut skipped) = (0, 0, Vec::new());
     let mut failures = Vec::new();
@@ -584,21 +615,26 @@ fn run_all(store: &str, open: impl Fn(usize) -> Inventory) {
                 continue;
             }
             let inv = open(cases);
+            let mut messages = Messages::new();
             // A panic is a failure of this case, reported with the others.
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| run_case(&inv, case)))
-                .unwrap_or_else(|payload| {
-                    let message = payload
-                        .downcast_ref::<String>()
-                        .map(String::as_str)
-                        .or_else(|| payload.downcast_ref::<&str>().copied())
-                        .unwrap_or("(no message)");
-                    Err(format!("panicked: {message}"))
-                });
+            let result =
+                std::panic::catch_unwind(AssertUnwindSafe(|| run_case(&inv, case, &mut messages)))
+                    .unwrap_or_else(|payload| {
+                        let message = payload
+                            .downcast_ref::<String>()
+                            .map(String::as_str)
+                            .or_else(|| payload.downcast_ref::<&str>().copied())
+                            .unwrap_or("(no message)");
+                        Err(format!("panicked: {message}"))
+                    });
             // Closing a SQLite file syncs it to disk: let another thread wait for that.
             closer.send(inv).expect("the closing thread runs");
             steps += case["steps"].as_array().map_or(0, Vec::len);
             if let Err(m) = result {
                 failures.push(format!("{}: case {name:?}, {m}", file.name));
+            }
+            if !messages.is_empty() {
+                all_messages.insert(name.to_owned(), messages);
             }
         }
     }
@@ -618,11 +654,27 @@ fn run_all(store: &str, open: impl Fn(usize) -> Inventory) {
         failures.len(),
         failures.join("\n")
     );
+    all_messages
+}
+
+/// With `CONFORMANCE_RECORD_MESSAGES=1`, writes `conformance/messages.json`: for every case, the
+/// message of each error its steps answered, as the core writes it. `conformance/generate.py`
+/// puts them into the vectors, and every runner then checks its binding's message against the
+/// core's (`scripts/conformance-messages.sh` does both).
+fn record_messages(messages: &std::collections::BTreeMap<String, Messages>) {
+    if std::env::var_os("CONFORMANCE_RECORD_MESSAGES").is_none() {
+        return;
+    }
+    let path = vectors_dir().join("../messages.json");
+    let mut text = serde_json::to_string_pretty(messages).expect("messages as JSON");
+    text.push('\n');
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 #[test]
 fn vectors_on_memory_store() {
-    run_all("memory", |_| Inventory::new(MemoryStore::new()));
+    let messages = run_all("memory", |_| Inventory::new(MemoryStore::new()));
+    record_messages(&messages);
 }
 
 #[test]

@@ -115,6 +115,12 @@ class Ctx:
         """``$name`` is the saved product's id (its ``uuid.UUID``); anything else is literal."""
         return self.saved(text) if text.startswith("$") else text
 
+    def pinned(self, message: str) -> str:
+        """A message as the vectors pin it: each saved product's id written as its ``$name``."""
+        for name, id in self.ids.items():
+            message = message.replace(str(id), f"${name}")
+        return message
+
     def id_text(self, text: str) -> str:
         return str(self.saved(text)) if text.startswith("$") else text
 
@@ -250,13 +256,15 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
     if not isinstance(want, dict) or not want:
         raise Mismatch(f'"expect" must be a non-empty object, not {want!r}')
     if "error" in want:
-        if set(want) - {"error", "field"}:
-            raise Mismatch(f"an error expectation has error and field only, not {sorted(want)}")
+        if set(want) - {"error", "field", "message"}:
+            raise Mismatch(f"an error expectation has error, field and message only, not {sorted(want)}")
         if not isinstance(got, inventory.InventoryError):
             raise Mismatch(f"expected error {want['error']}, got {describe(got)}")
         same("error", want["error"], got.code)
         if "field" in want:
             same("error field", want["field"], got.field)
+        if "message" in want:
+            same("error message", want["message"], ctx.pinned(str(got)))
         return
     if len(want) != 1:
         raise Mismatch(f"an expectation has one key, not {sorted(want)}")

@@ -151,6 +151,10 @@ class Ctx {
     val ids = mutableMapOf<String, UUID>()
     var next: String? = null
 
+    /** A message as the vectors pin it: each saved product's id written as its "\$name". */
+    fun pinned(message: String): String =
+        ids.entries.fold(message) { text, (name, id) -> text.replace(id.toString(), "\$$name") }
+
     /** "\$name" is the id saved as name; other text is a literal UUID. */
     fun id(text: String): UUID =
         if (text.startsWith("$")) {
@@ -370,11 +374,12 @@ fun checkEvent(want: JsonObject, e: Event) {
 /** Compares an answer with a step's "expect". */
 fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
     if (want.has("error")) {
-        if (want.keySet().any { it != "error" && it != "field" }) throw Mismatch("an error expectation has error and field only")
+        if (want.keySet().any { it !in setOf("error", "field", "message") }) throw Mismatch("an error expectation has error, field and message only")
         val error = (got as? Outcome.Failed)?.error
             ?: throw Mismatch("expected error ${want["error"].str("error")}, got ${describe(got)}")
         same("error", want["error"].str("error"), code(error))
         if (want.has("field")) same("error field", want["field"].str("field"), field(error))
+        if (want.has("message")) same("error message", want["message"].str("message"), ctx.pinned(error.toString()))
         return
     }
     if (want.size() != 1) throw Mismatch("an expectation has one key, not ${want.keySet()}")

@@ -47,6 +47,13 @@ const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "e
 /** The JS spelling of a snake_case name: `min_price` → `minPrice`. */
 const camel = (name) => name.replace(/_(.)/g, (_, c) => c.toUpperCase());
 
+/** The core's message as this binding writes it: the field it starts with in camelCase, as the
+ * JS options name it (`order_by: …` → `orderBy: …`). */
+function jsMessage(message, field) {
+  if (field !== undefined && message.startsWith(`${field}: `)) return camel(field) + message.slice(field.length);
+  return message;
+}
+
 /** A mismatch, or a vector this runner cannot read. */
 class Mismatch extends Error {}
 
@@ -92,6 +99,13 @@ function args(op, step) {
 class Ctx {
   ids = new Map();
   next = null;
+
+  /** A message as the vectors pin it: each saved product's id written as its `$name`. */
+  pinned(message) {
+    let out = message;
+    for (const [name, id] of this.ids) out = out.split(id).join(`$${name}`);
+    return out;
+  }
 
   /** `$name` is the id saved as `name`; any other text is literal. */
   id(text) {
@@ -209,10 +223,11 @@ function checkEvent(want, e) {
 function check(want, got, ctx) {
   if (typeof want !== "object" || want === null || Object.keys(want).length === 0) throw new Mismatch(`"expect" must be a non-empty object`);
   if (Object.hasOwn(want, "error")) {
-    if (Object.keys(want).some((k) => k !== "error" && k !== "field")) throw new Mismatch(`an error expectation has error and field only`);
+    if (Object.keys(want).some((k) => !["error", "field", "message"].includes(k))) throw new Mismatch(`an error expectation has error, field and message only`);
     if (got.error === undefined || !isInventoryError(got.error)) throw new Mismatch(`expected error ${want.error}, got ${describeAnswer(got)}`);
     same("error", want.error, got.error.code);
     if (Object.hasOwn(want, "field")) same("error field", camel(want.field), got.error.field);
+    if (Object.hasOwn(want, "message")) same("error message", jsMessage(want.message, want.field), ctx.pinned(got.error.message));
     return;
   }
   const keys = Object.keys(want);

@@ -1,0 +1,366 @@
+//! The hand-written baseline: rusqlite and nothing else.
+
+use super::*;
+
+/// The library's schema (inventory-core/src/store/sqlite.rs, `MIGRATIONS`), copied: it is the
+/// baseline's own. `check_same_schema` refuses to run the bench if the two drift apart.
+const SCHEMA: &str = r#"
+CREATE TABLE products (
+    id          BLOB PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    sku         TEXT NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents > 0 AND price_cents <= 9999999999),
+    stock       INTEGER NOT NULL CHECK (stock >= 0 AND stock <= 2147483647),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    version     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX products_sku ON products (sku);
+CREATE INDEX products_created_at ON products (created_at, id);
+CREATE INDEX products_stock ON products (stock, id);
+CREATE INDEX products_price ON products (price_cents, id);
+CREATE TABLE events (
+    seq          INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    product_id   BLOB NOT NULL,
+    kind         TEXT NOT NULL,
+    sku          TEXT NOT NULL,
+    delta        INTEGER,
+    stock_before INTEGER,
+    stock_after  INTEGER,
+    reason       TEXT,
+    reference    TEXT,
+    actor        TEXT,
+    changes      TEXT
+);
+CREATE INDEX events_product ON events (product_id, seq);
+CREATE INDEX products_name ON products (name_folded, id);
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
+"#;
+
+const COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
+const INSERT_PRODUCT: &str = "INSERT INTO products (id, name, name_folded, sku, price_cents, \
+    stock, created_at, updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)";
+const INSERT_EVENT: &str = "INSERT INTO events (at, product_id, kind, sku, delta, \
+    stock_before, stock_after, reason, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// A product row, as a hand-written application would map it (the bench reads no field but
+/// maps them all, as the library does).
+#[allow(dead_code)]
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: [u8; 16],
+    pub name: String,
+    pub sku: String,
+    pub price_cents: i64,
+    pub stock: u32,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: u64,
+}
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        sku: r.get(2)?,
+        price_cents: r.get(3)?,
+        stock: r.get(4)?,
+        created_at: r.get(5)?,
+        updated_at: r.get(6)?,
+        version: r.get(7)?,
+    })
+}
+
+fn price_text(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+pub struct Baseline {
+    conn: Connection,
+}
+
+impl Baseline {
+    pub fn open(path: &Path) -> Self {
+        let conn = Connection::open(path).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+        conn.set_prepared_statement_cache_capacity(64);
+        conn.execute_batch(SCHEMA).unwrap();
+        Self { conn }
+    }
+
+    fn insert(conn: &Connection, name: &str, sku: &str, cents: i64, stock: u32, at: i64) -> Item {
+        let id = *Uuid::new_v4().as_bytes();
+        let sku = sku.trim().to_uppercase();
+        conn.prepare_cached(INSERT_PRODUCT)
+            .unwrap()
+            .execute(params![
+                id,
+                name,
+                name.to_lowercase(),
+                sku,
+                cents,
+                stock,
+                at,
+                at
+            ])
+            .unwrap();
+        conn.prepare_cached(INSERT_EVENT)
+            .unwrap()
+            .execute(params![
+                at,
+                id,
+                "created",
+                sku,
+                stock,
+                0,
+                stock,
+                "initial",
+                None::<String>
+            ])
+            .unwrap();
+        Item {
+            id,
+            name: name.to_owned(),
+            sku,
+            price_cents: cents,
+            stock,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    pub fn create(&mut self, name: &str, sku: &str, cents: i64, stock: u32) -> Item {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let item = Self::insert(&tx, name, sku, cents, stock, now_micros());
+        tx.commit().unwrap();
+        item
+    }
+
+    pub fn create_many(&mut self, items: &[(String, String, i64, u32)]) -> Vec<Item> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let at = now_micros();
+        let out = items
+            .iter()
+            .map(|(name, sku, cents, stock)| Self::insert(&tx, name, sku, *cents, *stock, at))
+            .collect();
+        tx.commit().unwrap();
+        out
+    }
+
+    pub fn get(&self, id: &[u8; 16]) -> Option<Item> {
+        self.conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE id = ?1"))
+            .unwrap()
+            .query_row([id], item_from_row)
+            .optional()
+            .unwrap()
+    }
+
+    pub fn get_by_sku(&self, sku: &str) -> Option<Item> {
+        let sku = sku.trim().to_uppercase();
+        self.conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE sku = ?1"))
+            .unwrap()
+            .query_row([sku], item_from_row)
+            .optional()
+            .unwrap()
+    }
+
+    /// One atomic statement moves stock, refusing to go below zero; the ledger row follows.
+    pub fn adjust_stock(&mut self, id: &[u8; 16], delta: i64, reason: &str) -> Option<Item> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let at = now_micros();
+        let item = tx
+            .prepare_cached(&format!(
+                "UPDATE products SET stock = stock + ?2, updated_at = ?3, version = version + 1 \
+                 WHERE id = ?1 AND stock + ?2 BETWEEN 0 AND 2147483647 RETURNING {COLUMNS}"
+            ))
+            .unwrap()
+            .query_row(params![id, delta, at], item_from_row)
+            .optional()
+            .unwrap()?;
+        let before = i64::from(item.stock) - delta;
+        tx.prepare_cached(INSERT_EVENT)
+            .unwrap()
+            .execute(params![
+                at,
+                id,
+                "stock_changed",
+                item.sku,
+                delta,
+                before,
+                item.stock,
+                reason,
+                None::<String>
+            ])
+            .unwrap();
+        tx.commit().unwrap();
+        Some(item)
+    }
+
+    /// A new price: the old one is read first, as the ledger row records before and after.
+    pub fn update_price(&mut self, id: &[u8; 16], cents: i64) -> Option<Item> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let mut item = tx
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE id = ?1"))
+            .unwrap()
+            .query_row([id], item_from_row)
+            .optional()
+            .unwrap()?;
+        if item.price_cents == cents {
+            return Some(item);
+        }
+        let at = now_micros();
+        tx.prepare_cached(
+            "UPDATE products SET price_cents = ?2, updated_at = ?3, version = version + 1 \
+             WHERE id = ?1",
+        )
+        .unwrap()
+        .execute(params![id, cents, at])
+        .unwrap();
+        let changes = format!(
+            r#"[{{"field":"price","before":"{}","after":"{}"}}]"#,
+            price_text(item.price_cents),
+            price_text(cents)
+        );
+        tx.prepare_cached(INSERT_EVENT)
+            .unwrap()
+            .execute(params![
+                at,
+                id,
+                "updated",
+                item.sku,
+                None::<i64>,
+                None::<i64>,
+                None::<i64>,
+                None::<String>,
+                changes
+            ])
+            .unwrap();
+        tx.commit().unwrap();
+        item.price_cents = cents;
+        item.updated_at = at;
+        item.version += 1;
+        Some(item)
+    }
+
+    pub fn delete(&mut self, id: &[u8; 16]) -> bool {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let Some((sku, stock)) = tx
+            .prepare_cached("DELETE FROM products WHERE id = ?1 RETURNING sku, stock")
+            .unwrap()
+            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .optional()
+            .unwrap()
+        else {
+            return false;
+        };
+        tx.prepare_cached(INSERT_EVENT)
+            .unwrap()
+            .execute(params![
+                now_micros(),
+                id,
+                "deleted",
+                sku,
+                None::<i64>,
+                stock,
+                None::<i64>,
+                None::<String>,
+                None::<String>
+            ])
+            .unwrap();
+        tx.commit().unwrap();
+        true
+    }
+
+    /// One page in (created_at, id) order after `after`, one row more to know whether there is
+    /// a next page, and the count of all rows, in one read transaction (as the library does).
+    pub fn list(&mut self, after: Option<(i64, [u8; 16])>, limit: u32) -> (Vec<Item>, u64) {
+        let tx = self.conn.transaction().unwrap();
+        let total: u64 = tx
+            .prepare_cached("SELECT COUNT(*) FROM products")
+            .unwrap()
+            .query_row([], |r| r.get(0))
+            .unwrap();
+        let items = match after {
+            None => tx
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM products ORDER BY created_at, id LIMIT ?1"
+                ))
+                .unwrap()
+                .query_map([limit + 1], item_from_row)
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap(),
+            Some((at, id)) => tx
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM products WHERE (created_at, id) > (?1, ?2) \
+                     ORDER BY created_at, id LIMIT ?3"
+                ))
+                .unwrap()
+                .query_map(params![at, id, limit + 1], item_from_row)
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap(),
+        };
+        tx.commit().unwrap();
+        (items, total)
+    }
+
+    /// The key of the row at `offset` in (created_at, id) order: where a deep page starts.
+    pub fn key_at(&self, offset: usize) -> (i64, [u8; 16]) {
+        self.conn
+            .query_row(
+                "SELECT created_at, id FROM products ORDER BY created_at, id LIMIT 1 OFFSET ?1",
+                [offset as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    /// Σ price × stock in cents: SQLite's integer SUM is exact (it fails rather than round
+    /// on overflow, which a catalogue of this size cannot reach).
+    pub fn total_value_cents(&self) -> i128 {
+        let cents: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(SUM(price_cents * stock), 0) FROM products")
+            .unwrap()
+            .query_row([], |r| r.get(0))
+            .unwrap();
+        i128::from(cents)
+    }
+
+    /// The schema as SQLite stores it, to compare with the library's.
+    pub fn schema_of(path: &Path) -> Vec<(String, String)> {
+        let conn = Connection::open(path).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+    }
+}
