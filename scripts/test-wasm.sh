@@ -53,11 +53,11 @@ wasm-bindgen --target web --out-dir examples/web/pkg \
   target/wasm32-unknown-unknown/release/inventory_wasm.wasm
 
 echo "--- the package from Node (node:test): the page's (--target web), then --target nodejs"
-node --test inventory-wasm/tests/js/
+node --test --test-reporter=dot inventory-wasm/tests/js/
 rm -rf "$work/pkg-node"
 wasm-bindgen --target nodejs --out-dir "$work/pkg-node" \
   target/wasm32-unknown-unknown/release/inventory_wasm.wasm
-INVENTORY_WASM_PKG="$work/pkg-node" node --test inventory-wasm/tests/js/
+INVENTORY_WASM_PKG="$work/pkg-node" node --test --test-reporter=dot inventory-wasm/tests/js/
 
 echo "--- the demo page in headless Chromium (playwright-core)"
 SCREENSHOT="$ROOT/target/wasm-e2e/demo.png" node --test inventory-wasm/tests/e2e/
