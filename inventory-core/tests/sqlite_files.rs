@@ -104,16 +104,22 @@ fn new_and_empty_files_become_inventories_marked_as_ours() {
     }
 }
 
-#[test]
-fn a_file_written_before_files_were_marked_is_adopted() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
-    // Written by the quickstart of the first release (schema version 1, no application_id).
+/// A copy in `dir` of a file the quickstart of the first release wrote (schema version 1, no
+/// application_id).
+fn first_release_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("shop.db");
     fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.db"),
         &path,
     )
     .unwrap();
+    path
+}
+
+#[test]
+fn a_file_written_before_files_were_marked_is_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = first_release_file(dir.path());
     let inv = Inventory::new(SqliteStore::open(&path).unwrap());
     inv.check_ledger().unwrap();
     let p = inv.get_by_sku("COF-ESP-1KG").unwrap();
@@ -130,12 +136,7 @@ fn a_file_written_before_files_were_marked_is_adopted() {
 #[test]
 fn migrating_a_version_1_file_folds_every_name_again() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
-    fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.db"),
-        &path,
-    )
-    .unwrap();
+    let path = first_release_file(dir.path());
     let conn = rusqlite::Connection::open(&path).unwrap();
     let user_version: u32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))

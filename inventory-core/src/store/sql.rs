@@ -51,6 +51,47 @@ pub(crate) trait Dialect {
     fn starts_with(text: &str, prefix: &str) -> String;
 }
 
+/// SQLite's SQL: numbered `?n` parameters.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // the tests use it
+pub(crate) struct Sqlite;
+
+impl Dialect for Sqlite {
+    const PRODUCTS: &'static str = "products";
+    fn placeholder(n: usize, _: &SqlValue) -> String {
+        format!("?{n}")
+    }
+    fn contains(text: &str, needle: &str) -> String {
+        format!("instr({text}, {needle}) > 0")
+    }
+    fn starts_with(text: &str, prefix: &str) -> String {
+        format!("substr({text}, 1, length({prefix})) = {prefix}")
+    }
+}
+
+/// PostgreSQL's SQL: `$n` parameters, each cast to its type (the statements are prepared
+/// before any value is known).
+#[cfg(feature = "postgres")]
+pub(crate) struct Postgres;
+
+#[cfg(feature = "postgres")]
+impl Dialect for Postgres {
+    const PRODUCTS: &'static str = "inventory_products";
+    fn placeholder(n: usize, value: &SqlValue) -> String {
+        let cast = match value {
+            SqlValue::Int(_) => "bigint",
+            SqlValue::Text(_) => "text",
+            SqlValue::Id(_) => "uuid",
+        };
+        format!("${n}::{cast}")
+    }
+    fn contains(text: &str, needle: &str) -> String {
+        format!("strpos({text}, {needle}) > 0")
+    }
+    fn starts_with(text: &str, prefix: &str) -> String {
+        format!("starts_with({text}, {prefix})")
+    }
+}
+
 /// The two statements of a `list`: the count of every match, and one page of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListSql {
@@ -178,20 +219,6 @@ mod tests {
     use super::*;
     use crate::query::OrderBy;
 
-    struct Numbered;
-    impl Dialect for Numbered {
-        const PRODUCTS: &'static str = "products";
-        fn placeholder(n: usize, _: &SqlValue) -> String {
-            format!("?{n}")
-        }
-        fn contains(text: &str, needle: &str) -> String {
-            format!("instr({text}, {needle}) > 0")
-        }
-        fn starts_with(text: &str, prefix: &str) -> String {
-            format!("substr({text}, 1, length({prefix})) = {prefix}")
-        }
-    }
-
     #[test]
     fn the_count_takes_the_filters_and_the_page_adds_the_keyset_and_the_page() {
         let q = ListQuery {
@@ -208,7 +235,7 @@ mod tests {
             after: Some((SortKey::Int(500), Uuid::nil())),
             offset: 0,
         };
-        let sql = list_sql::<Numbered>(&q);
+        let sql = list_sql::<Sqlite>(&q);
         assert_eq!(
             sql.count,
             "SELECT COUNT(*) FROM products WHERE instr(name_folded, ?1) > 0 AND sku >= ?2 \

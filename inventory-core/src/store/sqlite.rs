@@ -21,7 +21,7 @@ use rusqlite::{
 use uuid::Uuid;
 
 pub use super::Durability;
-use super::sql::{self, Dialect, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
+use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::{Event, EventKind};
@@ -708,22 +708,6 @@ impl WriteTx for Tx<'_> {
     }
 }
 
-/// SQLite's SQL: numbered `?n` parameters.
-struct Sqlite;
-
-impl Dialect for Sqlite {
-    const PRODUCTS: &'static str = "products";
-    fn placeholder(n: usize, _: &SqlValue) -> String {
-        format!("?{n}")
-    }
-    fn contains(text: &str, needle: &str) -> String {
-        format!("instr({text}, {needle}) > 0")
-    }
-    fn starts_with(text: &str, prefix: &str) -> String {
-        format!("substr({text}, 1, length({prefix})) = {prefix}")
-    }
-}
-
 fn sql_value(value: &SqlValue) -> Value {
     match value {
         SqlValue::Int(i) => Value::Integer(*i),
@@ -771,7 +755,7 @@ impl Store for SqliteStore {
     }
 
     fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
-        let sql = sql::list_sql::<Sqlite>(q);
+        let sql = sql::list_sql::<sql::Sqlite>(q);
         let values: Vec<Value> = sql.params.iter().map(sql_value).collect();
         self.with_conn(|c| {
             let tx = c.transaction().map_err(storage)?; // one snapshot for count and page

@@ -40,7 +40,7 @@ use self::rows::{event_from_row, product_from_row};
 pub use self::schema::SCHEMA_VERSION;
 use self::schema::{connect_and_migrate, read_schema_version};
 use self::tx::Tx;
-use super::sql::{self, Dialect, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
+use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::ledger::Event;
@@ -338,28 +338,6 @@ impl Drop for PostgresStore {
     }
 }
 
-/// PostgreSQL's SQL: `$n` parameters, each cast to its type (the statements are prepared
-/// before any value is known).
-struct Postgres;
-
-impl Dialect for Postgres {
-    const PRODUCTS: &'static str = "inventory_products";
-    fn placeholder(n: usize, value: &SqlValue) -> String {
-        let cast = match value {
-            SqlValue::Int(_) => "bigint",
-            SqlValue::Text(_) => "text",
-            SqlValue::Id(_) => "uuid",
-        };
-        format!("${n}::{cast}")
-    }
-    fn contains(text: &str, needle: &str) -> String {
-        format!("strpos({text}, {needle}) > 0")
-    }
-    fn starts_with(text: &str, prefix: &str) -> String {
-        format!("starts_with({text}, {prefix})")
-    }
-}
-
 /// A query parameter of any type.
 type Param = Box<dyn ToSql + Sync>;
 
@@ -476,7 +454,7 @@ impl PostgresStore {
         if q.name_contains.as_deref().is_some_and(|n| n.contains('\0')) {
             return Ok((Vec::new(), 0));
         }
-        let sql = sql::list_sql::<Postgres>(q);
+        let sql = sql::list_sql::<sql::Postgres>(q);
         let params: Vec<Param> = sql.params.iter().map(param).collect();
         let params = refs(&params);
 
