@@ -212,8 +212,9 @@ impl Inventory {
         self.inner.get_by_sku(&sku)
     }
 
-    /// Changes any of name, SKU and price (fields left null stay). With `expectedVersion` set,
-    /// throws `VersionConflict` if the product changed since that version.
+    /// Changes any of name, SKU, price and stock (fields left null stay), in one transaction; a
+    /// changed stock is recorded as a `correction` movement. With `expectedVersion` set, throws
+    /// `VersionConflict` if the product changed since that version.
     pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
         self.inner.update(id, patch)
     }

@@ -342,8 +342,9 @@ impl Inventory {
         guard(|| output::product(&self.inner.get_by_sku(&input::string("sku", &sku)?)?))
     }
 
-    /// Changes any of name, SKU and price (recorded in the ledger). With `expectedVersion`,
-    /// throws `VERSION_CONFLICT` if the product changed since.
+    /// Changes any of name, SKU, price and stock (recorded in the ledger; a changed stock as a
+    /// `correction` movement), in one transaction. With `expectedVersion`, throws
+    /// `VERSION_CONFLICT` if the product changed since.
     ///
     /// ```js
     /// inv.update(p.id, { name: "Widget v2", price: "10.50", expectedVersion: p.version });
