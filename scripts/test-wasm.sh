@@ -52,6 +52,10 @@ rm -rf examples/web/pkg
 wasm-bindgen --target web --out-dir examples/web/pkg \
   target/wasm32-unknown-unknown/release/inventory_wasm.wasm
 
+echo "--- the TypeScript declarations, as a caller uses them, under tsc --strict"
+node "$TSC" --strict --noEmit --target es2022 --module es2022 --moduleResolution bundler \
+  --lib es2022,dom,esnext.disposable inventory-wasm/tests/ts/usage.ts
+
 echo "--- the package from Node (node:test): the page's (--target web), then --target nodejs"
 node --test --test-reporter=dot inventory-wasm/tests/js/
 rm -rf "$work/pkg-node"

@@ -20,7 +20,7 @@
 #   ensure_gson                   GSON_JAR (Debian's Gson, a JSON reader for JVM tests)
 #   ensure_kotlin [VERSION]       KOTLIN_HOME KOTLINC KOTLIN_STDLIB
 #   ensure_chromium               CHROME CHROMEDRIVER
-#   ensure_playwright [VERSION]   NODE_PATH (+ target/tools/node/node_modules)
+#   ensure_playwright [VERSION]   NODE_PATH (+ target/tools/node/node_modules), TSC (typescript)
 #   ensure_wasm_target            -
 #   ensure_wasm_bindgen_cli       PATH (+ wasm-bindgen, wasm-bindgen-test-runner),
 #                                 WASM_BINDGEN_VERSION
@@ -36,6 +36,7 @@ TOOLS_DIR="$ROOT/target/tools"
 # Pinned versions (override by exporting them before sourcing, or pass an argument).
 KOTLIN_VERSION="${KOTLIN_VERSION:-2.4.20}"
 PLAYWRIGHT_CORE_VERSION="${PLAYWRIGHT_CORE_VERSION:-1.65.1}"
+TYPESCRIPT_VERSION="${TYPESCRIPT_VERSION:-5.9.3}"
 MATURIN_VERSION="${MATURIN_VERSION:-1.16.0}"
 PYTEST_VERSION="${PYTEST_VERSION:-9.2.0}"
 PG_OS_USER="${PG_OS_USER:-postgres}"
@@ -187,23 +188,28 @@ ensure_chromium() {
 # '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
 # (playwright refuses --user-data-dir in args; the persistent context's dir is that).
 ensure_playwright() {
-  local ver="${1:-$PLAYWRIGHT_CORE_VERSION}"
+  local ver="${1:-$PLAYWRIGHT_CORE_VERSION}" ts="$TYPESCRIPT_VERSION"
   local dir="$TOOLS_DIR/node"
-  local pj="$dir/node_modules/playwright-core/package.json"
-  if [ -f "$pj" ] && grep -q "^  \"version\": \"$ver\"," "$pj"; then
-    _tools_log "playwright-core $ver cached"
+  local pj="$dir/node_modules/playwright-core/package.json" tj="$dir/node_modules/typescript/package.json"
+  if [ -f "$pj" ] && grep -q "^  \"version\": \"$ver\"," "$pj" \
+    && [ -f "$tj" ] && grep -q "^ *\"version\": \"$ts\"," "$tj"; then
+    _tools_log "playwright-core $ver and typescript $ts cached"
   else
-    _tools_log "installing playwright-core $ver (npm)"
+    _tools_log "installing playwright-core $ver and typescript $ts (npm)"
     _tools_need_npm || return 1
     mkdir -p "$dir" || return 1
-    printf '{\n  "name": "inventory-test-tools",\n  "private": true,\n  "dependencies": {\n    "playwright-core": "%s"\n  }\n}\n' \
-      "$ver" >"$dir/package.json" || return 1
+    printf '{\n  "name": "inventory-test-tools",\n  "private": true,\n  "dependencies": {\n    "playwright-core": "%s",\n    "typescript": "%s"\n  }\n}\n' \
+      "$ver" "$ts" >"$dir/package.json" || return 1
     (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 _tools_npm install --save-exact >/dev/null) \
-      || { _tools_err "npm install playwright-core@$ver failed"; return 1; }
+      || { _tools_err "npm install playwright-core@$ver typescript@$ts failed"; return 1; }
     grep -q "^  \"version\": \"$ver\"," "$pj" 2>/dev/null \
       || { _tools_err "playwright-core $ver not found in $dir/node_modules after npm install"; return 1; }
+    grep -q "^ *\"version\": \"$ts\"," "$tj" 2>/dev/null \
+      || { _tools_err "typescript $ts not found in $dir/node_modules after npm install"; return 1; }
   fi
   _tools_prepend NODE_PATH "$dir/node_modules"
+  TSC="$dir/node_modules/typescript/bin/tsc"
+  export TSC
 }
 
 # ---------------------------------------------------------------------------- rust / wasm

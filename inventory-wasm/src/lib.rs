@@ -163,40 +163,83 @@ export interface InventoryEvent {
   changes: FieldChange[];
 }
 
-/** The `code` of an `InventoryError`. `INTERNAL` is a bug in the library (please report it). */
-export type InventoryErrorCode =
-  | "VALIDATION"
-  | "DUPLICATE_SKU"
-  | "NOT_FOUND"
-  | "INSUFFICIENT_STOCK"
-  | "STOCK_OVERFLOW"
-  | "VERSION_CONFLICT"
-  | "STORAGE"
-  | "INTERNAL";
-
-/** What every method throws: a real `Error` with a `code` and, where one applies, a `field`. */
-export interface InventoryError extends Error {
+/** What every `InventoryError` has: a real `Error` named `InventoryError`. */
+interface InventoryErrorBase extends Error {
   name: "InventoryError";
-  code: InventoryErrorCode;
   /** The input the error is about, named as in the JS input (`price`, `orderBy`, …), or `null`. */
   field: string | null;
-  /** `INSUFFICIENT_STOCK`: units in stock. */
-  available?: number;
-  /** `INSUFFICIENT_STOCK`: units asked for. */
-  requested?: number;
-  /** `STOCK_OVERFLOW`: the stock before the change. */
-  current?: number;
-  /** `STOCK_OVERFLOW`: the change refused. */
-  delta?: number;
-  /** `VERSION_CONFLICT`: the version or stock the caller expected. */
-  expected?: number;
-  /** `VERSION_CONFLICT`: the version or stock it is now. */
-  actual?: number;
-  /** `DUPLICATE_SKU`: the SKU already taken. */
-  sku?: string;
-  /** `STORAGE`: how storage failed. */
-  kind?: StorageErrorKind;
 }
+
+/** An input broke a rule; `field` names it. */
+export interface ValidationError extends InventoryErrorBase {
+  code: "VALIDATION";
+  field: string;
+}
+
+/** Another product has this SKU (after normalisation). */
+export interface DuplicateSkuError extends InventoryErrorBase {
+  code: "DUPLICATE_SKU";
+  field: "sku";
+  /** The SKU already taken. */
+  sku: string;
+}
+
+/** No product has this id or SKU. */
+export interface NotFoundError extends InventoryErrorBase {
+  code: "NOT_FOUND";
+  field: null;
+}
+
+/** Taking `requested` units would leave less than zero: only `available` are in stock. */
+export interface InsufficientStockError extends InventoryErrorBase {
+  code: "INSUFFICIENT_STOCK";
+  field: "stock";
+  available: number;
+  requested: number;
+}
+
+/** Adding `delta` to `current` would pass the maximum stock (2147483647). */
+export interface StockOverflowError extends InventoryErrorBase {
+  code: "STOCK_OVERFLOW";
+  field: "stock";
+  current: number;
+  delta: number;
+}
+
+/** The caller expected `expected` (a version, or a stock for `field` `"stock"`); it is `actual`. */
+export interface VersionConflictError extends InventoryErrorBase {
+  code: "VERSION_CONFLICT";
+  field: string;
+  expected: number;
+  actual: number;
+}
+
+/** The storage failed; `kind` says how. */
+export interface StorageError extends InventoryErrorBase {
+  code: "STORAGE";
+  field: null;
+  kind: StorageErrorKind;
+}
+
+/** A bug in the library (please report it); the module refuses further calls. */
+export interface InternalError extends InventoryErrorBase {
+  code: "INTERNAL";
+  field: null;
+}
+
+/** What every method throws: one of these, told apart by `code` (TypeScript narrows on it). */
+export type InventoryError =
+  | ValidationError
+  | DuplicateSkuError
+  | NotFoundError
+  | InsufficientStockError
+  | StockOverflowError
+  | VersionConflictError
+  | StorageError
+  | InternalError;
+
+/** The `code` of an `InventoryError`. */
+export type InventoryErrorCode = InventoryError["code"];
 
 /** The `kind` of a `STORAGE` error. */
 export type StorageErrorKind =

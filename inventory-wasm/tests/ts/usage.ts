@@ -1,0 +1,52 @@
+// Type-checked with `tsc --strict` against the generated package (scripts/test-wasm.sh): what a
+// TypeScript caller writes compiles, and each misuse marked @ts-expect-error must be refused.
+import { Inventory, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
+import type { InventoryError, Product } from "../../../examples/web/pkg/inventory_wasm.js";
+
+const inv = Inventory.inMemory();
+const p: Product = inv.create({ name: "Widget", sku: "w-1", price: "9.99", stock: 3 });
+inv.update(p.id, { stock: 5, expectedVersion: p.version });
+inv.adjustStock(p.id, -1, "sale", { reference: "order-1" });
+const page = inv.list({ orderBy: "-price", limit: 10 });
+const next: string | null = page.nextCursor;
+
+/** An error's numbers, reached only once its code is known. */
+function explain(e: InventoryError): string {
+  switch (e.code) {
+    case "INSUFFICIENT_STOCK":
+      return `${e.available} of ${e.requested}`;
+    case "STOCK_OVERFLOW":
+      return `${e.current} + ${e.delta}`;
+    case "VERSION_CONFLICT":
+      return `${e.field}: ${e.expected} → ${e.actual}`;
+    case "DUPLICATE_SKU":
+      return e.sku;
+    case "STORAGE":
+      return e.kind;
+    case "VALIDATION":
+      return e.field;
+    case "NOT_FOUND":
+    case "INTERNAL":
+      return e.message;
+  }
+}
+
+try {
+  inv.adjustStock(p.id, -100, "sale");
+} catch (e) {
+  if (isInventoryError(e)) console.log(explain(e), next);
+}
+
+function misuses(e: InventoryError): void {
+  // @ts-expect-error `available` exists only once the code says INSUFFICIENT_STOCK
+  console.log(e.available);
+  // @ts-expect-error there is no such code
+  if (e.code === "OUT_OF_STOCK") return;
+  // @ts-expect-error prices are strings (or numbers), never booleans
+  inv.create({ name: "X", sku: "X", price: true });
+  // @ts-expect-error a typo in a patch is refused
+  inv.update(p.id, { stok: 5 });
+  // @ts-expect-error orderBy is one of the sort fields
+  inv.list({ orderBy: "colour" });
+}
+misuses;
