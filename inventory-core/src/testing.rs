@@ -1,4 +1,4 @@
-//! The store suite, for every backend: what a [`Store`](crate::Store) must do, as tests any crate
+//! The store suite, for every backend: what a [`Store`] must do, as tests any crate
 //! can run against its own store (cargo feature `testing`). Every built-in store passes it
 //! (`tests/store_suite.rs`).
 //!
