@@ -37,30 +37,12 @@ use wasm_bindgen::prelude::*;
 
 pub use error::{INTERNAL, guard, install_panic_hook, to_js_error};
 
+// The interfaces of what the API takes, and the error union; what it returns (`Product`, `Page`,
+// `InventoryEvent`, `FieldChange`) is declared by the structs of output.rs (tsify).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** A price: a decimal string such as `"9.99"` (preferred), or a number that prints with at most 2 decimals. */
 export type Price = string | number;
-
-/** A product as stored. Only the library creates these. */
-export interface Product {
-  /** A random (v4) UUID, set at creation. */
-  id: string;
-  /** 1 to 100 characters, trimmed. */
-  name: string;
-  /** Trimmed and upper-cased; unique; 1 to 50 characters. */
-  sku: string;
-  /** Exact, with two decimal places: `"9.99"`, `"10.50"`. Never a float. */
-  price: string;
-  /** 0 to 2147483647; changes only through `adjustStock` and `setStock`. */
-  stock: number;
-  /** ISO 8601, UTC, microseconds: `"2024-05-01T12:00:00.123456Z"`. */
-  createdAt: string;
-  /** ISO 8601, UTC, microseconds; moves on every write. */
-  updatedAt: string;
-  /** 1 at creation, plus one on every write (pass it back as `expectedVersion`). */
-  version: number;
-}
 
 /** What `create` takes. */
 export interface NewProduct {
@@ -71,7 +53,7 @@ export interface NewProduct {
   stock?: number;
 }
 
-/** What `update` takes: the properties given change, the rest stay. Stock is not here. */
+/** What `update` takes: the properties given change, the rest stay, in one transaction. */
 export interface ProductPatch {
   name?: string;
   sku?: string;
@@ -122,46 +104,8 @@ export interface ListOptions {
   offset?: number;
 }
 
-/** One page of products. */
-export interface Page {
-  items: Product[];
-  /** Pass back as `cursor` for the next page; `null` on the last page. */
-  nextCursor: string | null;
-  /** How many products match the filters, on all pages. */
-  total: number;
-}
-
 /** What kind of change an event records. */
 export type EventKind = "created" | "updated" | "stock_changed" | "deleted";
-
-/** One field of an update, as text (prices as `"12.50"`). */
-export interface FieldChange {
-  field: string;
-  before: string;
-  after: string;
-}
-
-/** One entry of the ledger. */
-export interface InventoryEvent {
-  /** Strictly increasing across the ledger; pass the last one seen to `eventsSince`. */
-  seq: number;
-  /** ISO 8601, UTC. */
-  at: string;
-  productId: string;
-  kind: EventKind;
-  /** The product's SKU when the event happened. */
-  sku: string;
-  /** The stock movement (`created`: the initial stock; `stock_changed`: the change). */
-  delta: number | null;
-  stockBefore: number | null;
-  stockAfter: number | null;
-  /** `initial`, `sale`, `restock`, `return`, `correction`, `damage` or the caller's own word. */
-  reason: string | null;
-  reference: string | null;
-  actor: string | null;
-  /** For `updated`: what changed. */
-  changes: FieldChange[];
-}
 
 /** What every `InventoryError` has: a real `Error` named `InventoryError`. */
 interface InventoryErrorBase extends Error {

@@ -1,31 +1,43 @@
 //! Core types out, plain JavaScript objects in: camelCase keys, ids and prices as strings,
 //! timestamps as ISO 8601 strings (UTC, microseconds), absent values as `null`.
+//!
+//! Each struct here is the JS value's shape, and its TypeScript interface is derived from it
+//! (tsify): the `.d.ts` declares exactly what is sent.
 
 use inventory_core::chrono::{DateTime, SecondsFormat, Utc};
-use inventory_core::{Event, FieldChange, InventoryError, Page, Product, Result};
+use inventory_core::{InventoryError, Result};
 use serde::Serialize;
+use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
 fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// The TS `Product`.
-#[derive(Serialize)]
+/// A product as stored. Only the library creates these.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct ProductJs<'a> {
+struct Product<'a> {
+    /// A random (v4) UUID, set at creation.
     id: String,
+    /// 1 to 100 characters, trimmed.
     name: &'a str,
+    /// Trimmed and upper-cased; unique; 1 to 50 characters.
     sku: &'a str,
+    /// Exact, with two decimal places: `"9.99"`, `"10.50"`. Never a float.
     price: String,
+    /// 0 to 2147483647; changes only through the ledger (`adjustStock`, `setStock`, `update`).
     stock: u32,
+    /// ISO 8601, UTC, microseconds: `"2024-05-01T12:00:00.123456Z"`.
     created_at: String,
+    /// ISO 8601, UTC, microseconds; moves on every write.
     updated_at: String,
+    /// 1 at creation, plus one on every write (pass it back as `expectedVersion`).
     version: u64,
 }
 
-impl<'a> From<&'a Product> for ProductJs<'a> {
-    fn from(p: &'a Product) -> Self {
+impl<'a> From<&'a inventory_core::Product> for Product<'a> {
+    fn from(p: &'a inventory_core::Product) -> Self {
         Self {
             id: p.id.to_string(),
             name: &p.name,
@@ -39,35 +51,52 @@ impl<'a> From<&'a Product> for ProductJs<'a> {
     }
 }
 
-/// The TS `Page`.
-#[derive(Serialize)]
+/// One page of products.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct PageJs<'a> {
-    items: Vec<ProductJs<'a>>,
+struct Page<'a> {
+    items: Vec<Product<'a>>,
+    /// Pass back as `cursor` for the next page; `null` on the last page.
     next_cursor: Option<&'a str>,
+    /// How many products match the filters, on all pages.
     total: u64,
 }
 
-/// The TS `InventoryEvent`.
-#[derive(Serialize)]
+/// One field of an update, as text (prices as `"12.50"`).
+#[derive(Serialize, Tsify)]
+struct FieldChange<'a> {
+    field: &'a str,
+    before: &'a str,
+    after: &'a str,
+}
+
+/// One entry of the ledger.
+#[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-struct EventJs<'a> {
+struct InventoryEvent<'a> {
+    /// Strictly increasing across the ledger; pass the last one seen to `eventsSince`.
     seq: u64,
+    /// ISO 8601, UTC.
     at: String,
     product_id: String,
+    #[tsify(type = "EventKind")]
     kind: &'static str,
+    /// The product's SKU when the event happened.
     sku: &'a str,
+    /// The stock movement (`created`: the initial stock; `stock_changed`: the change).
     delta: Option<i64>,
     stock_before: Option<u32>,
     stock_after: Option<u32>,
+    /// `initial`, `sale`, `restock`, `return`, `correction`, `damage` or the caller's own word.
     reason: Option<&'a str>,
     reference: Option<&'a str>,
     actor: Option<&'a str>,
-    changes: &'a [FieldChange],
+    /// For `updated`: what changed.
+    changes: Vec<FieldChange<'a>>,
 }
 
-impl<'a> From<&'a Event> for EventJs<'a> {
-    fn from(e: &'a Event) -> Self {
+impl<'a> From<&'a inventory_core::Event> for InventoryEvent<'a> {
+    fn from(e: &'a inventory_core::Event) -> Self {
         Self {
             seq: e.seq,
             at: timestamp(&e.at),
@@ -80,7 +109,15 @@ impl<'a> From<&'a Event> for EventJs<'a> {
             reason: e.reason.as_deref(),
             reference: e.reference.as_deref(),
             actor: e.actor.as_deref(),
-            changes: &e.changes,
+            changes: e
+                .changes
+                .iter()
+                .map(|c| FieldChange {
+                    field: &c.field,
+                    before: &c.before,
+                    after: &c.after,
+                })
+                .collect(),
         }
     }
 }
@@ -93,22 +130,22 @@ fn to_js(value: &impl Serialize) -> Result<JsValue> {
         .map_err(|e| InventoryError::storage(format!("cannot convert the result to JS: {e}")))
 }
 
-pub(crate) fn product(p: &Product) -> Result<JsValue> {
-    to_js(&ProductJs::from(p))
+pub(crate) fn product(p: &inventory_core::Product) -> Result<JsValue> {
+    to_js(&Product::from(p))
 }
 
-pub(crate) fn products(ps: &[Product]) -> Result<JsValue> {
-    to_js(&ps.iter().map(ProductJs::from).collect::<Vec<_>>())
+pub(crate) fn products(ps: &[inventory_core::Product]) -> Result<JsValue> {
+    to_js(&ps.iter().map(Product::from).collect::<Vec<_>>())
 }
 
-pub(crate) fn page(page: &Page) -> Result<JsValue> {
-    to_js(&PageJs {
-        items: page.items.iter().map(ProductJs::from).collect(),
+pub(crate) fn page(page: &inventory_core::Page) -> Result<JsValue> {
+    to_js(&Page {
+        items: page.items.iter().map(Product::from).collect(),
         next_cursor: page.next_cursor.as_deref(),
         total: page.total,
     })
 }
 
-pub(crate) fn events(events: &[Event]) -> Result<JsValue> {
-    to_js(&events.iter().map(EventJs::from).collect::<Vec<_>>())
+pub(crate) fn events(events: &[inventory_core::Event]) -> Result<JsValue> {
+    to_js(&events.iter().map(InventoryEvent::from).collect::<Vec<_>>())
 }
