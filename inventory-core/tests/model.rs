@@ -530,6 +530,9 @@ impl Reference {
             let ord = by.then(a.n.cmp(&b.n));
             if descending { ord.reverse() } else { ord }
         });
+        if rows.is_empty() {
+            return vec![(Vec::new(), 0, false)]; // one empty page, with no next
+        }
         let total = rows.len() as u64;
         rows.chunks(limit)
             .take(pages)
@@ -538,9 +541,6 @@ impl Reference {
                 let skus = chunk.iter().map(|r| r.sku.clone()).collect();
                 (skus, total, (i + 1) * limit < rows.len())
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .chain((rows.is_empty()).then(|| (Vec::new(), 0, false)))
             .collect()
     }
 }

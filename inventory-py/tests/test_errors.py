@@ -22,11 +22,11 @@ ALL = [
 ]
 
 
-@pytest.mark.parametrize(("cls", "code"), ALL)
-def test_every_error_is_a_documented_inventory_error(cls: type, code: str) -> None:
+@pytest.mark.parametrize("cls", [cls for cls, _ in ALL])
+def test_every_error_is_a_documented_inventory_error(cls: type) -> None:
     assert issubclass(cls, inventory.InventoryError) and issubclass(cls, Exception)
     assert cls.__module__ == "inventory"
-    assert cls.__doc__ and code
+    assert cls.__doc__
 
 
 def test_an_error_not_from_the_core_is_internal() -> None:
