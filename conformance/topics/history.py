@@ -24,7 +24,7 @@ def history_cases():
                reference="order-1"),
             ev("updated", delta=None, stock_before=None, stock_after=None, reason=None,
                changes=[{"field": "name", "before": "Widget", "after": "Widget v2"}]),
-            ev("stock_changed", delta=2, stock_before=7, stock_after=9, reason="correction"),
+            ev("counted", delta=2, stock_before=7, stock_after=9, reason="correction"),
             ev("stock_changed", delta=1, stock_before=9, stock_after=10, reason="return"),
             ev("deleted", delta=None, stock_before=10, stock_after=None, reason=None),
         )),
@@ -73,7 +73,7 @@ def history_cases():
         set_stock("$p", 4, P(stock=4, version=2), reason="Cycle Count"),
         history("$p", EVENTS(
             ev("created", delta=4),
-            ev("stock_changed", delta=0, stock_before=4, stock_after=4,
+            ev("counted", delta=0, stock_before=4, stock_after=4,
                reason="Cycle Count"))),
     ]))
     cases.append(case("history/unknown_id", [
@@ -103,7 +103,7 @@ def history_cases():
             ev("stock_changed", delta=MAX_STOCK, stock_before=0, stock_after=MAX_STOCK),
             ev("stock_changed", delta=-MAX_STOCK, stock_before=MAX_STOCK, stock_after=0,
                reason="damage"),
-            ev("stock_changed", delta=MAX_STOCK, stock_before=0, stock_after=MAX_STOCK))),
+            ev("counted", delta=MAX_STOCK, stock_before=0, stock_after=MAX_STOCK))),
     ]))
     cases.append(case("history/reused_sku_keeps_histories_apart", [
         create(name="Old", sku="AB-1", stock=1, save="old", expect=P(sku="AB-1")),

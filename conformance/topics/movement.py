@@ -48,7 +48,7 @@ def movement_cases():
         history("$p", EVENTS(
             ev("created", reference=None, actor=None),
             ev("stock_changed", delta=-2, reason="sale", reference="order-42", actor="till-1"),
-            ev("stock_changed", delta=7, reason="restock", reference="delivery-7",
+            ev("counted", delta=7, reason="restock", reference="delivery-7",
                actor="ana"))),
     ]))
     cases.append(case("movement/blank_reference_and_actor_are_none", [

@@ -72,7 +72,7 @@ def stock_cases():
             steps += [set_stock("$p", quantity, P(stock=quantity, version=2)),
                       history("$p", EVENTS(
                           ev("created", delta=start),
-                          ev("stock_changed", delta=quantity - start, stock_before=start,
+                          ev("counted", delta=quantity - start, stock_before=start,
                              stock_after=quantity, reason="correction")))]
         cases.append(case(f"stock/{slug}", steps, about))
 

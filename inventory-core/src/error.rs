@@ -48,6 +48,10 @@ pub enum InventoryError {
         actual: u64,
     },
 
+    /// The idempotency key was used before for a different request; nothing was changed.
+    #[error("idempotency_key: {key:?} was already used for a different request")]
+    IdempotencyConflict { key: String },
+
     /// The storage backend failed: `kind` says how (a full disk, a database busy past the
     /// timeout, a lost connection, …), `message` says what, `source` is the backend's own error.
     #[error("storage: {message}")]
@@ -141,7 +145,8 @@ impl Eq for Cause {}
 
 impl InventoryError {
     /// A stable, language-neutral code for the variant: `VALIDATION`, `DUPLICATE_SKU`,
-    /// `NOT_FOUND`, `INSUFFICIENT_STOCK`, `STOCK_OVERFLOW`, `VERSION_CONFLICT` or `STORAGE`.
+    /// `NOT_FOUND`, `INSUFFICIENT_STOCK`, `STOCK_OVERFLOW`, `VERSION_CONFLICT`,
+    /// `IDEMPOTENCY_CONFLICT` or `STORAGE`.
     ///
     /// ```
     /// use inventory_core::InventoryError;
@@ -157,6 +162,7 @@ impl InventoryError {
             Self::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Self::StockOverflow { .. } => "STOCK_OVERFLOW",
             Self::VersionConflict { .. } => "VERSION_CONFLICT",
+            Self::IdempotencyConflict { .. } => "IDEMPOTENCY_CONFLICT",
             Self::Storage { .. } => "STORAGE",
         }
     }
@@ -166,6 +172,7 @@ impl InventoryError {
         match self {
             Self::Validation { field, .. } | Self::VersionConflict { field, .. } => Some(field),
             Self::DuplicateSku { .. } => Some("sku"),
+            Self::IdempotencyConflict { .. } => Some("idempotency_key"),
             Self::InsufficientStock { .. } | Self::StockOverflow { .. } => Some("stock"),
             Self::NotFound { .. } | Self::Storage { .. } => None,
         }
@@ -210,7 +217,8 @@ impl InventoryError {
     }
 
     /// The error as it concerns item `index` of a list the caller passed: a `Validation` error's
-    /// field becomes `items[index].field`; other errors stay as they are.
+    /// field becomes `items[index].field`; other errors stay as they are. See
+    /// [`InventoryError::in_list`] for a list of another name.
     ///
     /// ```
     /// use inventory_core::InventoryError;
@@ -219,9 +227,15 @@ impl InventoryError {
     /// assert_eq!(e.to_string(), "items[3].price: must be greater than 0");
     /// ```
     pub fn in_item(self, index: usize) -> Self {
+        self.in_list("items", index)
+    }
+
+    /// The error as it concerns item `index` of the list `list`: a `Validation` error's field
+    /// becomes `list[index].field` (`movements[3].delta`); other errors stay as they are.
+    pub fn in_list(self, list: &str, index: usize) -> Self {
         match self {
             Self::Validation { field, message } => Self::Validation {
-                field: format!("items[{index}].{field}"),
+                field: format!("{list}[{index}].{field}"),
                 message,
             },
             other => other,
@@ -239,6 +253,12 @@ impl InventoryError {
     pub(crate) fn not_found_id(id: Uuid) -> Self {
         Self::NotFound {
             key: format!("id {id}"),
+        }
+    }
+
+    pub(crate) fn not_found_location(code: &str) -> Self {
+        Self::NotFound {
+            key: format!("location {code:?}"),
         }
     }
 

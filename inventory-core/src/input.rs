@@ -105,6 +105,10 @@ pub struct QueryInput {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     pub offset: Option<i64>,
+    /// See [`Query::below_reorder_point`].
+    pub below_reorder_point: bool,
+    /// See [`Query::location`].
+    pub location: Option<String>,
 }
 
 impl QueryInput {
@@ -135,6 +139,8 @@ impl QueryInput {
                 .offset
                 .map(|n| count_from_i64("offset", n))
                 .transpose()?,
+            below_reorder_point: self.below_reorder_point,
+            location: self.location,
         })
     }
 }
@@ -145,21 +151,23 @@ impl StockChange {
     ///
     /// ```
     /// use inventory_core::StockChange;
-    /// let c = StockChange::from_input("count".into(), None, Some("ana".into()), Some(4))?;
-    /// assert_eq!((c.actor.as_deref(), c.expected), (Some("ana"), Some(4)));
-    /// assert!(StockChange::from_input("count".into(), None, None, Some(-1)).is_err());
+    /// let c = StockChange::from_input("count".into(), None, Some("ana".into()), Some("wh-1".into()), Some(4))?;
+    /// assert_eq!((c.actor.as_deref(), c.location.as_deref(), c.expected), (Some("ana"), Some("wh-1"), Some(4)));
+    /// assert!(StockChange::from_input("count".into(), None, None, None, Some(-1)).is_err());
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn from_input(
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        location: Option<String>,
         expected: Option<i64>,
     ) -> Result<Self> {
         Ok(Self {
             reason,
             reference,
             actor,
+            location,
             expected: expected
                 .map(|e| stock_from_i64("expected", e))
                 .transpose()?,

@@ -1,15 +1,23 @@
 //! [`Inventory`]: the service every caller uses. It holds every rule; the store only keeps.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result, StorageKind};
-use crate::ledger::{CheckedChange, Event, EventKind, FieldChange, StockChange, reason};
-use crate::product::{CheckedFields, MAX_STOCK, NewProduct, Product, ProductFields, ProductPatch};
+use crate::idempotency::{IdempotencyRecord, check_idempotency_key, fingerprint};
+use crate::ledger::{Event, EventKind, FieldChange, StockChange, reason};
+use crate::location::{
+    DEFAULT_LOCATION, Location, StockLevel, location_or_default, normalize_location_code,
+    validate_location_name,
+};
+use crate::movement::{self, MAX_BATCH, Movement};
+use crate::product::{CheckedFields, NewProduct, Product, ProductFields, ProductPatch};
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
@@ -54,8 +62,37 @@ pub struct Inventory {
     store: Arc<dyn Store>,
     /// Set by [`Inventory::close`], shared by every clone.
     closed: Arc<AtomicBool>,
-    /// Where new ids come from: random v4 UUIDs, unless a test asked for its own.
+    /// Where new ids come from: random v4 UUIDs for products and time-ordered v7 ones for
+    /// events, unless a test asked for its own.
     new_id: Option<Arc<dyn Fn() -> Uuid + Send + Sync>>,
+    /// The store's replica id, read on the first write.
+    replica: Arc<OnceLock<Uuid>>,
+    /// The idempotency key every mutation of this handle carries ([`Inventory::idempotent`]).
+    key: Option<Arc<str>>,
+}
+
+/// A write transaction as the service's rules see it: the store's primitives, and what every
+/// event it appends is stamped with (an id, the store's replica id, the request's key).
+pub(crate) struct Tx<'a> {
+    pub(crate) store: &'a mut dyn WriteTx,
+    replica: Uuid,
+    key: Option<&'a str>,
+    new_id: Option<&'a (dyn Fn() -> Uuid + Send + Sync)>,
+}
+
+impl Tx<'_> {
+    /// A new event or transfer id: time-ordered (v7), unless a test gave its own generator.
+    pub(crate) fn new_id(&self) -> Uuid {
+        self.new_id.map_or_else(Uuid::now_v7, |f| f())
+    }
+
+    /// Appends `e` stamped with a new id, this store's replica id and the request's key.
+    pub(crate) fn append(&mut self, e: &mut Event) -> Result<()> {
+        e.id = self.new_id();
+        e.replica = self.replica;
+        e.idempotency_key = self.key.map(str::to_owned);
+        self.store.append(e)
+    }
 }
 
 impl std::fmt::Debug for Inventory {
@@ -91,11 +128,13 @@ impl Inventory {
             store,
             closed: Arc::new(AtomicBool::new(false)),
             new_id: None,
+            replica: Arc::new(OnceLock::new()),
+            key: None,
         }
     }
 
-    /// Uses `new_id` instead of random v4 UUIDs for new products. For tests that run the same
-    /// operations against several stores and need the same ids in each.
+    /// Uses `new_id` instead of random UUIDs for new products, events and transfers. For tests
+    /// that run the same operations against several stores and need the same ids in each.
     #[doc(hidden)]
     pub fn with_id_generator(mut self, new_id: impl Fn() -> Uuid + Send + Sync + 'static) -> Self {
         self.new_id = Some(Arc::new(new_id));
@@ -251,11 +290,93 @@ impl Inventory {
         Ok(&*self.store)
     }
 
-    /// Runs `f` in one write transaction of the store and returns what it returns.
-    fn write<T: Send>(&self, mut f: impl FnMut(&mut dyn WriteTx) -> Result<T> + Send) -> Result<T> {
+    /// A handle on the same inventory whose every mutation carries the idempotency key `key`
+    /// (1 to 255 characters, no control characters). The first request made with a key
+    /// applies; the same request again applies nothing and returns what the first returned;
+    /// another request with the key fails with `IdempotencyConflict` and changes nothing. A
+    /// request that fails stores nothing, so it may be retried with its key. `None` gives a
+    /// handle with no key.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(5))?;
+    /// let till = inv.idempotent("sale-17")?;
+    /// assert_eq!(till.adjust_stock(p.id, -2, "sale")?.stock, 3);
+    /// assert_eq!(till.adjust_stock(p.id, -2, "sale")?.stock, 3); // a retry: applied once
+    /// assert_eq!(inv.get(p.id)?.stock, 3);
+    /// let err = till.adjust_stock(p.id, -1, "sale").unwrap_err();
+    /// assert_eq!(err.code(), "IDEMPOTENCY_CONFLICT");
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn idempotent<'k>(&self, key: impl Into<Option<&'k str>>) -> Result<Self> {
+        let key = key.into();
+        if let Some(key) = key {
+            check_idempotency_key(key)?;
+        }
+        Ok(Self {
+            key: key.map(Arc::from),
+            ..self.clone()
+        })
+    }
+
+    /// The idempotency key of this handle, if it has one.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The id of the replica (the store) this inventory writes events as.
+    pub fn replica_id(&self) -> Result<Uuid> {
+        if let Some(id) = self.replica.get() {
+            return Ok(*id);
+        }
+        let id = self.live()?.replica_id()?;
+        Ok(*self.replica.get_or_init(|| id))
+    }
+
+    /// Runs `f` in one write transaction of the store and returns what it returns. With a key
+    /// on this handle, `request` gives the request's fingerprint, and the key is looked up
+    /// and stored in the same transaction (see [`Inventory::idempotent`]).
+    fn write<T: Send + Serialize + DeserializeOwned>(
+        &self,
+        request: impl FnOnce() -> String,
+        mut f: impl FnMut(&mut Tx<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
+        let store = self.live()?;
+        let replica = self.replica_id()?;
+        let keyed = self.key.as_deref().map(|key| (key, request()));
+        let new_id = self.new_id.as_deref();
         let mut out = None;
-        self.live()?.write(&mut |tx| {
-            out = Some(f(tx)?);
+        store.write(&mut |store| {
+            let mut tx = Tx {
+                store,
+                replica,
+                key: keyed.as_ref().map(|(key, _)| *key),
+                new_id,
+            };
+            let Some((key, request)) = &keyed else {
+                out = Some(f(&mut tx)?);
+                return Ok(());
+            };
+            if let Some(first) = tx.store.idempotency(key)? {
+                if first.request != *request {
+                    return Err(InventoryError::IdempotencyConflict {
+                        key: (*key).to_owned(),
+                    });
+                }
+                out = Some(serde_json::from_str(&first.response).map_err(|e| {
+                    InventoryError::storage(format!("the stored response of key {key:?}: {e}"))
+                })?);
+                return Ok(());
+            }
+            let value = f(&mut tx)?;
+            tx.store.put_idempotency(&IdempotencyRecord {
+                key: (*key).to_owned(),
+                request: request.clone(),
+                response: serde_json::to_string(&value).map_err(InventoryError::storage)?,
+                at: now(),
+            })?;
+            out = Some(value);
             Ok(())
         })?;
         out.ok_or_else(|| InventoryError::storage("the store committed without running the change"))
@@ -266,7 +387,10 @@ impl Inventory {
     /// Fails with `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
     pub fn create(&self, new: NewProduct) -> Result<Product> {
         let product = self.build(new, now())?;
-        self.write(|tx| insert(tx, &product))
+        self.write(
+            || fingerprint("create", &new_fields(&product)),
+            |tx| insert(tx, &product),
+        )
     }
 
     /// Creates several products in one transaction: all of them, or none when any fails.
@@ -293,7 +417,13 @@ impl Inventory {
             .enumerate()
             .map(|(i, n)| self.build(n, now()).map_err(|e| e.in_item(i)))
             .collect::<Result<Vec<_>>>()?;
-        self.write(|tx| products.iter().map(|p| insert(tx, p)).collect())
+        self.write(
+            || {
+                let fields: Vec<_> = products.iter().map(new_fields).collect();
+                fingerprint("create_many", &fields)
+            },
+            |tx| products.iter().map(|p| insert(tx, p)).collect(),
+        )
     }
 
     fn build(&self, new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
@@ -361,10 +491,14 @@ impl Inventory {
         }
         .check_first()?;
         let correction = StockChange::new(reason::CORRECTION).check()?;
-        self.write(|tx| {
-            let mut p = tx
-                .get(id)?
-                .ok_or_else(|| InventoryError::not_found_id(id))?;
+        let request = || {
+            fingerprint(
+                "update",
+                &(id, &name, &sku, price, stock, patch.expected_version),
+            )
+        };
+        self.write(request, |tx| {
+            let mut p = movement::product(tx, id)?;
             if let Some(expected) = patch.expected_version
                 && expected != p.version
             {
@@ -396,7 +530,7 @@ impl Inventory {
             let recount = stock.filter(|s| *s != p.stock);
             if changes.is_empty() {
                 return match recount {
-                    Some(stock) => move_stock(tx, p, stock, &correction),
+                    Some(stock) => correct(tx, p, stock, &correction),
                     None => Ok(p),
                 };
             }
@@ -405,7 +539,7 @@ impl Inventory {
             p.sku = sku.clone().unwrap_or(p.sku);
             p.price = price.unwrap_or(p.price);
             touch(&mut p);
-            tx.update(&p)?;
+            tx.store.update(&p)?;
             let mut event = Event {
                 changes,
                 ..event(&p, EventKind::Updated)
@@ -415,7 +549,7 @@ impl Inventory {
             }
             tx.append(&mut event)?;
             match recount {
-                Some(stock) => move_stock(tx, p, stock, &correction),
+                Some(stock) => correct(tx, p, stock, &correction),
                 None => Ok(p),
             }
         })
@@ -423,24 +557,27 @@ impl Inventory {
 
     /// Deletes a product. Its events stay in the ledger, followed by a `Deleted` event.
     pub fn delete(&self, id: Uuid) -> Result<()> {
-        self.write(|tx| {
-            let p = tx
-                .get(id)?
-                .ok_or_else(|| InventoryError::not_found_id(id))?;
-            tx.delete(id)?;
-            let mut e = Event {
-                at: now(),
-                stock_before: Some(p.stock),
-                ..event(&p, EventKind::Deleted)
-            };
-            tx.append(&mut e)
-        })
+        self.write(
+            || fingerprint("delete", &id),
+            |tx| {
+                let p = movement::product(tx, id)?;
+                tx.store.delete(id)?;
+                let mut e = Event {
+                    at: now(),
+                    stock_before: Some(p.stock),
+                    ..event(&p, EventKind::Deleted)
+                };
+                tx.append(&mut e)
+            },
+        )
     }
 
-    /// Moves stock by `delta` (negative for a sale, positive for a restock), atomically, and
-    /// records the movement. Fails, changing nothing, with `InsufficientStock` if stock would go
-    /// below 0, `StockOverflow` if above the maximum, or `VersionConflict` if `change.expected`
-    /// is set and stock is no longer that.
+    /// Moves stock by `delta` (negative for a sale, positive for a restock) at
+    /// `change.location` (the default location when `None`), atomically, and records the
+    /// movement. Fails, changing nothing, with `InsufficientStock` if the level there would go
+    /// below 0, `StockOverflow` if the product's stock would go above the maximum,
+    /// `VersionConflict` if `change.expected` is set and the level is no longer that, or
+    /// `NotFound` for an unknown product or location.
     ///
     /// ```
     /// use inventory_core::{Inventory, NewProduct, StockChange};
@@ -457,46 +594,240 @@ impl Inventory {
         delta: i64,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        if delta == 0 {
-            return Err(InventoryError::validation("delta", "must not be zero"));
-        }
-        let change = change.into().check()?;
-        self.write(|tx| {
-            let p = current(tx, id, &change)?;
-            // Stock is at least 0, so only a huge positive delta can saturate, and that is
-            // an overflow all the same.
-            let target = i64::from(p.stock).saturating_add(delta);
-            if target < 0 {
-                return Err(InventoryError::InsufficientStock {
-                    available: p.stock,
-                    requested: delta.unsigned_abs(),
-                });
-            }
-            if target > i64::from(MAX_STOCK) {
-                return Err(InventoryError::StockOverflow {
-                    current: p.stock,
-                    delta,
-                });
-            }
-            move_stock(tx, p, target as u32, &change)
-        })
+        self.movement(Movement::adjust(id, delta, change))
     }
 
-    /// Sets stock to `quantity` (a count), recording the difference as a movement (a count that
-    /// matches is recorded too, with delta 0). With `change.expected` set, fails with
-    /// `VersionConflict` if stock is no longer what the counter saw.
+    /// Records a physical count: the level at `change.location` becomes `quantity`, and the
+    /// ledger says it was a count (`Counted`), what was counted and the difference it implies.
+    /// A count that matches is recorded too, with delta 0. With `change.expected` set, fails
+    /// with `VersionConflict` if the level is no longer what the counter saw.
     pub fn set_stock(
         &self,
         id: Uuid,
         quantity: u32,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        let quantity = crate::input::stock_from_i64("quantity", i64::from(quantity))?;
-        let change = change.into().check()?;
-        self.write(|tx| {
-            let p = current(tx, id, &change)?;
-            move_stock(tx, p, quantity, &change)
-        })
+        self.movement(Movement::count(id, quantity, change))
+    }
+
+    /// Moves `quantity` of a product from one location to another in one transaction: two
+    /// `Transferred` events sharing a `transfer_id`. Fails, changing nothing, with
+    /// `InsufficientStock` if the source holds less, `NotFound` for an unknown location, or
+    /// `Validation` for a quantity of 0 or the same location twice. `change.expected`, when
+    /// set, guards the source's level.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(5))?;
+    /// inv.create_location("wh-1", "Main warehouse")?;
+    /// inv.transfer(p.id, 3, "DEFAULT", "wh-1", "transfer")?;
+    /// let levels: Vec<_> = inv.stock_levels(p.id)?.into_iter().map(|l| (l.location, l.on_hand)).collect();
+    /// assert_eq!(levels, [("DEFAULT".to_owned(), 2), ("WH-1".to_owned(), 3)]);
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn transfer(
+        &self,
+        id: Uuid,
+        quantity: u32,
+        from_location: &str,
+        to_location: &str,
+        change: impl Into<StockChange>,
+    ) -> Result<Product> {
+        self.movement(Movement::transfer(
+            id,
+            quantity,
+            from_location,
+            to_location,
+            change,
+        ))
+    }
+
+    fn movement(&self, m: Movement) -> Result<Product> {
+        let checked = m.check()?;
+        self.write(|| fingerprint("movement", &checked), |tx| checked.apply(tx))
+    }
+
+    /// Runs adjustments, counts and transfers, across products and locations, in one
+    /// transaction: all of them, or none when any fails. Returns the product after each
+    /// movement, in order. An error names the movement: a `Validation` field
+    /// `movements[3].delta`, a stale expected level `movements[3].stock`, an unknown product
+    /// or location `… (movements[3])`. At most [`MAX_BATCH`] movements.
+    pub fn apply(&self, movements: Vec<Movement>) -> Result<Vec<Product>> {
+        if movements.is_empty() || movements.len() > MAX_BATCH {
+            return Err(InventoryError::validation(
+                "movements",
+                format!(
+                    "must hold 1 to {MAX_BATCH} movements (got {})",
+                    movements.len()
+                ),
+            ));
+        }
+        let checked = movements
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| m.check().map_err(|e| in_movement(e, i)))
+            .collect::<Result<Vec<_>>>()?;
+        self.write(
+            || fingerprint("apply", &checked),
+            |tx| {
+                checked
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| m.apply(tx).map_err(|e| in_movement(e, i)))
+                    .collect()
+            },
+        )
+    }
+
+    /// Creates a location. `code` is normalised like a SKU (`" wh-1 "` is `WH-1`) and must be
+    /// free; `name` follows the product name's rule.
+    ///
+    /// ```
+    /// use inventory_core::Inventory;
+    /// let inv = Inventory::in_memory();
+    /// let loc = inv.create_location(" wh-1 ", "Main warehouse")?;
+    /// assert_eq!(loc.code, "WH-1");
+    /// let codes: Vec<_> = inv.locations()?.into_iter().map(|l| l.code).collect();
+    /// assert_eq!(codes, ["DEFAULT", "WH-1"]);
+    /// assert_eq!(inv.create_location("WH-1", "Again").unwrap_err().field(), Some("code"));
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn create_location(&self, code: &str, name: &str) -> Result<Location> {
+        let code = normalize_location_code(code, "code")?;
+        let name = validate_location_name(name)?;
+        let at = now();
+        self.write(
+            || fingerprint("create_location", &(&code, &name)),
+            |tx| {
+                if tx.store.location(&code)?.is_some() {
+                    return Err(InventoryError::validation(
+                        "code",
+                        format!("a location with code {code:?} already exists"),
+                    ));
+                }
+                let location = Location {
+                    code: code.clone(),
+                    name: name.clone(),
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                };
+                tx.store.put_location(&location)?;
+                Ok(location)
+            },
+        )
+    }
+
+    /// Renames a location (its code stays).
+    pub fn rename_location(&self, code: &str, name: &str) -> Result<Location> {
+        let code = normalize_location_code(code, "code")?;
+        let name = validate_location_name(name)?;
+        self.write(
+            || fingerprint("rename_location", &(&code, &name)),
+            |tx| {
+                let mut location = tx
+                    .store
+                    .location(&code)?
+                    .ok_or_else(|| InventoryError::not_found_location(&code))?;
+                if location.name != name {
+                    location.name = name.clone();
+                    location.updated_at = now().max(location.updated_at);
+                    location.version += 1;
+                    tx.store.put_location(&location)?;
+                }
+                Ok(location)
+            },
+        )
+    }
+
+    /// Deletes a location that holds no stock (its reorder points go with it; the ledger keeps
+    /// its movements). The default location cannot be deleted.
+    pub fn delete_location(&self, code: &str) -> Result<()> {
+        let code = normalize_location_code(code, "code")?;
+        if code == DEFAULT_LOCATION {
+            return Err(InventoryError::validation(
+                "code",
+                "the default location cannot be deleted",
+            ));
+        }
+        self.write(
+            || fingerprint("delete_location", &code),
+            |tx| {
+                if tx.store.location(&code)?.is_none() {
+                    return Err(InventoryError::not_found_location(&code));
+                }
+                let (on_hand, _) = tx.store.location_usage(&code)?;
+                if on_hand > 0 {
+                    return Err(InventoryError::validation(
+                        "code",
+                        format!(
+                            "location {code:?} still holds {on_hand} units; transfer them first"
+                        ),
+                    ));
+                }
+                tx.store.delete_location(&code)
+            },
+        )
+    }
+
+    /// Every location, ordered by code (the default location included).
+    pub fn locations(&self) -> Result<Vec<Location>> {
+        self.live()?.locations()
+    }
+
+    /// The location with this code (normalised first), or `NotFound`.
+    pub fn location(&self, code: &str) -> Result<Location> {
+        let code = normalize_location_code(code, "code")?;
+        self.live()?
+            .locations()?
+            .into_iter()
+            .find(|l| l.code == code)
+            .ok_or_else(|| InventoryError::not_found_location(&code))
+    }
+
+    /// A product's stock per location, ordered by location code: every location where it ever
+    /// moved or has a reorder point. `NotFound` for an unknown product.
+    pub fn stock_levels(&self, id: Uuid) -> Result<Vec<StockLevel>> {
+        let store = self.live()?;
+        if store.get(id)?.is_none() {
+            return Err(InventoryError::not_found_id(id));
+        }
+        store.levels(id)
+    }
+
+    /// Sets (or with `None` clears) a product's reorder point at a location (the default one
+    /// when `None`): [`Query::below_reorder_point`] lists the products at or below theirs.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Query, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(5))?;
+    /// inv.set_reorder_point(p.id, Some(5), None)?;
+    /// let due = inv.list(&Query { below_reorder_point: true, ..Query::default() })?;
+    /// assert_eq!(due.total, 1);
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn set_reorder_point(
+        &self,
+        id: Uuid,
+        reorder_point: Option<u32>,
+        location: Option<&str>,
+    ) -> Result<StockLevel> {
+        let location = location_or_default(location, "location")?;
+        let reorder_point = reorder_point
+            .map(|r| crate::input::stock_from_i64("reorder_point", i64::from(r)))
+            .transpose()?;
+        self.write(
+            || fingerprint("set_reorder_point", &(id, reorder_point, &location)),
+            |tx| {
+                movement::product(tx, id)?;
+                let mut level = movement::level(tx, id, &location)?;
+                level.reorder_point = reorder_point;
+                tx.store.put_level(&level)?;
+                Ok(level)
+            },
+        )
     }
 
     /// One page of products: filtered, ordered, and paginated by keyset cursor.
@@ -580,41 +911,81 @@ impl Inventory {
                 replay.apply(e).map_err(mismatch)?;
             }
         }
+        let store = self.live()?;
         replay
-            .check_products(&self.live()?.all_products()?)
+            .check_products(&store.all_products()?)
+            .map_err(mismatch)?;
+        replay
+            .check_levels(&store.all_levels()?, &store.locations()?)
             .map_err(mismatch)
     }
+}
+
+/// The error of movement `index` of a batch, naming it.
+fn in_movement(e: InventoryError, index: usize) -> InventoryError {
+    match e {
+        InventoryError::VersionConflict {
+            field,
+            expected,
+            actual,
+        } => InventoryError::VersionConflict {
+            field: format!("movements[{index}].{field}"),
+            expected,
+            actual,
+        },
+        InventoryError::NotFound { key } => InventoryError::NotFound {
+            key: format!("{key} (movements[{index}])"),
+        },
+        other => other.in_list("movements", index),
+    }
+}
+
+/// What identifies a create request: the checked fields (the id and times are the library's).
+fn new_fields(p: &Product) -> impl Serialize + '_ {
+    (&p.name, &p.sku, p.price, p.stock)
 }
 
 /// Marks a write: one more version, and `updated_at` now, but never before the product's own
 /// times (a product created by another device whose clock runs ahead, or before this host's
 /// clock stepped back, must not end up updated before it was created).
-fn touch(p: &mut Product) {
+pub(crate) fn touch(p: &mut Product) {
     p.updated_at = now().max(p.updated_at);
     p.version += 1;
 }
 
-/// An event about `p` at its `updated_at`, with no movement.
-fn event(p: &Product, kind: EventKind) -> Event {
+/// An event about `p` at its `updated_at`, with no movement (the transaction stamps its id).
+pub(crate) fn event(p: &Product, kind: EventKind) -> Event {
     Event {
         seq: 0,
+        id: Uuid::nil(),
+        replica: Uuid::nil(),
         at: p.updated_at,
         product_id: p.id,
         kind,
         sku: p.sku.clone(),
+        location: None,
         delta: None,
         stock_before: None,
         stock_after: None,
         reason: None,
         reference: None,
         actor: None,
+        transfer_id: None,
+        idempotency_key: None,
         changes: Vec::new(),
     }
 }
 
-fn insert(tx: &mut dyn WriteTx, p: &Product) -> Result<Product> {
-    tx.insert(p)?;
+fn insert(tx: &mut Tx<'_>, p: &Product) -> Result<Product> {
+    tx.store.insert(p)?;
+    if p.stock > 0 {
+        tx.store.put_level(&StockLevel {
+            on_hand: p.stock,
+            ..StockLevel::empty(p.id, DEFAULT_LOCATION)
+        })?;
+    }
     let mut e = Event {
+        location: Some(DEFAULT_LOCATION.into()),
         delta: Some(i64::from(p.stock)),
         stock_before: Some(0),
         stock_after: Some(p.stock),
@@ -625,49 +996,33 @@ fn insert(tx: &mut dyn WriteTx, p: &Product) -> Result<Product> {
     Ok(p.clone())
 }
 
-/// The product, checked against the caller's expected stock.
-fn current(tx: &mut dyn WriteTx, id: Uuid, change: &CheckedChange) -> Result<Product> {
-    let p = tx
-        .get(id)?
-        .ok_or_else(|| InventoryError::not_found_id(id))?;
-    if let Some(expected) = change.expected
-        && expected != p.stock
-    {
-        return Err(InventoryError::VersionConflict {
-            field: "stock".into(),
-            expected: expected.into(),
-            actual: p.stock.into(),
-        });
-    }
-    Ok(p)
-}
-
-fn move_stock(
-    tx: &mut dyn WriteTx,
-    mut p: Product,
+/// A patch's stock: the product's total becomes `target` by a `correction` movement at the
+/// default location, which must then still hold at least 0.
+fn correct(
+    tx: &mut Tx<'_>,
+    p: Product,
     target: u32,
-    change: &CheckedChange,
+    change: &crate::ledger::CheckedChange,
 ) -> Result<Product> {
-    let before = p.stock;
-    p.stock = target;
-    touch(&mut p);
-    tx.update_stock(&p)?;
-    let mut e = Event {
-        delta: Some(i64::from(target) - i64::from(before)),
-        stock_before: Some(before),
-        stock_after: Some(target),
-        reason: Some(change.reason.clone()),
-        reference: change.reference.clone(),
-        actor: change.actor.clone(),
-        ..event(&p, EventKind::StockChanged)
-    };
-    tx.append(&mut e)?;
-    Ok(p)
+    let level = movement::level(tx, p.id, DEFAULT_LOCATION)?;
+    let elsewhere = p.stock - level.on_hand;
+    if target < elsewhere {
+        return Err(InventoryError::validation(
+            "stock",
+            format!(
+                "must be at least {elsewhere}, the stock at other locations than {DEFAULT_LOCATION} \
+                 (a patch's stock is corrected at {DEFAULT_LOCATION}; count or transfer at the others)"
+            ),
+        ));
+    }
+    let delta = i64::from(target) - i64::from(p.stock);
+    movement::move_by(tx, p, level, delta, EventKind::StockChanged, change)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MAX_STOCK;
 
     #[test]
     fn set_stock_names_the_quantity() {

@@ -1,6 +1,7 @@
 //! The ledger: an append-only list of every change, written in the same transaction as the
-//! change itself. Invariant: for every product, `stock` equals the sum of the `delta`s of its
-//! events (creation with initial stock counts as a movement).
+//! change itself. Invariant: for every product and location, the level on hand equals the sum
+//! of the `delta`s of its movements there (creation with initial stock counts as a movement),
+//! and the product's `stock` is the sum of its levels.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,12 @@ pub enum EventKind {
     StockChanged,
     /// The product was deleted; its events stay.
     Deleted,
+    /// A physical count: `stock_after` is the quantity counted, `delta` what it implies against
+    /// `stock_before` (the level this store had when the count was recorded).
+    Counted,
+    /// One leg of a transfer: the source's negative `delta` or the destination's positive one,
+    /// written together and sharing a `transfer_id`.
+    Transferred,
 }
 
 impl EventKind {
@@ -32,7 +39,18 @@ impl EventKind {
             Self::Updated => "updated",
             Self::StockChanged => "stock_changed",
             Self::Deleted => "deleted",
+            Self::Counted => "counted",
+            Self::Transferred => "transferred",
         }
+    }
+
+    /// Whether events of this kind move stock at a location (and so carry a location and a
+    /// delta).
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Self::Created | Self::StockChanged | Self::Counted | Self::Transferred
+        )
     }
 
     /// The inverse of [`EventKind::as_str`].
@@ -42,6 +60,8 @@ impl EventKind {
             "updated" => Self::Updated,
             "stock_changed" => Self::StockChanged,
             "deleted" => Self::Deleted,
+            "counted" => Self::Counted,
+            "transferred" => Self::Transferred,
             _ => return None,
         })
     }
@@ -64,13 +84,24 @@ pub struct Event {
     /// Strictly increasing across the whole ledger; follow changes with
     /// [`Inventory::events_since`](crate::Inventory::events_since).
     pub seq: u64,
+    /// Globally unique (a time-ordered UUID v7), so the event keeps its identity when it leaves
+    /// this store.
+    #[serde(default)]
+    pub id: Uuid,
+    /// The store that wrote the event (its replica id; nil for events from before replicas).
+    #[serde(default)]
+    pub replica: Uuid,
     pub at: DateTime<Utc>,
     pub product_id: Uuid,
     pub kind: EventKind,
     /// The product's SKU when the event happened.
     pub sku: String,
-    /// The stock movement (`Created`: the initial stock; `StockChanged`: the change).
+    /// Where stock moved (the location's code), for the kinds that move stock.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// The stock movement at `location` (`Created`: the initial stock).
     pub delta: Option<i64>,
+    /// The level at `location` before and after a movement (`Deleted`: the product's stock).
     pub stock_before: Option<u32>,
     pub stock_after: Option<u32>,
     /// Why stock moved: `initial`, `sale`, `restock`, `return`, `correction`, `damage` or a
@@ -80,6 +111,12 @@ pub struct Event {
     pub reference: Option<String>,
     /// Who made the change.
     pub actor: Option<String>,
+    /// For `Transferred`: the id both legs of the transfer share.
+    #[serde(default)]
+    pub transfer_id: Option<Uuid>,
+    /// The idempotency key of the request that wrote the event.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
     /// For `Updated`: what changed.
     #[serde(default)]
     pub changes: Vec<FieldChange>,
@@ -94,6 +131,10 @@ pub mod reason {
     pub const RETURN: &str = "return";
     pub const CORRECTION: &str = "correction";
     pub const DAMAGE: &str = "damage";
+    /// Recorded for a physical count.
+    pub const COUNT: &str = "count";
+    /// Recorded for both legs of a transfer.
+    pub const TRANSFER: &str = "transfer";
 }
 
 /// The longest reason, in characters.
@@ -101,15 +142,16 @@ pub const MAX_REASON_CHARS: usize = 50;
 /// The longest reference or actor, in characters.
 pub const MAX_NOTE_CHARS: usize = 200;
 
-/// Why and by whom stock moves, and optionally what the caller believes the stock is now
-/// (compare-and-swap: a count taken on a phone may be stale).
+/// Why and by whom stock moves, where (a location's code; the default location when `None`),
+/// and optionally what the caller believes the level there is now (compare-and-swap: a count
+/// taken on a phone may be stale).
 ///
 /// A plain `&str` converts into one with just the reason.
 ///
 /// ```
 /// use inventory_core::StockChange;
-/// let c = StockChange::new("sale").reference("order-42").actor("till-3").expect_stock(10);
-/// assert_eq!(c.reason, "sale");
+/// let c = StockChange::new("sale").reference("order-42").actor("till-3").at("wh-1").expect_stock(10);
+/// assert_eq!((c.reason.as_str(), c.location.as_deref()), ("sale", Some("wh-1")));
 /// let d: StockChange = "restock".into();
 /// assert_eq!(d.expected, None);
 /// ```
@@ -118,8 +160,11 @@ pub struct StockChange {
     pub reason: String,
     pub reference: Option<String>,
     pub actor: Option<String>,
+    /// The location's code; `None` for the default location.
+    #[serde(default)]
+    pub location: Option<String>,
     /// When set, the change fails with [`InventoryError::VersionConflict`] (field `stock`)
-    /// unless stock is still this.
+    /// unless the level at the location is still this.
     pub expected: Option<u32>,
 }
 
@@ -136,6 +181,11 @@ impl StockChange {
     }
     pub fn actor(mut self, actor: impl Into<String>) -> Self {
         self.actor = Some(actor.into());
+        self
+    }
+    /// Moves stock at this location (its code) rather than the default one.
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
         self
     }
     pub fn expect_stock(mut self, expected: u32) -> Self {
@@ -156,11 +206,13 @@ impl From<String> for StockChange {
     }
 }
 
-/// A [`StockChange`] whose texts passed their rules.
+/// A [`StockChange`] whose texts passed their rules, its location normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct CheckedChange {
     pub reason: String,
     pub reference: Option<String>,
     pub actor: Option<String>,
+    pub location: String,
     pub expected: Option<u32>,
 }
 
@@ -175,6 +227,8 @@ impl StockChange {
             reason::RETURN,
             reason::CORRECTION,
             reason::DAMAGE,
+            reason::COUNT,
+            reason::TRANSFER,
         ];
         let lower = reason.to_lowercase();
         let reason = if known.contains(&lower.as_str()) {
@@ -186,6 +240,7 @@ impl StockChange {
             reason,
             reference: optional_text("reference", self.reference.as_deref())?,
             actor: optional_text("actor", self.actor.as_deref())?,
+            location: crate::location::location_or_default(self.location.as_deref(), "location")?,
             expected: self.expected,
         })
     }

@@ -25,9 +25,12 @@
 //! ```
 
 mod error;
+mod idempotency;
 mod input;
 mod inventory;
 mod ledger;
+mod location;
+mod movement;
 mod price;
 mod product;
 mod query;
@@ -46,6 +49,7 @@ mod uniffi_support;
 uniffi::setup_scaffolding!();
 
 pub use error::{Cause, INTERNAL, InventoryError, Result, StorageKind};
+pub use idempotency::{IdempotencyRecord, MAX_IDEMPOTENCY_KEY_CHARS, check_idempotency_key};
 pub use input::{
     QueryInput, count_from_i64, integer_from_f64, limit_from_i64, parse_id, stock_from_i64,
 };
@@ -53,6 +57,11 @@ pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT, OpenOptio
 pub use ledger::{
     Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS, StockChange, reason,
 };
+pub use location::{
+    DEFAULT_LOCATION, Location, MAX_LOCATION_CODE_CHARS, StockLevel, normalize_location_code,
+    validate_location_name,
+};
+pub use movement::{MAX_BATCH, Movement};
 pub use price::{
     MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price, validate_price_bound,
 };
@@ -61,7 +70,7 @@ pub use product::{
     validate_name, validate_stock,
 };
 pub use query::{
-    DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, SortField, SortKey,
+    DEFAULT_LIMIT, ListQuery, MAX_LIMIT, OrderBy, Page, Query, ReorderFilter, SortField, SortKey,
     prefix_upper_bound,
 };
 pub use replay::MAX_SEQUENCE;

@@ -112,6 +112,12 @@ pub struct Query {
     pub min_price: Option<Decimal>,
     /// Price at most this.
     pub max_price: Option<Decimal>,
+    /// Only products due for reordering: at [`Query::location`], its level at or below its
+    /// reorder point there; without a location, the product's stock at or below the sum of
+    /// its reorder points (products with no reorder point never match).
+    pub below_reorder_point: bool,
+    /// The location (its code) `below_reorder_point` looks at; only with it.
+    pub location: Option<String>,
     pub order_by: OrderBy,
     /// Page size: default 50, at most 1,000.
     pub limit: Option<u32>,
@@ -154,6 +160,38 @@ impl SortKey {
     }
 }
 
+/// Which products are due for reordering (see [`Query::below_reorder_point`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReorderFilter {
+    /// Stock at or below the sum of the product's reorder points.
+    Summed,
+    /// The level at this location at or below its reorder point.
+    At(String),
+}
+
+impl ReorderFilter {
+    /// Whether a product with this stock and these levels is due for reordering.
+    pub fn matches<'a>(
+        &self,
+        stock: u32,
+        levels: impl IntoIterator<Item = &'a crate::StockLevel>,
+    ) -> bool {
+        match self {
+            Self::Summed => {
+                let points = levels
+                    .into_iter()
+                    .filter_map(|l| l.reorder_point)
+                    .map(u64::from)
+                    .reduce(|a, b| a + b);
+                points.is_some_and(|sum| u64::from(stock) <= sum)
+            }
+            Self::At(code) => levels
+                .into_iter()
+                .any(|l| l.location == *code && l.is_below_reorder_point()),
+        }
+    }
+}
+
 /// A checked [`Query`], as stores receive it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
@@ -163,6 +201,8 @@ pub struct ListQuery {
     pub low_stock: Option<u32>,
     pub min_price_cents: Option<i64>,
     pub max_price_cents: Option<i64>,
+    /// Only products due for reordering; stores test it on the product's levels.
+    pub reorder: Option<ReorderFilter>,
     pub order_by: OrderBy,
     pub limit: u32,
     /// Rows strictly after this key (in the query's order) only.
@@ -171,7 +211,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// Whether `product` passes every filter (not the cursor).
+    /// Whether `product` passes every filter but [`ListQuery::reorder`] (and not the cursor).
     pub fn matches(&self, product: &Product) -> bool {
         self.name_contains
             .as_deref()
@@ -196,6 +236,7 @@ impl ListQuery {
             && self.low_stock.is_none()
             && self.min_price_cents.is_none()
             && self.max_price_cents.is_none()
+            && self.reorder.is_none()
     }
 
     /// Compares two products in this query's order (ties broken by id, in the same direction).
@@ -278,6 +319,19 @@ impl Query {
             .as_deref()
             .map(|n| fold_case(crate::text::python_strip(n)))
             .filter(|n| !n.is_empty());
+        let reorder = match (self.below_reorder_point, self.location.as_deref()) {
+            (false, None) => None,
+            (false, Some(_)) => {
+                return Err(InventoryError::validation(
+                    "location",
+                    "is only a filter together with below_reorder_point",
+                ));
+            }
+            (true, None) => Some(ReorderFilter::Summed),
+            (true, Some(raw)) => Some(ReorderFilter::At(crate::location::normalize_location_code(
+                raw, "location",
+            )?)),
+        };
         let after = self
             .cursor
             .as_deref()
@@ -290,6 +344,7 @@ impl Query {
             low_stock: self.low_stock,
             min_price_cents,
             max_price_cents,
+            reorder,
             order_by: self.order_by,
             limit,
             after,

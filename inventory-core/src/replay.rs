@@ -7,13 +7,15 @@
 //! [`Inventory::check_ledger`](crate::Inventory::check_ledger) are both this fold, so a snapshot
 //! is accepted exactly when a store holding it would pass its own check.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::idempotency::check_idempotency_key;
 use crate::ledger::{Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS};
+use crate::location::{DEFAULT_LOCATION, Location, StockLevel};
 use crate::price::validate_price;
 use crate::product::{MAX_STOCK, Product, validate_name};
 use crate::sku::normalize_sku;
@@ -37,6 +39,17 @@ struct Projected {
     name: Option<String>,
     price: Option<String>,
     deleted: bool,
+    /// On hand per location code, for every location where the product moved.
+    levels: BTreeMap<String, u32>,
+}
+
+/// The first leg of a transfer, waiting for its second.
+#[derive(Debug)]
+struct OpenTransfer {
+    transfer_id: Uuid,
+    product_id: Uuid,
+    from: String,
+    quantity: i64,
 }
 
 /// The fold of a ledger, event by event. See the module documentation.
@@ -44,6 +57,8 @@ struct Projected {
 pub(crate) struct Replay {
     products: HashMap<Uuid, Projected>,
     last_seq: u64,
+    ids: HashSet<Uuid>,
+    open_transfer: Option<OpenTransfer>,
 }
 
 /// A timestamp in the form every store keeps: microseconds, between the years 1 and 9999.
@@ -69,13 +84,52 @@ impl Replay {
             ));
         }
         check_texts(e).map_err(bad)?;
-        let movement = matches!(e.kind, EventKind::Created | EventKind::StockChanged);
-        if movement != e.delta.is_some() {
+        if e.id.is_nil() || !self.ids.insert(e.id) {
+            return Err(bad(format!("id {} is nil or not unique", e.id)));
+        }
+        let movement = e.kind.is_movement();
+        if movement != e.delta.is_some() || movement != e.location.is_some() {
             return Err(bad(format!(
-                "a {} event {} a delta",
+                "a {} event {} a delta and a location",
                 e.kind.as_str(),
                 if movement { "needs" } else { "has no" }
             )));
+        }
+        if (e.kind == EventKind::Transferred) != e.transfer_id.is_some() {
+            return Err(bad(
+                "only a transfer has a transfer_id, and every transfer has one".into(),
+            ));
+        }
+        // The second leg of a transfer follows its first at once.
+        let second_leg = match self.open_transfer.take() {
+            None => false,
+            Some(open) => {
+                let matches = e.kind == EventKind::Transferred
+                    && e.transfer_id == Some(open.transfer_id)
+                    && e.product_id == open.product_id
+                    && e.delta == Some(open.quantity)
+                    && e.location.as_deref() != Some(open.from.as_str());
+                if !matches {
+                    return Err(bad(format!(
+                        "transfer {} has no second leg moving {} into another location",
+                        open.transfer_id, open.quantity
+                    )));
+                }
+                true
+            }
+        };
+        if e.kind == EventKind::Transferred && !second_leg {
+            match e.delta {
+                Some(d) if d < 0 => {
+                    self.open_transfer = Some(OpenTransfer {
+                        transfer_id: e.transfer_id.unwrap_or_default(),
+                        product_id: e.product_id,
+                        from: e.location.clone().unwrap_or_default(),
+                        quantity: -d,
+                    });
+                }
+                _ => return Err(bad("a transfer's first leg takes stock out".into())),
+            }
         }
         if e.kind != EventKind::Updated && !e.changes.is_empty() {
             return Err(bad("only an update lists changed fields".into()));
@@ -97,6 +151,12 @@ impl Replay {
             if e.stock_before != Some(0) || e.stock_after != Some(stock) {
                 return Err(bad("initial stock must go from 0 to its delta".into()));
             }
+            if e.location.as_deref() != Some(DEFAULT_LOCATION) {
+                return Err(bad(format!(
+                    "initial stock is at {DEFAULT_LOCATION}, not {:?}",
+                    e.location
+                )));
+            }
             self.products.insert(
                 e.product_id,
                 Projected {
@@ -108,6 +168,7 @@ impl Replay {
                     name: None,
                     price: None,
                     deleted: false,
+                    levels: BTreeMap::from([(DEFAULT_LOCATION.to_owned(), stock)]),
                 },
             );
             return Ok(());
@@ -126,22 +187,33 @@ impl Replay {
         }
         match e.kind {
             EventKind::Created => unreachable!("handled above"),
-            EventKind::StockChanged => {
+            EventKind::StockChanged | EventKind::Counted | EventKind::Transferred => {
                 let delta = e.delta.unwrap_or(0);
-                let after = i64::from(p.stock)
+                if delta == 0 && e.kind != EventKind::Counted {
+                    return Err(bad("only a count may move stock by 0".into()));
+                }
+                let location = e.location.clone().unwrap_or_default();
+                let level = p.levels.get(&location).copied().unwrap_or(0);
+                let after = i64::from(level).checked_add(delta).filter(|s| *s >= 0);
+                let total = i64::from(p.stock)
                     .checked_add(delta)
                     .filter(|s| (0..=i64::from(MAX_STOCK)).contains(s));
-                let Some(after) = after else {
-                    return Err(bad(format!("{} + {delta} leaves the stock range", p.stock)));
-                };
-                if e.stock_before != Some(p.stock) || e.stock_after.map(i64::from) != Some(after) {
+                let (Some(after), Some(total)) = (after, total) else {
                     return Err(bad(format!(
-                        "moves stock {:?} → {:?}, but stock was {} and {delta} makes {after}",
-                        e.stock_before, e.stock_after, p.stock
+                        "{level} + {delta} at {location} leaves the stock range"
+                    )));
+                };
+                if e.stock_before != Some(level) || e.stock_after.map(i64::from) != Some(after) {
+                    return Err(bad(format!(
+                        "moves {location} {:?} → {:?}, but it held {level} and {delta} makes {after}",
+                        e.stock_before, e.stock_after
                     )));
                 }
-                p.stock = after as u32;
-                p.version += 1;
+                p.levels.insert(location, after as u32);
+                p.stock = total as u32;
+                if !second_leg {
+                    p.version += 1;
+                }
                 p.updated_at = e.at;
             }
             EventKind::Updated => {
@@ -202,10 +274,59 @@ impl Replay {
                     )));
                 }
                 p.deleted = true;
+                p.levels.clear();
             }
         }
         if p.version > MAX_SEQUENCE {
             return Err(bad(format!("version is above {MAX_SEQUENCE}")));
+        }
+        Ok(())
+    }
+
+    /// Checks that the stored levels are what the events project: every level that holds stock
+    /// is stored with that quantity at an existing location, and no stored level holds stock
+    /// the ledger did not put there. Reorder points are not in the ledger and are not compared.
+    pub(crate) fn check_levels<'a>(
+        &self,
+        levels: impl IntoIterator<Item = &'a StockLevel>,
+        locations: &[Location],
+    ) -> Result<(), String> {
+        if let Some(open) = &self.open_transfer {
+            return Err(format!("transfer {} has only one leg", open.transfer_id));
+        }
+        let known: HashSet<&str> = locations.iter().map(|l| l.code.as_str()).collect();
+        let mut stored: HashMap<(Uuid, &str), u32> = HashMap::new();
+        for l in levels {
+            let bad = |what: String| format!("level of {} at {}: {what}", l.product_id, l.location);
+            if !known.contains(l.location.as_str()) {
+                return Err(bad("the location does not exist".into()));
+            }
+            let Some(p) = self.products.get(&l.product_id).filter(|p| !p.deleted) else {
+                return Err(bad("the product does not exist".into()));
+            };
+            let projected = p.levels.get(&l.location).copied().unwrap_or(0);
+            if projected != l.on_hand {
+                return Err(bad(format!(
+                    "{} on hand differs from the sum of its movements ({projected})",
+                    l.on_hand
+                )));
+            }
+            if stored
+                .insert((l.product_id, l.location.as_str()), l.on_hand)
+                .is_some()
+            {
+                return Err(bad("is stored twice".into()));
+            }
+        }
+        for (id, p) in self.products.iter().filter(|(_, p)| !p.deleted) {
+            for (location, on_hand) in p.levels.iter().filter(|(_, n)| **n > 0) {
+                if !stored.contains_key(&(*id, location.as_str())) {
+                    return Err(format!(
+                        "level of {id} at {location}: the ledger puts {on_hand} there, but no \
+                         level is stored"
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -279,6 +400,14 @@ fn check_texts(e: &Event) -> std::result::Result<(), String> {
     };
     if normalize_sku(&e.sku).ok().as_deref() != Some(e.sku.as_str()) {
         return Err(format!("SKU {:?} is not in normal form", e.sku));
+    }
+    if let Some(key) = &e.idempotency_key {
+        check_idempotency_key(key).map_err(|err| err.to_string())?;
+    }
+    if let Some(location) = &e.location
+        && normalize_sku(location).ok().as_deref() != Some(location.as_str())
+    {
+        return Err(format!("location {location:?} is not in normal form"));
     }
     let notes = [
         (e.reason.as_deref(), MAX_REASON_CHARS, "reason"),

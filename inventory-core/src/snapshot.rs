@@ -1,29 +1,44 @@
-//! Snapshots: the whole inventory (products and ledger) as one JSON document, to move data
-//! between stores or keep it where there is no database (a browser's `localStorage`).
+//! Snapshots: the whole inventory (locations, products, levels, ledger and idempotency keys) as
+//! one JSON document, to move data between stores or keep it where there is no database (a
+//! browser's `localStorage`).
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{InventoryError, Result};
+use crate::idempotency::{IdempotencyRecord, check_idempotency_key};
 use crate::inventory::{Inventory, MAX_EVENTS_LIMIT};
 use crate::ledger::Event;
+use crate::location::{
+    DEFAULT_LOCATION, Location, StockLevel, normalize_location_code, validate_location_name,
+};
 use crate::price::validate_price;
 use crate::product::{Product, validate_name, validate_stock};
 use crate::replay::{Replay, is_normal_time};
 use crate::sku::normalize_sku;
 
-/// The snapshot format this build writes and reads.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+/// The snapshot format this build writes. It reads format 1 too (from before locations: its
+/// stock is at the default location, and its events get ids as they are read).
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
-/// Every product and every event of an inventory.
+/// Everything an inventory holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub format: u32,
+    /// Ordered by code; the default location included.
+    #[serde(default)]
+    pub locations: Vec<Location>,
     /// Ordered by creation time, then id.
     pub products: Vec<Product>,
+    /// Ordered by product id, then location code.
+    #[serde(default)]
+    pub levels: Vec<StockLevel>,
     /// Ordered by sequence number.
     pub events: Vec<Event>,
+    /// Ordered by key.
+    #[serde(default)]
+    pub idempotency: Vec<IdempotencyRecord>,
 }
 
 fn invalid(message: impl Into<String>) -> InventoryError {
@@ -39,10 +54,41 @@ impl Snapshot {
 
     /// Reads a snapshot from JSON and checks it whole (see [`Snapshot::validate`]).
     pub fn from_json(json: &str) -> Result<Self> {
-        let snapshot: Self =
+        let mut snapshot: Self =
             serde_json::from_str(json).map_err(|e| invalid(format!("is not valid JSON: {e}")))?;
+        if snapshot.format == 1 {
+            snapshot.upgrade_from_1();
+        }
         snapshot.validate()?;
         Ok(snapshot)
+    }
+
+    /// A format-1 snapshot (one stock per product) in format 2: the default location, a level
+    /// there per product with stock, movements at it, and an id for every event.
+    fn upgrade_from_1(&mut self) {
+        self.format = SNAPSHOT_FORMAT;
+        let first = self.products.iter().map(|p| p.created_at).min();
+        let at = first.unwrap_or(chrono::DateTime::UNIX_EPOCH);
+        self.locations = vec![default_location(at)];
+        self.levels = self
+            .products
+            .iter()
+            .filter(|p| p.stock > 0)
+            .map(|p| StockLevel {
+                product_id: p.id,
+                location: DEFAULT_LOCATION.into(),
+                on_hand: p.stock,
+                reorder_point: None,
+            })
+            .collect();
+        for e in &mut self.events {
+            if e.id.is_nil() {
+                e.id = uuid::Uuid::now_v7();
+            }
+            if e.kind.is_movement() && e.location.is_none() {
+                e.location = Some(DEFAULT_LOCATION.into());
+            }
+        }
     }
 
     /// Checks the snapshot whole: it is accepted only if replaying its ledger from nothing
@@ -103,11 +149,58 @@ impl Snapshot {
                 return Err(invalid(format!("product {i}: SKU {} appears twice", p.sku)));
             }
         }
+        let mut codes = HashSet::new();
+        for (i, l) in self.locations.iter().enumerate() {
+            let at = |e: InventoryError| invalid(format!("location {i}: {e}"));
+            let normal = normalize_location_code(&l.code, "code").map_err(at)? == l.code
+                && validate_location_name(&l.name).map_err(at)? == l.name
+                && is_normal_time(l.created_at)
+                && is_normal_time(l.updated_at)
+                && l.version > 0;
+            if !normal {
+                return Err(invalid(format!("location {i}: is not in normal form")));
+            }
+            if !codes.insert(l.code.as_str()) {
+                return Err(invalid(format!(
+                    "location {i}: code {} appears twice",
+                    l.code
+                )));
+            }
+        }
+        if !codes.contains(DEFAULT_LOCATION) {
+            return Err(invalid(format!("has no location {DEFAULT_LOCATION}")));
+        }
+        let mut keys = HashSet::new();
+        for (i, k) in self.idempotency.iter().enumerate() {
+            check_idempotency_key(&k.key).map_err(|e| invalid(format!("key {i}: {e}")))?;
+            if !keys.insert(k.key.as_str()) || !is_normal_time(k.at) {
+                return Err(invalid(format!("key {i}: appears twice or has a bad time")));
+            }
+        }
+        for (i, l) in self.levels.iter().enumerate() {
+            if let Some(r) = l.reorder_point {
+                validate_stock(r).map_err(|e| invalid(format!("level {i}: {e}")))?;
+            }
+        }
         let mut replay = Replay::default();
         for e in &self.events {
             replay.apply(e).map_err(invalid)?;
         }
-        replay.check_products(&self.products).map_err(invalid)
+        replay.check_products(&self.products).map_err(invalid)?;
+        replay
+            .check_levels(&self.levels, &self.locations)
+            .map_err(invalid)
+    }
+}
+
+/// The default location as a store creates it.
+pub(crate) fn default_location(at: chrono::DateTime<chrono::Utc>) -> Location {
+    Location {
+        code: DEFAULT_LOCATION.into(),
+        name: "Default".into(),
+        created_at: at,
+        updated_at: at,
+        version: 1,
     }
 }
 
@@ -125,10 +218,18 @@ impl Inventory {
             }
             events.extend(batch);
         }
+        let store = self.live()?;
+        let mut levels = store.all_levels()?;
+        levels.sort_by(|a, b| (a.product_id, &a.location).cmp(&(b.product_id, &b.location)));
+        let mut idempotency = store.all_idempotency()?;
+        idempotency.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(Snapshot {
             format: SNAPSHOT_FORMAT,
+            locations: store.locations()?,
             products,
+            levels,
             events,
+            idempotency,
         })
     }
 
@@ -143,11 +244,20 @@ impl Inventory {
             if !tx.is_empty()? {
                 return Err(invalid("can only be imported into an empty inventory"));
             }
+            for l in &snapshot.locations {
+                tx.put_location(l)?;
+            }
             for p in &snapshot.products {
                 tx.insert(p)?;
             }
+            for l in &snapshot.levels {
+                tx.put_level(l)?;
+            }
             for e in &snapshot.events {
                 tx.append(&mut e.clone())?;
+            }
+            for k in &snapshot.idempotency {
+                tx.put_idempotency(k)?;
             }
             Ok(())
         })

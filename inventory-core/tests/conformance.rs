@@ -270,7 +270,7 @@ fn call(
             (|| {
                 let id = parse_id(&id)?;
                 let (reason, reference, actor) = change_text;
-                let change = StockChange::from_input(reason, reference, actor, expected)?;
+                let change = StockChange::from_input(reason, reference, actor, None, expected)?;
                 if op == "adjust_stock" {
                     inv.adjust_stock(id, n, change)
                 } else {
@@ -306,6 +306,7 @@ fn call(
                 limit: a.int("limit")?,
                 cursor,
                 offset: a.int("offset")?,
+                ..QueryInput::default()
             };
             (|| {
                 let query = input.parse()?;

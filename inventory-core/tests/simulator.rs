@@ -23,8 +23,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
 use inventory_core::{
-    Decimal, Event, Inventory, InventoryError, MAX_STOCK, MemoryStore, NewProduct, Product,
-    ProductPatch, Query, SqliteStore, StockChange, Store, Uuid, WriteFn, WriteTx,
+    Decimal, Event, IdempotencyRecord, Inventory, InventoryError, Location, MAX_STOCK, MemoryStore,
+    NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange, StockLevel, Store, Uuid,
+    WriteFn, WriteTx,
 };
 
 // ------------------------------------------------------------------------------ fault injection
@@ -91,6 +92,38 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.append(event)
     }
+    fn location(&mut self, code: &str) -> inventory_core::Result<Option<Location>> {
+        self.step()?;
+        self.inner.location(code)
+    }
+    fn put_location(&mut self, location: &Location) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.put_location(location)
+    }
+    fn delete_location(&mut self, code: &str) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.delete_location(code)
+    }
+    fn location_usage(&mut self, code: &str) -> inventory_core::Result<(u64, u64)> {
+        self.step()?;
+        self.inner.location_usage(code)
+    }
+    fn level(&mut self, id: Uuid, location: &str) -> inventory_core::Result<Option<StockLevel>> {
+        self.step()?;
+        self.inner.level(id, location)
+    }
+    fn put_level(&mut self, level: &StockLevel) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.put_level(level)
+    }
+    fn idempotency(&mut self, key: &str) -> inventory_core::Result<Option<IdempotencyRecord>> {
+        self.step()?;
+        self.inner.idempotency(key)
+    }
+    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.put_idempotency(record)
+    }
 }
 
 impl Store for FaultyStore {
@@ -131,6 +164,21 @@ impl Store for FaultyStore {
     }
     fn all_products(&self) -> inventory_core::Result<Vec<Product>> {
         self.inner.all_products()
+    }
+    fn replica_id(&self) -> inventory_core::Result<Uuid> {
+        self.inner.replica_id()
+    }
+    fn locations(&self) -> inventory_core::Result<Vec<Location>> {
+        self.inner.locations()
+    }
+    fn levels(&self, id: Uuid) -> inventory_core::Result<Vec<StockLevel>> {
+        self.inner.levels(id)
+    }
+    fn all_levels(&self) -> inventory_core::Result<Vec<StockLevel>> {
+        self.inner.all_levels()
+    }
+    fn all_idempotency(&self) -> inventory_core::Result<Vec<IdempotencyRecord>> {
+        self.inner.all_idempotency()
     }
 }
 

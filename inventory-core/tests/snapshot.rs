@@ -43,10 +43,15 @@ fn nth(s: &mut Snapshot, kind: EventKind, n: usize) -> &mut Event {
 fn movement(product_id: Uuid, sku: &str, seq: u64, before: u32, delta: i64) -> Event {
     Event {
         seq,
+        id: Uuid::now_v7(),
+        replica: Uuid::nil(),
         at: chrono::DateTime::from_timestamp_micros(chrono::Utc::now().timestamp_micros()).unwrap(),
         product_id,
         kind: EventKind::StockChanged,
         sku: sku.into(),
+        location: Some("DEFAULT".into()),
+        transfer_id: None,
+        idempotency_key: None,
         delta: Some(delta),
         stock_before: Some(before),
         stock_after: Some((i64::from(before) + delta) as u32),
@@ -99,6 +104,7 @@ fn a_deletion_of_a_product_never_created() {
     let mut s = good();
     let mut e = nth(&mut s, EventKind::Deleted, 0).clone();
     e.product_id = Uuid::new_v4();
+    e.id = Uuid::now_v7();
     e.seq = last_seq(&s) + 1;
     s.events.push(e);
     refused("deletion of an unknown product", &s, "never created");
@@ -116,8 +122,18 @@ fn a_product_created_twice() {
     let mut s = good();
     let mut e = nth(&mut s, EventKind::Created, 0).clone();
     e.seq = last_seq(&s) + 1;
+    e.id = Uuid::now_v7();
     s.events.push(e);
     refused("created twice", &s, "created a second time");
+}
+
+#[test]
+fn an_event_id_used_twice() {
+    let mut s = good();
+    let mut e = nth(&mut s, EventKind::Created, 0).clone();
+    e.seq = last_seq(&s) + 1;
+    s.events.push(e);
+    refused("an id used twice", &s, "is nil or not unique");
 }
 
 #[test]
@@ -144,7 +160,7 @@ fn movements_shifted_by_a_hundred() {
     let e = nth(&mut s, EventKind::StockChanged, 0);
     e.stock_before = e.stock_before.map(|b| b + 100);
     e.stock_after = e.stock_after.map(|a| a + 100);
-    refused("before and after shifted", &s, "but stock was");
+    refused("before and after shifted", &s, "but it held");
 }
 
 #[test]

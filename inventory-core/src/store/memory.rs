@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
+use crate::location::{Location, StockLevel};
 use crate::price::to_cents;
 use crate::product::Product;
 use crate::query::{ListQuery, SortField, SortKey};
@@ -45,13 +47,33 @@ fn slot(field: SortField) -> usize {
 /// let inv = Inventory::new(MemoryStore::new());
 /// assert_eq!(inv.total_value().unwrap().to_string(), "0.00");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryStore {
     state: RwLock<State>,
 }
 
+impl Default for MemoryStore {
+    fn default() -> Self {
+        let now = chrono::DateTime::from_timestamp_micros(chrono::Utc::now().timestamp_micros())
+            .unwrap_or_default();
+        let default = crate::snapshot::default_location(now);
+        Self {
+            state: RwLock::new(State {
+                replica: Uuid::new_v4(),
+                locations: BTreeMap::from([(default.code.clone(), default)]),
+                ..State::default()
+            }),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
+    replica: Uuid,
+    locations: BTreeMap<String, Location>,
+    /// Each product's levels by location code.
+    levels: HashMap<Uuid, BTreeMap<String, StockLevel>>,
+    keys: HashMap<String, IdempotencyRecord>,
     products: HashMap<Uuid, Product>,
     by_sku: BTreeMap<String, Uuid>,
     /// For each of [`ORDERS`], every product's (sort key, id), in the order `list` returns them.
@@ -104,6 +126,22 @@ impl State {
         }
     }
 
+    /// Stores a level, returning the one it replaces.
+    fn set_level(&mut self, level: StockLevel) -> Option<StockLevel> {
+        self.levels
+            .entry(level.product_id)
+            .or_default()
+            .insert(level.location.clone(), level)
+    }
+
+    /// Whether `p` passes the query's reorder filter (when it has one).
+    fn reorder_matches(&self, query: &ListQuery, p: &Product) -> bool {
+        query.reorder.as_ref().is_none_or(|filter| {
+            let levels = self.levels.get(&p.id).into_iter().flat_map(|l| l.values());
+            filter.matches(p.stock, levels)
+        })
+    }
+
     fn check_sku_free(&self, product: &Product) -> Result<()> {
         match self.by_sku.get(&product.sku) {
             Some(owner) if *owner != product.id => Err(InventoryError::DuplicateSku {
@@ -131,8 +169,13 @@ fn value_cents(p: &Product) -> i128 {
 
 enum Undo {
     Put(Uuid, Option<Product>),
-    Remove(Product),
+    Remove(Product, Option<BTreeMap<String, StockLevel>>),
     Append,
+    Location(String, Option<Location>),
+    /// A location removed, with the levels it held.
+    RemoveLocation(Location, Vec<StockLevel>),
+    Level(Uuid, String, Option<StockLevel>),
+    Key(String),
 }
 
 struct Tx<'a> {
@@ -147,8 +190,41 @@ impl Tx<'_> {
                 Undo::Put(id, None) => {
                     self.state.remove(id);
                 }
-                Undo::Put(_, Some(old)) | Undo::Remove(old) => {
+                Undo::Put(_, Some(old)) => {
                     self.state.put(old);
+                }
+                Undo::Remove(old, levels) => {
+                    if let Some(levels) = levels {
+                        self.state.levels.insert(old.id, levels);
+                    }
+                    self.state.put(old);
+                }
+                Undo::Location(code, old) => match old {
+                    Some(old) => {
+                        self.state.locations.insert(code, old);
+                    }
+                    None => {
+                        self.state.locations.remove(&code);
+                    }
+                },
+                Undo::RemoveLocation(location, levels) => {
+                    for l in levels {
+                        self.state.set_level(l);
+                    }
+                    self.state.locations.insert(location.code.clone(), location);
+                }
+                Undo::Level(id, code, old) => match old {
+                    Some(old) => {
+                        self.state.set_level(old);
+                    }
+                    None => {
+                        if let Some(levels) = self.state.levels.get_mut(&id) {
+                            levels.remove(&code);
+                        }
+                    }
+                },
+                Undo::Key(key) => {
+                    self.state.keys.remove(&key);
                 }
                 Undo::Append => {
                     if let Some(e) = self.state.events.pop()
@@ -195,7 +271,8 @@ impl WriteTx for Tx<'_> {
             .state
             .remove(id)
             .ok_or_else(|| InventoryError::not_found_id(id))?;
-        self.undo.push(Undo::Remove(old));
+        let levels = self.state.levels.remove(&id);
+        self.undo.push(Undo::Remove(old, levels));
         Ok(())
     }
 
@@ -221,6 +298,73 @@ impl WriteTx for Tx<'_> {
             .or_default()
             .push(index);
         self.undo.push(Undo::Append);
+        Ok(())
+    }
+
+    fn location(&mut self, code: &str) -> Result<Option<Location>> {
+        Ok(self.state.locations.get(code).cloned())
+    }
+
+    fn put_location(&mut self, location: &Location) -> Result<()> {
+        let old = self
+            .state
+            .locations
+            .insert(location.code.clone(), location.clone());
+        self.undo.push(Undo::Location(location.code.clone(), old));
+        Ok(())
+    }
+
+    fn delete_location(&mut self, code: &str) -> Result<()> {
+        let Some(location) = self.state.locations.remove(code) else {
+            return Ok(());
+        };
+        let mut removed = Vec::new();
+        for levels in self.state.levels.values_mut() {
+            removed.extend(levels.remove(code));
+        }
+        self.undo.push(Undo::RemoveLocation(location, removed));
+        Ok(())
+    }
+
+    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+        let at = self.state.levels.values().filter_map(|l| l.get(code));
+        Ok(at.fold((0, 0), |(on_hand, points), l| {
+            (
+                on_hand + u64::from(l.on_hand),
+                points + u64::from(l.reorder_point.is_some()),
+            )
+        }))
+    }
+
+    fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>> {
+        Ok(self
+            .state
+            .levels
+            .get(&product_id)
+            .and_then(|l| l.get(location))
+            .cloned())
+    }
+
+    fn put_level(&mut self, level: &StockLevel) -> Result<()> {
+        let old = self.state.set_level(level.clone());
+        self.undo
+            .push(Undo::Level(level.product_id, level.location.clone(), old));
+        Ok(())
+    }
+
+    fn idempotency(&mut self, key: &str) -> Result<Option<IdempotencyRecord>> {
+        Ok(self.state.keys.get(key).cloned())
+    }
+
+    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<()> {
+        if self.state.keys.contains_key(&record.key) {
+            return Err(InventoryError::storage(format!(
+                "idempotency key {:?} is stored already",
+                record.key
+            )));
+        }
+        self.state.keys.insert(record.key.clone(), record.clone());
+        self.undo.push(Undo::Key(record.key.clone()));
         Ok(())
     }
 }
@@ -288,7 +432,7 @@ impl Store for MemoryStore {
             };
         let items = keys
             .filter_map(|(_, id)| state.products.get(id))
-            .filter(|p| query.matches(p))
+            .filter(|p| query.matches(p) && state.reorder_matches(query, p))
             .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
             .take(query.limit as usize)
             .cloned()
@@ -297,7 +441,11 @@ impl Store for MemoryStore {
         let total = if query.is_unfiltered() {
             state.products.len()
         } else {
-            state.products.values().filter(|p| query.matches(p)).count()
+            state
+                .products
+                .values()
+                .filter(|p| query.matches(p) && state.reorder_matches(query, p))
+                .count()
         };
         Ok((items, total as u64))
     }
@@ -327,6 +475,36 @@ impl Store for MemoryStore {
 
     fn all_products(&self) -> Result<Vec<Product>> {
         Ok(self.read()?.products.values().cloned().collect())
+    }
+
+    fn replica_id(&self) -> Result<Uuid> {
+        Ok(self.read()?.replica)
+    }
+
+    fn locations(&self) -> Result<Vec<Location>> {
+        Ok(self.read()?.locations.values().cloned().collect())
+    }
+
+    fn levels(&self, product_id: Uuid) -> Result<Vec<StockLevel>> {
+        let state = self.read()?;
+        Ok(state
+            .levels
+            .get(&product_id)
+            .map(|l| l.values().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn all_levels(&self) -> Result<Vec<StockLevel>> {
+        let state = self.read()?;
+        Ok(state
+            .levels
+            .values()
+            .flat_map(|l| l.values().cloned())
+            .collect())
+    }
+
+    fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>> {
+        Ok(self.read()?.keys.values().cloned().collect())
     }
 }
 

@@ -8,7 +8,9 @@
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
+use crate::location::{Location, StockLevel};
 use crate::product::Product;
 use crate::query::ListQuery;
 
@@ -56,6 +58,18 @@ pub trait Store: Send + Sync {
     fn events_since(&self, since: u64, limit: u32) -> Result<Vec<Event>>;
     /// Every product, in no particular order (for snapshots and checks).
     fn all_products(&self) -> Result<Vec<Product>>;
+    /// The id this store gives the events it writes: made once, when the store is created, and
+    /// kept with its data.
+    fn replica_id(&self) -> Result<Uuid>;
+    /// Every location, ordered by code ([`DEFAULT_LOCATION`](crate::DEFAULT_LOCATION) included:
+    /// a store has it from its creation).
+    fn locations(&self) -> Result<Vec<Location>>;
+    /// The stored levels of one product, ordered by location code.
+    fn levels(&self, product_id: Uuid) -> Result<Vec<StockLevel>>;
+    /// Every stored level, in no particular order (for snapshots and checks).
+    fn all_levels(&self) -> Result<Vec<StockLevel>>;
+    /// Every idempotency record, in no particular order (for snapshots).
+    fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>>;
 }
 
 /// The operations available inside [`Store::write`].
@@ -73,7 +87,7 @@ pub trait WriteTx {
     fn update_stock(&mut self, product: &Product) -> Result<()> {
         self.update(product)
     }
-    /// Removes a product (its events stay).
+    /// Removes a product and its levels (its events stay).
     fn delete(&mut self, id: Uuid) -> Result<()>;
     /// Whether the store holds no product and no event, as this transaction sees it (and, where
     /// the backend needs it, locked so that no other transaction can add the first).
@@ -81,6 +95,27 @@ pub trait WriteTx {
     /// Appends an event. When `event.seq` is 0 the store assigns the next sequence number and
     /// writes it back; otherwise it must be greater than every stored one (snapshot import).
     fn append(&mut self, event: &mut Event) -> Result<()>;
+
+    /// The location with this (normalised) code.
+    fn location(&mut self, code: &str) -> Result<Option<Location>>;
+    /// Adds a location, or replaces the one with its code.
+    fn put_location(&mut self, location: &Location) -> Result<()>;
+    /// Removes a location and the levels stored at it.
+    fn delete_location(&mut self, code: &str) -> Result<()>;
+    /// Σ on hand over every level at the location, and how many levels there have a reorder
+    /// point.
+    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)>;
+    /// The stored level of a product at a location (locked for update where the backend locks
+    /// rows; the product's row is locked already).
+    fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>>;
+    /// Stores a level, replacing the one for its product and location.
+    fn put_level(&mut self, level: &StockLevel) -> Result<()>;
+    /// The record of an idempotency key. A backend shared by several processes makes a second
+    /// transaction asking for the same key wait until this one ends, so that exactly one of
+    /// them applies the request.
+    fn idempotency(&mut self, key: &str) -> Result<Option<IdempotencyRecord>>;
+    /// Stores the record of a key not stored before.
+    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<()>;
 }
 
 /// How much a commit survives. Either way a crash or power loss never corrupts the file.

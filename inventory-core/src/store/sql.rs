@@ -7,13 +7,36 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::ledger::FieldChange;
-use crate::query::{ListQuery, SortField, SortKey, prefix_upper_bound};
+use crate::query::{ListQuery, ReorderFilter, SortField, SortKey, prefix_upper_bound};
 
 /// A product row's columns, in the order the stores read them.
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, name, sku, price_cents, stock, created_at, updated_at, version";
 /// An event row's columns, in the order the stores read and write them.
-pub(crate) const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes";
+pub(crate) const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes, id, replica, location, transfer_id, idempotency_key";
+/// A location row's columns, in the order the stores read them.
+pub(crate) const LOCATION_COLUMNS: &str = "code, name, created_at, updated_at, version";
+/// A level row's columns, in the order the stores read them.
+pub(crate) const LEVEL_COLUMNS: &str = "product_id, location, on_hand, reorder_point";
+/// An idempotency record's columns, in the order the stores read them.
+pub(crate) const KEY_COLUMNS: &str = "key, request, response, at";
+
+/// The schema version from which the stores keep locations, levels, idempotency keys, event
+/// ids and a replica id: migrating a database from below it moves each product's stock to the
+/// default location and gives every event an id (see [`event_id_at`]).
+pub(crate) const LOCATIONS_SINCE: u32 = 3;
+
+/// The id a migration gives an event written before events had ids: a v7 UUID of the event's
+/// own time, so ids keep the ledger's time order.
+pub(crate) fn event_id_at(micros: i64) -> Uuid {
+    let secs = micros.div_euclid(1_000_000);
+    let nanos = (micros.rem_euclid(1_000_000) * 1000) as u32;
+    Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        u64::try_from(secs).unwrap_or(0),
+        nanos,
+    ))
+}
 
 /// The schema version from which stored folded names are [`fold_case`](crate::fold_case)'s:
 /// migrating a database from below it folds every name again. A change to the folding bumps
@@ -43,6 +66,8 @@ pub(crate) enum SqlValue {
 pub(crate) trait Dialect {
     /// The products table.
     const PRODUCTS: &'static str;
+    /// The levels table.
+    const LEVELS: &'static str;
     /// The `n`-th parameter (from 1), holding `value`.
     fn placeholder(n: usize, value: &SqlValue) -> String;
     /// Whether `text` contains `needle` (both SQL expressions).
@@ -57,6 +82,7 @@ pub(crate) struct Sqlite;
 
 impl Dialect for Sqlite {
     const PRODUCTS: &'static str = "products";
+    const LEVELS: &'static str = "levels";
     fn placeholder(n: usize, _: &SqlValue) -> String {
         format!("?{n}")
     }
@@ -76,6 +102,7 @@ pub(crate) struct Postgres;
 #[cfg(feature = "postgres")]
 impl Dialect for Postgres {
     const PRODUCTS: &'static str = "inventory_products";
+    const LEVELS: &'static str = "inventory_levels";
     fn placeholder(n: usize, value: &SqlValue) -> String {
         let cast = match value {
             SqlValue::Int(_) => "bigint",
@@ -151,6 +178,20 @@ pub(crate) fn list_sql<D: Dialect>(q: &ListQuery) -> ListSql {
         clauses.push(format!("price_cents <= {p}"));
     }
     let table = D::PRODUCTS;
+    let levels = D::LEVELS;
+    match &q.reorder {
+        None => {}
+        Some(ReorderFilter::Summed) => clauses.push(format!(
+            "(SELECT SUM(l.reorder_point) FROM {levels} l WHERE l.product_id = {table}.id) >= stock"
+        )),
+        Some(ReorderFilter::At(code)) => {
+            let p = b.bind(SqlValue::Text(code.clone()));
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM {levels} l WHERE l.product_id = {table}.id \
+                 AND l.location = {p} AND l.on_hand <= l.reorder_point)"
+            ));
+        }
+    }
     let count = format!("SELECT COUNT(*) FROM {table}{}", where_sql(&clauses));
     let count_params = b.params.len();
 
@@ -227,6 +268,7 @@ mod tests {
             low_stock: None,
             min_price_cents: Some(100),
             max_price_cents: None,
+            reorder: None,
             order_by: OrderBy {
                 field: SortField::Price,
                 descending: true,

@@ -24,7 +24,9 @@ pub use super::Durability;
 use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::{Event, EventKind};
+use crate::location::{Location, StockLevel};
 use crate::price::{from_cents, to_cents};
 use crate::product::Product;
 use crate::query::ListQuery;
@@ -72,6 +74,48 @@ CREATE TRIGGER events_kind BEFORE INSERT ON events
 WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 "#,
+    // Locations, levels, idempotency keys, event ids and the replica id. `upgrade_to_locations`
+    // then fills in what SQL alone cannot (ids, the replica, the default location's time).
+    r#"
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY NOT NULL,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE locations (
+    code       TEXT PRIMARY KEY NOT NULL,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE levels (
+    product_id    BLOB NOT NULL,
+    location      TEXT NOT NULL,
+    on_hand       INTEGER NOT NULL CHECK (on_hand >= 0 AND on_hand <= 2147483647),
+    reorder_point INTEGER CHECK (reorder_point >= 0 AND reorder_point <= 2147483647),
+    PRIMARY KEY (product_id, location)
+) WITHOUT ROWID;
+CREATE INDEX levels_location ON levels (location);
+CREATE TABLE idempotency (
+    key      TEXT PRIMARY KEY NOT NULL,
+    request  TEXT NOT NULL,
+    response TEXT NOT NULL,
+    at       INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE events ADD COLUMN id BLOB;
+ALTER TABLE events ADD COLUMN replica BLOB;
+ALTER TABLE events ADD COLUMN location TEXT;
+ALTER TABLE events ADD COLUMN transfer_id BLOB;
+ALTER TABLE events ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX events_id ON events (id);
+DROP TRIGGER events_kind;
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
+INSERT INTO levels (product_id, location, on_hand)
+    SELECT id, 'DEFAULT', stock FROM products WHERE stock > 0;
+UPDATE events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
+"#,
 ];
 
 /// The schema version this build writes.
@@ -93,6 +137,8 @@ const MAX_IDLE: usize = 8;
 #[derive(Debug)]
 pub struct SqliteStore {
     pool: Pool,
+    /// The id the file's events are written as, read from its `meta` table at open.
+    replica: Uuid,
 }
 
 #[derive(Debug)]
@@ -164,6 +210,7 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(storage)?;
         migrate(&conn)?;
+        let replica = read_replica(&conn)?;
         let identity = FileIdentity::of(path).map_err(|e| {
             fault(
                 StorageKind::Other,
@@ -179,6 +226,7 @@ impl SqliteStore {
                 queue: options.queue_writers.then(|| write_queue(path)),
                 idle: Mutex::new(vec![conn]),
             },
+            replica,
         })
     }
 
@@ -187,8 +235,10 @@ impl SqliteStore {
         let conn = Connection::open_in_memory().map_err(storage)?;
         configure(&conn, SqliteOptions::default())?;
         migrate(&conn)?;
+        let replica = read_replica(&conn)?;
         Ok(Self {
             pool: Pool::Single(Mutex::new(conn)),
+            replica,
         })
     }
 
@@ -440,6 +490,9 @@ fn migrate(conn: &Connection) -> Result<()> {
         if found < sql::FOLDING_SINCE {
             refold(conn)?;
         }
+        if found < sql::LOCATIONS_SINCE {
+            upgrade_to_locations(conn)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(storage)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)
@@ -448,6 +501,55 @@ fn migrate(conn: &Connection) -> Result<()> {
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     conn.execute_batch(end).map_err(storage)?;
     result
+}
+
+/// What the locations migration cannot write in SQL: the replica id, the default location, and
+/// an id for every event written before events had one (see [`sql::event_id_at`]).
+fn upgrade_to_locations(conn: &Connection) -> Result<()> {
+    let replica = Uuid::new_v4();
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES ('replica', ?1)",
+        [replica.as_bytes()],
+    )
+    .map_err(storage)?;
+    let first: Option<i64> = conn
+        .query_row("SELECT MIN(created_at) FROM products", [], |r| r.get(0))
+        .map_err(storage)?;
+    let at = first.unwrap_or_else(|| Utc::now().timestamp_micros());
+    conn.execute(
+        &format!(
+            "INSERT INTO locations ({}) VALUES (?1, 'Default', ?2, ?2, 1)",
+            sql::LOCATION_COLUMNS
+        ),
+        params![crate::DEFAULT_LOCATION, at],
+    )
+    .map_err(storage)?;
+    let events: Vec<(i64, i64)> = conn
+        .prepare("SELECT seq, at FROM events WHERE id IS NULL")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(storage)?;
+    let mut update = conn
+        .prepare("UPDATE events SET id = ?2, replica = ?3 WHERE seq = ?1")
+        .map_err(storage)?;
+    for (seq, at) in events {
+        update
+            .execute(params![
+                seq,
+                sql::event_id_at(at).as_bytes(),
+                replica.as_bytes()
+            ])
+            .map_err(storage)?;
+    }
+    Ok(())
+}
+
+fn read_replica(conn: &Connection) -> Result<Uuid> {
+    let bytes: [u8; 16] = conn
+        .query_row("SELECT value FROM meta WHERE name = 'replica'", [], |r| {
+            r.get(0)
+        })
+        .map_err(storage)?;
+    Ok(Uuid::from_bytes(bytes))
 }
 
 /// Folds every stored name again (see [`sql::FOLDING_SINCE`]).
@@ -497,6 +599,39 @@ fn product_from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
     })
 }
 
+fn optional_uuid_at(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
+    let bytes: Option<[u8; 16]> = row.get(i)?;
+    Ok(bytes.map(Uuid::from_bytes))
+}
+
+fn location_from_row(row: &Row<'_>) -> rusqlite::Result<Location> {
+    Ok(Location {
+        code: row.get(0)?,
+        name: row.get(1)?,
+        created_at: from_micros(row.get(2)?)?,
+        updated_at: from_micros(row.get(3)?)?,
+        version: row.get(4)?,
+    })
+}
+
+fn level_from_row(row: &Row<'_>) -> rusqlite::Result<StockLevel> {
+    Ok(StockLevel {
+        product_id: uuid_at(row, 0)?,
+        location: row.get(1)?,
+        on_hand: row.get(2)?,
+        reorder_point: row.get(3)?,
+    })
+}
+
+fn key_from_row(row: &Row<'_>) -> rusqlite::Result<IdempotencyRecord> {
+    Ok(IdempotencyRecord {
+        key: row.get(0)?,
+        request: row.get(1)?,
+        response: row.get(2)?,
+        at: from_micros(row.get(3)?)?,
+    })
+}
+
 fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     let kind: String = row.get(3)?;
     let changes: Option<String> = row.get(11)?;
@@ -509,6 +644,11 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     };
     Ok(Event {
         seq: row.get(0)?,
+        id: uuid_at(row, 12)?,
+        replica: uuid_at(row, 13)?,
+        location: row.get(14)?,
+        transfer_id: optional_uuid_at(row, 15)?,
+        idempotency_key: row.get(16)?,
         at: from_micros(row.get(1)?)?,
         product_id: uuid_at(row, 2)?,
         kind: EventKind::parse(&kind).ok_or_else(|| bad("kind"))?,
@@ -650,6 +790,118 @@ impl WriteTx for Tx<'_> {
         if n == 0 {
             return Err(InventoryError::not_found_id(id));
         }
+        self.conn
+            .prepare_cached("DELETE FROM levels WHERE product_id = ?1")
+            .and_then(|mut s| s.execute([id.as_bytes()]))
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn location(&mut self, code: &str) -> Result<Option<Location>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM locations WHERE code = ?1",
+                sql::LOCATION_COLUMNS
+            ))
+            .and_then(|mut s| s.query_row([code], location_from_row).optional())
+            .map_err(storage)
+    }
+
+    fn put_location(&mut self, l: &Location) -> Result<()> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO locations ({}) VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql::LOCATION_COLUMNS
+            ))
+            .and_then(|mut s| {
+                s.execute(params![
+                    l.code,
+                    l.name,
+                    micros(l.created_at),
+                    micros(l.updated_at),
+                    l.version
+                ])
+            })
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn delete_location(&mut self, code: &str) -> Result<()> {
+        for sql in [
+            "DELETE FROM levels WHERE location = ?1",
+            "DELETE FROM locations WHERE code = ?1",
+        ] {
+            self.conn
+                .prepare_cached(sql)
+                .and_then(|mut s| s.execute([code]))
+                .map_err(storage)?;
+        }
+        Ok(())
+    }
+
+    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+        self.conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(on_hand), 0), COUNT(reorder_point) FROM levels \
+                 WHERE location = ?1",
+            )
+            .and_then(|mut s| s.query_row([code], |r| Ok((r.get(0)?, r.get(1)?))))
+            .map_err(storage)
+    }
+
+    fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM levels WHERE product_id = ?1 AND location = ?2",
+                sql::LEVEL_COLUMNS
+            ))
+            .and_then(|mut s| {
+                s.query_row(params![product_id.as_bytes(), location], level_from_row)
+                    .optional()
+            })
+            .map_err(storage)
+    }
+
+    fn put_level(&mut self, l: &StockLevel) -> Result<()> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO levels ({}) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (product_id, location) DO UPDATE \
+                 SET on_hand = excluded.on_hand, reorder_point = excluded.reorder_point",
+                sql::LEVEL_COLUMNS
+            ))
+            .and_then(|mut s| {
+                s.execute(params![
+                    l.product_id.as_bytes(),
+                    l.location,
+                    l.on_hand,
+                    l.reorder_point
+                ])
+            })
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn idempotency(&mut self, key: &str) -> Result<Option<IdempotencyRecord>> {
+        // The transaction holds the write lock (BEGIN IMMEDIATE): no one else can store the key
+        // before this transaction ends.
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM idempotency WHERE key = ?1",
+                sql::KEY_COLUMNS
+            ))
+            .and_then(|mut s| s.query_row([key], key_from_row).optional())
+            .map_err(storage)
+    }
+
+    fn put_idempotency(&mut self, k: &IdempotencyRecord) -> Result<()> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO idempotency ({}) VALUES (?1, ?2, ?3, ?4)",
+                sql::KEY_COLUMNS
+            ))
+            .and_then(|mut s| s.execute(params![k.key, k.request, k.response, micros(k.at)]))
+            .map_err(storage)?;
         Ok(())
     }
 
@@ -683,7 +935,8 @@ impl WriteTx for Tx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO events ({EVENT_COLUMNS}) \
-                 VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                 VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+                 ?13, ?14, ?15, ?16, ?17)"
             ))
             .and_then(|mut s| {
                 s.execute(params![
@@ -699,6 +952,11 @@ impl WriteTx for Tx<'_> {
                     e.reference,
                     e.actor,
                     changes,
+                    e.id.as_bytes(),
+                    e.replica.as_bytes(),
+                    e.location,
+                    e.transfer_id.as_ref().map(|t| t.as_bytes()),
+                    e.idempotency_key,
                 ])
             })
             .map_err(storage)?;
@@ -844,12 +1102,61 @@ impl Store for SqliteStore {
     }
 
     fn all_products(&self) -> Result<Vec<Product>> {
+        self.rows(
+            &format!("SELECT {PRODUCT_COLUMNS} FROM products"),
+            [],
+            product_from_row,
+        )
+    }
+
+    fn replica_id(&self) -> Result<Uuid> {
+        Ok(self.replica)
+    }
+
+    fn locations(&self) -> Result<Vec<Location>> {
+        let columns = sql::LOCATION_COLUMNS;
+        self.rows(
+            &format!("SELECT {columns} FROM locations ORDER BY code"),
+            [],
+            location_from_row,
+        )
+    }
+
+    fn levels(&self, product_id: Uuid) -> Result<Vec<StockLevel>> {
+        let columns = sql::LEVEL_COLUMNS;
+        self.rows(
+            &format!("SELECT {columns} FROM levels WHERE product_id = ?1 ORDER BY location"),
+            [product_id.as_bytes().to_vec()],
+            level_from_row,
+        )
+    }
+
+    fn all_levels(&self) -> Result<Vec<StockLevel>> {
+        let columns = sql::LEVEL_COLUMNS;
+        self.rows(&format!("SELECT {columns} FROM levels"), [], level_from_row)
+    }
+
+    fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>> {
+        let columns = sql::KEY_COLUMNS;
+        self.rows(
+            &format!("SELECT {columns} FROM idempotency"),
+            [],
+            key_from_row,
+        )
+    }
+}
+
+impl SqliteStore {
+    /// Every row of a query, each read by `row`.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
         self.with_conn(|c| {
-            c.prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products"))
-                .and_then(|mut s| {
-                    s.query_map([], product_from_row)?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                })
+            c.prepare_cached(sql)
+                .and_then(|mut s| s.query_map(params, row)?.collect())
                 .map_err(storage)
         })
     }

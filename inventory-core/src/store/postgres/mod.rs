@@ -36,14 +36,18 @@ use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Stat
 use uuid::Uuid;
 
 use self::faults::{backoff, is_transient, storage};
-use self::rows::{event_from_row, product_from_row};
+use self::rows::{
+    event_from_row, key_from_row, level_from_row, location_from_row, product_from_row,
+};
 pub use self::schema::SCHEMA_VERSION;
 use self::schema::{connect_and_migrate, read_schema_version};
 use self::tx::Tx;
 use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn};
 use crate::error::{InventoryError, Result, StorageKind};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
+use crate::location::{Location, StockLevel};
 use crate::product::Product;
 use crate::query::ListQuery;
 
@@ -79,6 +83,8 @@ pub struct PostgresStore {
     pool: Option<r2d2::Pool<Manager>>,
     /// Where the pool connects, for error messages (never the password).
     target: String,
+    /// The database's replica id (`inventory_meta`).
+    replica: Uuid,
 }
 
 /// How a [`PostgresStore`] pools its connections.
@@ -267,7 +273,7 @@ impl PostgresStore {
         // One connection first: a server that cannot be reached fails here, at once and clearly,
         // rather than in the pool's retry loop. On a thread of its own: the `postgres` client
         // runs a runtime of its own, which cannot start inside an async runtime's thread.
-        let config = off_runtime(move || connect_and_migrate(config))?;
+        let (config, replica) = off_runtime(move || connect_and_migrate(config))?;
         let target = target(&config);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections)
@@ -277,6 +283,7 @@ impl PostgresStore {
         Ok(Self {
             pool: Some(pool),
             target,
+            replica,
         })
     }
 
@@ -384,6 +391,36 @@ impl Store for PostgresStore {
 
     fn all_products(&self) -> Result<Vec<Product>> {
         off_async(|| self.all_products_here())
+    }
+
+    fn replica_id(&self) -> Result<Uuid> {
+        Ok(self.replica)
+    }
+
+    fn locations(&self) -> Result<Vec<Location>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_locations ORDER BY code",
+            sql::LOCATION_COLUMNS
+        );
+        off_async(|| self.rows_here(&sql, &[], location_from_row))
+    }
+
+    fn levels(&self, product_id: Uuid) -> Result<Vec<StockLevel>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_levels WHERE product_id = $1 ORDER BY location",
+            sql::LEVEL_COLUMNS
+        );
+        off_async(|| self.rows_here(&sql, &[&product_id], level_from_row))
+    }
+
+    fn all_levels(&self) -> Result<Vec<StockLevel>> {
+        let sql = format!("SELECT {} FROM inventory_levels", sql::LEVEL_COLUMNS);
+        off_async(|| self.rows_here(&sql, &[], level_from_row))
+    }
+
+    fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>> {
+        let sql = format!("SELECT {} FROM inventory_idempotency", sql::KEY_COLUMNS);
+        off_async(|| self.rows_here(&sql, &[], key_from_row))
     }
 }
 
@@ -530,6 +567,21 @@ impl PostgresStore {
             .map_err(storage)?
             .iter()
             .map(event_from_row)
+            .collect()
+    }
+
+    /// Every row of a query, each read by `row`.
+    fn rows_here<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        row: impl Fn(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.conn()?
+            .query(sql, params)
+            .map_err(storage)?
+            .iter()
+            .map(row)
             .collect()
     }
 

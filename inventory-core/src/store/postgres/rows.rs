@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use super::faults::storage;
 use super::sql;
 use crate::error::{InventoryError, Result};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::{Event, EventKind};
+use crate::location::{Location, StockLevel};
 use crate::price::from_cents;
 use crate::product::Product;
 
@@ -57,6 +59,11 @@ pub(super) fn event_from_row(row: &Row) -> Result<Event> {
     Ok(Event {
         seq: u64::try_from(row.try_get::<_, i64>(0).map_err(get)?)
             .map_err(|_| InventoryError::storage("stored event sequence is negative"))?,
+        id: row.try_get(12).map_err(get)?,
+        replica: row.try_get(13).map_err(get)?,
+        location: row.try_get(14).map_err(get)?,
+        transfer_id: row.try_get(15).map_err(get)?,
+        idempotency_key: row.try_get(16).map_err(get)?,
         at: from_micros(row.try_get(1).map_err(get)?)?,
         product_id: row.try_get(2).map_err(get)?,
         kind: EventKind::parse(&kind)
@@ -70,5 +77,43 @@ pub(super) fn event_from_row(row: &Row) -> Result<Event> {
         actor: row.try_get(10).map_err(get)?,
         changes: sql::decode_changes(changes.as_deref())
             .ok_or_else(|| InventoryError::storage("bad event changes"))?,
+    })
+}
+
+fn version_from(value: i64) -> Result<u64> {
+    u64::try_from(value).map_err(|_| InventoryError::storage("stored version is negative"))
+}
+
+pub(super) fn location_from_row(row: &Row) -> Result<Location> {
+    let get = |e: ::postgres::Error| storage(e);
+    Ok(Location {
+        code: row.try_get(0).map_err(get)?,
+        name: row.try_get(1).map_err(get)?,
+        created_at: from_micros(row.try_get(2).map_err(get)?)?,
+        updated_at: from_micros(row.try_get(3).map_err(get)?)?,
+        version: version_from(row.try_get(4).map_err(get)?)?,
+    })
+}
+
+pub(super) fn level_from_row(row: &Row) -> Result<StockLevel> {
+    let get = |e: ::postgres::Error| storage(e);
+    let reorder_point: Option<i32> = row.try_get(3).map_err(get)?;
+    Ok(StockLevel {
+        product_id: row.try_get(0).map_err(get)?,
+        location: row.try_get(1).map_err(get)?,
+        on_hand: to_u32("on_hand", i64::from(row.try_get::<_, i32>(2).map_err(get)?))?,
+        reorder_point: reorder_point
+            .map(|r| to_u32("reorder_point", i64::from(r)))
+            .transpose()?,
+    })
+}
+
+pub(super) fn key_from_row(row: &Row) -> Result<IdempotencyRecord> {
+    let get = |e: ::postgres::Error| storage(e);
+    Ok(IdempotencyRecord {
+        key: row.try_get(0).map_err(get)?,
+        request: row.try_get(1).map_err(get)?,
+        response: row.try_get(2).map_err(get)?,
+        at: from_micros(row.try_get(3).map_err(get)?)?,
     })
 }

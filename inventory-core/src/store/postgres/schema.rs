@@ -54,6 +54,48 @@ INSERT INTO inventory_event_seq (last_seq) VALUES (0);
 DROP INDEX inventory_products_name;
 CREATE INDEX inventory_products_name ON inventory_products (name_folded, id);
 "#,
+    // Locations, levels, idempotency keys, event ids and the replica id; `upgrade_to_locations`
+    // fills in what SQL alone cannot.
+    r#"
+CREATE TABLE inventory_meta (
+    name  TEXT PRIMARY KEY,
+    value UUID NOT NULL
+);
+CREATE TABLE inventory_locations (
+    code       TEXT COLLATE "C" PRIMARY KEY,
+    name       TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version    BIGINT NOT NULL CHECK (version > 0)
+);
+CREATE TABLE inventory_levels (
+    product_id    UUID NOT NULL,
+    location      TEXT COLLATE "C" NOT NULL,
+    on_hand       INTEGER NOT NULL CHECK (on_hand >= 0),
+    reorder_point INTEGER CHECK (reorder_point >= 0),
+    PRIMARY KEY (product_id, location)
+);
+CREATE INDEX inventory_levels_location ON inventory_levels (location);
+CREATE TABLE inventory_idempotency (
+    key      TEXT COLLATE "C" PRIMARY KEY,
+    request  TEXT NOT NULL,
+    response TEXT NOT NULL,
+    at       BIGINT NOT NULL
+);
+ALTER TABLE inventory_events
+    ADD COLUMN id UUID,
+    ADD COLUMN replica UUID,
+    ADD COLUMN location TEXT,
+    ADD COLUMN transfer_id UUID,
+    ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX inventory_events_id ON inventory_events (id);
+ALTER TABLE inventory_events DROP CONSTRAINT inventory_events_kind_check;
+ALTER TABLE inventory_events ADD CONSTRAINT inventory_events_kind_check
+    CHECK (kind IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred'));
+INSERT INTO inventory_levels (product_id, location, on_hand)
+    SELECT id, 'DEFAULT', stock FROM inventory_products WHERE stock > 0;
+UPDATE inventory_events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
+"#,
 ];
 
 /// The schema version this build writes.
@@ -62,8 +104,9 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// The first key of the advisory lock taken while migrating ("inv"); the second is the schema.
 const MIGRATION_LOCK: i32 = 0x0069_6e76;
 
-/// Connects once, creates or migrates the schema, and hands the config back for the pool.
-pub(super) fn connect_and_migrate(config: Config) -> Result<Config> {
+/// Connects once, creates or migrates the schema, and hands the config back for the pool, with
+/// the database's replica id.
+pub(super) fn connect_and_migrate(config: Config) -> Result<(Config, Uuid)> {
     let mut client = config.connect(NoTls).map_err(|e| {
         InventoryError::storage_fault(
             fault_kind(&e),
@@ -76,8 +119,15 @@ pub(super) fn connect_and_migrate(config: Config) -> Result<Config> {
         )
     })?;
     migrate(&mut client)?;
+    let replica: Uuid = client
+        .query_one(
+            "SELECT value FROM inventory_meta WHERE name = 'replica'",
+            &[],
+        )
+        .and_then(|r| r.try_get(0))
+        .map_err(storage)?;
     drop(client);
-    Ok(config)
+    Ok((config, replica))
 }
 
 /// The version in `inventory_schema`, or `None` when there is no such table yet.
@@ -98,6 +148,45 @@ pub(super) fn read_schema_version(client: &mut impl GenericClient) -> Result<Opt
 
 pub(super) fn newer_schema(found: u32) -> InventoryError {
     sql::newer_schema(found, SCHEMA_VERSION)
+}
+
+/// What the locations migration cannot write in SQL: the replica id, the default location, and
+/// an id for every event written before events had one (see `sql::event_id_at`).
+fn upgrade_to_locations(tx: &mut ::postgres::Transaction<'_>) -> Result<()> {
+    let replica = Uuid::new_v4();
+    tx.execute(
+        "INSERT INTO inventory_meta (name, value) VALUES ('replica', $1)",
+        &[&replica],
+    )
+    .map_err(storage)?;
+    let first: Option<i64> = tx
+        .query_one("SELECT MIN(created_at) FROM inventory_products", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(storage)?;
+    let at = first.unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
+    tx.execute(
+        &format!(
+            "INSERT INTO inventory_locations ({}) VALUES ($1, 'Default', $2, $2, 1)",
+            sql::LOCATION_COLUMNS
+        ),
+        &[&crate::DEFAULT_LOCATION, &at],
+    )
+    .map_err(storage)?;
+    let events = tx
+        .query("SELECT seq, at FROM inventory_events WHERE id IS NULL", &[])
+        .map_err(storage)?;
+    let update = tx
+        .prepare("UPDATE inventory_events SET id = $2, replica = $3 WHERE seq = $1")
+        .map_err(storage)?;
+    for row in events {
+        let (seq, at): (i64, i64) = (
+            row.try_get(0).map_err(storage)?,
+            row.try_get(1).map_err(storage)?,
+        );
+        tx.execute(&update, &[&seq, &sql::event_id_at(at), &replica])
+            .map_err(storage)?;
+    }
+    Ok(())
 }
 
 pub(super) fn migrate(client: &mut Client) -> Result<()> {
@@ -158,6 +247,9 @@ pub(super) fn migrate(client: &mut Client) -> Result<()> {
                 .map_err(storage)?;
             }
         }
+    }
+    if found < sql::LOCATIONS_SINCE {
+        upgrade_to_locations(&mut tx)?;
     }
     tx.execute(
         "INSERT INTO inventory_schema (one, version) VALUES (TRUE, $1) \

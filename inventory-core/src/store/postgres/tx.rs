@@ -8,14 +8,22 @@ use ::postgres::{Row, Statement};
 use uuid::Uuid;
 
 use super::faults::{is_transient, storage};
-use super::rows::{out_of_range, product_from_row, to_i64};
+use super::rows::{
+    key_from_row, level_from_row, location_from_row, out_of_range, product_from_row, to_i64,
+};
 use super::{EVENT_COLUMNS, PRODUCT_COLUMNS, prepared, sql};
 use crate::error::{InventoryError, Result};
+use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
+use crate::location::{Location, StockLevel};
 use crate::price::to_cents;
 use crate::product::Product;
 use crate::store::WriteTx;
 use crate::text::fold_case;
+
+/// The first key of the advisory locks idempotency keys take ("key"); the second is the key's
+/// hash.
+const IDEMPOTENCY_LOCK: i32 = 0x006b_6579;
 
 /// The write transaction handed to [`Store::write`]'s closure.
 pub(super) struct Tx<'a, 'c> {
@@ -158,6 +166,124 @@ impl WriteTx for Tx<'_, '_> {
         if n == 0 {
             return Err(InventoryError::not_found_id(id));
         }
+        self.execute("DELETE FROM inventory_levels WHERE product_id = $1", &[&id])
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn location(&mut self, code: &str) -> Result<Option<Location>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_locations WHERE code = $1",
+            sql::LOCATION_COLUMNS
+        );
+        let rows = self.query(&sql, &[&code]).map_err(storage)?;
+        rows.first().map(location_from_row).transpose()
+    }
+
+    fn put_location(&mut self, l: &Location) -> Result<()> {
+        let version = to_i64("version", l.version)?;
+        self.execute(
+            &format!(
+                "INSERT INTO inventory_locations ({}) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, \
+                 created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, \
+                 version = EXCLUDED.version",
+                sql::LOCATION_COLUMNS
+            ),
+            &[
+                &l.code,
+                &l.name,
+                &l.created_at.timestamp_micros(),
+                &l.updated_at.timestamp_micros(),
+                &version,
+            ],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    fn delete_location(&mut self, code: &str) -> Result<()> {
+        self.execute("DELETE FROM inventory_levels WHERE location = $1", &[&code])
+            .map_err(storage)?;
+        self.execute("DELETE FROM inventory_locations WHERE code = $1", &[&code])
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+        let rows = self
+            .query(
+                "SELECT COALESCE(SUM(on_hand), 0)::bigint, COUNT(reorder_point) \
+                 FROM inventory_levels WHERE location = $1",
+                &[&code],
+            )
+            .map_err(storage)?;
+        let row = rows
+            .first()
+            .ok_or_else(|| InventoryError::storage("SUM returned no row"))?;
+        let (on_hand, points): (i64, i64) = (
+            row.try_get(0).map_err(storage)?,
+            row.try_get(1).map_err(storage)?,
+        );
+        Ok((on_hand.max(0) as u64, points.max(0) as u64))
+    }
+
+    fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_levels WHERE product_id = $1 AND location = $2",
+            sql::LEVEL_COLUMNS
+        );
+        let rows = self
+            .query(&sql, &[&product_id, &location])
+            .map_err(storage)?;
+        rows.first().map(level_from_row).transpose()
+    }
+
+    fn put_level(&mut self, l: &StockLevel) -> Result<()> {
+        let on_hand = i32::try_from(l.on_hand).map_err(|_| out_of_range("on_hand", l.on_hand))?;
+        let reorder_point = l
+            .reorder_point
+            .map(|r| i32::try_from(r).map_err(|_| out_of_range("reorder_point", r)))
+            .transpose()?;
+        self.execute(
+            &format!(
+                "INSERT INTO inventory_levels ({}) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (product_id, location) DO UPDATE \
+                 SET on_hand = EXCLUDED.on_hand, reorder_point = EXCLUDED.reorder_point",
+                sql::LEVEL_COLUMNS
+            ),
+            &[&l.product_id, &l.location, &on_hand, &reorder_point],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Takes a transaction-scoped advisory lock on the key first: a second transaction with
+    /// the same key (another connection or server) waits here until this one ends, then reads
+    /// what it stored, so exactly one of them applies the request.
+    fn idempotency(&mut self, key: &str) -> Result<Option<IdempotencyRecord>> {
+        self.query(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            &[&IDEMPOTENCY_LOCK, &key],
+        )
+        .map_err(storage)?;
+        let sql = format!(
+            "SELECT {} FROM inventory_idempotency WHERE key = $1",
+            sql::KEY_COLUMNS
+        );
+        let rows = self.query(&sql, &[&key]).map_err(storage)?;
+        rows.first().map(key_from_row).transpose()
+    }
+
+    fn put_idempotency(&mut self, k: &IdempotencyRecord) -> Result<()> {
+        self.execute(
+            &format!(
+                "INSERT INTO inventory_idempotency ({}) VALUES ($1, $2, $3, $4)",
+                sql::KEY_COLUMNS
+            ),
+            &[&k.key, &k.request, &k.response, &k.at.timestamp_micros()],
+        )
+        .map_err(storage)?;
         Ok(())
     }
 
@@ -197,7 +323,7 @@ impl WriteTx for Tx<'_, '_> {
         let kind = e.kind.as_str();
         let stock_before = e.stock_before.map(i64::from);
         let stock_after = e.stock_after.map(i64::from);
-        let values: [&(dyn ToSql + Sync); 11] = [
+        let values: [&(dyn ToSql + Sync); 16] = [
             &at,
             &e.product_id,
             &kind,
@@ -209,6 +335,11 @@ impl WriteTx for Tx<'_, '_> {
             &e.reference,
             &e.actor,
             &changes,
+            &e.id,
+            &e.replica,
+            &e.location,
+            &e.transfer_id,
+            &e.idempotency_key,
         ];
         let seq: i64 = if e.seq == 0 {
             let rows = self
@@ -217,7 +348,8 @@ impl WriteTx for Tx<'_, '_> {
                         "WITH next AS (UPDATE inventory_event_seq SET last_seq = last_seq + 1 \
                          RETURNING last_seq) \
                          INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
-                         ((SELECT last_seq FROM next), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                         ((SELECT last_seq FROM next), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                         $12, $13, $14, $15, $16) \
                          RETURNING seq"
                     ),
                     &values,
@@ -255,7 +387,7 @@ impl WriteTx for Tx<'_, '_> {
             self.execute(
                 &format!(
                     "INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
                 ),
                 &params,
             )
