@@ -81,6 +81,7 @@ impl Snapshot {
                 reorder_point: None,
             })
             .collect();
+        self.levels.sort_by_key(|l| l.product_id);
         for e in &mut self.events {
             if e.id.is_nil() {
                 e.id = uuid::Uuid::now_v7();

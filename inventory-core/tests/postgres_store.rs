@@ -270,24 +270,51 @@ fn opening_by_url_migrates_once_even_when_servers_start_together() {
 #[test]
 fn migrating_from_version_1_folds_every_name_again() {
     let schema = Schema::new();
-    let inv = Inventory::open(&schema.url).unwrap();
-    inv.create(NewProduct::new("ΟΔΟΣ", "G-1", price("1")))
-        .unwrap();
-    drop(inv);
     let mut client = schema.client();
+    client.batch_execute(RELEASE_2).unwrap();
     client
         .batch_execute(
-            "UPDATE inventory_products SET name_folded = 'οδος'; \
+            "UPDATE inventory_products SET name = 'ΟΔΟΣ', name_folded = 'οδος' WHERE sku = 'G-1'; \
              UPDATE inventory_schema SET version = 1;",
         )
         .unwrap();
     let store = PostgresStore::open(&schema.url).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let folded: String = client
-        .query_one("SELECT name_folded FROM inventory_products", &[])
+        .query_one(
+            "SELECT name_folded FROM inventory_products WHERE sku = 'G-1'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(folded, "οδοσ");
+}
+
+/// A database at schema version 2, as the release before locations wrote it.
+const RELEASE_2: &str = include_str!("fixtures/postgres-schema-2.sql");
+
+/// Schema version 3 keeps stock per location: a database of the release before has its stock
+/// moved to the default location and an id for every event, its ledger intact.
+#[test]
+fn a_database_of_the_release_before_locations_migrates() {
+    let schema = Schema::new();
+    schema.client().batch_execute(RELEASE_2).unwrap();
+    let store = PostgresStore::open(&schema.url).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let inv = Inventory::new(store);
+    common::check_migrated_release_2(&inv);
+    let err = schema
+        .client()
+        .execute(
+            "INSERT INTO inventory_events (seq, at, product_id, kind, sku) \
+             VALUES (999, 0, gen_random_uuid(), 'bogus', 'X')",
+            &[],
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("kind_check") || format!("{err:?}").contains("kind_check"),
+        "{err:?}"
+    );
 }
 
 #[test]

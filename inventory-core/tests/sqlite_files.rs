@@ -186,6 +186,29 @@ fn migrating_a_version_1_file_folds_every_name_again() {
     assert!(err.to_string().contains("events.kind"), "{err}");
 }
 
+/// Schema version 3 keeps stock per location: a file the release before wrote (version 2) has
+/// its stock moved to the default location and an id for every event, its ledger intact.
+#[test]
+fn a_file_of_the_release_before_locations_migrates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-2.db"),
+        &path,
+    )
+    .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    let inv = Inventory::new(store);
+    common::check_migrated_release_2(&inv);
+    let replica = inv.replica_id().unwrap();
+    drop(inv);
+    // Opened again, it is the same replica and needs no migration.
+    let inv = Inventory::new(SqliteStore::open(&path).unwrap());
+    assert_eq!(inv.replica_id().unwrap(), replica);
+    inv.check_ledger().unwrap();
+}
+
 #[test]
 fn a_file_deleted_while_open_fails_writes_and_is_not_created_again() {
     let dir = tempfile::tempdir().unwrap();

@@ -27,12 +27,13 @@ pub(crate) const KEY_COLUMNS: &str = "key, request, response, at";
 pub(crate) const LOCATIONS_SINCE: u32 = 3;
 
 /// The id a migration gives an event written before events had ids: a v7 UUID of the event's
-/// own time, so ids keep the ledger's time order.
-pub(crate) fn event_id_at(micros: i64) -> Uuid {
+/// own time. Given the events in ledger order and one `context`, the ids keep that order (the
+/// context counts within a millisecond).
+pub(crate) fn event_id_at(context: &uuid::ContextV7, micros: i64) -> Uuid {
     let secs = micros.div_euclid(1_000_000);
     let nanos = (micros.rem_euclid(1_000_000) * 1000) as u32;
     Uuid::new_v7(uuid::Timestamp::from_unix(
-        uuid::NoContext,
+        context,
         u64::try_from(secs).unwrap_or(0),
         nanos,
     ))

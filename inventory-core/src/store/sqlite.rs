@@ -507,6 +507,7 @@ fn migrate(conn: &Connection) -> Result<()> {
 /// an id for every event written before events had one (see [`sql::event_id_at`]).
 fn upgrade_to_locations(conn: &Connection) -> Result<()> {
     let replica = Uuid::new_v4();
+    let context = uuid::ContextV7::new();
     conn.execute(
         "INSERT INTO meta (name, value) VALUES ('replica', ?1)",
         [replica.as_bytes()],
@@ -525,7 +526,7 @@ fn upgrade_to_locations(conn: &Connection) -> Result<()> {
     )
     .map_err(storage)?;
     let events: Vec<(i64, i64)> = conn
-        .prepare("SELECT seq, at FROM events WHERE id IS NULL")
+        .prepare("SELECT seq, at FROM events WHERE id IS NULL ORDER BY seq")
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .map_err(storage)?;
     let mut update = conn
@@ -535,7 +536,7 @@ fn upgrade_to_locations(conn: &Connection) -> Result<()> {
         update
             .execute(params![
                 seq,
-                sql::event_id_at(at).as_bytes(),
+                sql::event_id_at(&context, at).as_bytes(),
                 replica.as_bytes()
             ])
             .map_err(storage)?;

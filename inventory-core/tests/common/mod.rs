@@ -47,3 +47,48 @@ impl Rng {
         &items[self.below(items.len() as u64) as usize]
     }
 }
+
+/// Checks an inventory opened on a copy of a fixture the release before locations wrote
+/// (`tests/fixtures/schema-2.db`, `postgres-schema-2.sql`): its stock is at the default
+/// location, its events have ids and their store's replica, the ledger still checks, and
+/// everything else is as that release's own export said (`snapshot-format-1.json`).
+pub fn check_migrated_release_2(inv: &inventory_core::Inventory) {
+    use inventory_core::{DEFAULT_LOCATION, EventKind, Snapshot};
+    inv.check_ledger().expect("the migrated ledger checks");
+    let then = include_str!("../fixtures/snapshot-format-1.json");
+    let then = Snapshot::from_json(then).expect("a format-1 snapshot reads");
+    let now = inv.export().unwrap();
+    now.validate().unwrap();
+    assert_eq!(now.products, then.products);
+    let codes: Vec<_> = now.locations.iter().map(|l| l.code.as_str()).collect();
+    assert_eq!(codes, [DEFAULT_LOCATION]);
+    assert_eq!(
+        now.levels, then.levels,
+        "each product's stock is at DEFAULT"
+    );
+    assert_eq!(now.events.len(), then.events.len());
+    let replica = inv.replica_id().unwrap();
+    for (now, then) in now.events.iter().zip(&then.events) {
+        assert_eq!(now.replica, replica);
+        assert_eq!(now.id.get_version_num(), 7);
+        let movement = matches!(now.kind, EventKind::Created | EventKind::StockChanged);
+        assert_eq!(
+            now.location.as_deref(),
+            movement.then_some(DEFAULT_LOCATION)
+        );
+        let same = inventory_core::Event {
+            id: then.id,
+            replica: then.replica,
+            ..now.clone()
+        };
+        assert_eq!(&same, then);
+    }
+    // The ids keep the ledger's time order.
+    assert!(now.events.windows(2).all(|w| w[0].id < w[1].id));
+    // And the migrated store takes the new operations.
+    let p = &now.products[0];
+    inv.create_location("WH-1", "Warehouse").unwrap();
+    inv.transfer(p.id, 1, DEFAULT_LOCATION, "WH-1", "transfer")
+        .unwrap();
+    inv.check_ledger().unwrap();
+}

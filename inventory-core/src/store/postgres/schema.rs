@@ -154,6 +154,7 @@ pub(super) fn newer_schema(found: u32) -> InventoryError {
 /// an id for every event written before events had one (see `sql::event_id_at`).
 fn upgrade_to_locations(tx: &mut ::postgres::Transaction<'_>) -> Result<()> {
     let replica = Uuid::new_v4();
+    let context = uuid::ContextV7::new();
     tx.execute(
         "INSERT INTO inventory_meta (name, value) VALUES ('replica', $1)",
         &[&replica],
@@ -173,7 +174,10 @@ fn upgrade_to_locations(tx: &mut ::postgres::Transaction<'_>) -> Result<()> {
     )
     .map_err(storage)?;
     let events = tx
-        .query("SELECT seq, at FROM inventory_events WHERE id IS NULL", &[])
+        .query(
+            "SELECT seq, at FROM inventory_events WHERE id IS NULL ORDER BY seq",
+            &[],
+        )
         .map_err(storage)?;
     let update = tx
         .prepare("UPDATE inventory_events SET id = $2, replica = $3 WHERE seq = $1")
@@ -183,7 +187,7 @@ fn upgrade_to_locations(tx: &mut ::postgres::Transaction<'_>) -> Result<()> {
             row.try_get(0).map_err(storage)?,
             row.try_get(1).map_err(storage)?,
         );
-        tx.execute(&update, &[&seq, &sql::event_id_at(at), &replica])
+        tx.execute(&update, &[&seq, &sql::event_id_at(&context, at), &replica])
             .map_err(storage)?;
     }
     Ok(())

@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 use crate::{Decimal, Inventory, NewProduct, Store, parse_price};
 
+mod places;
+
 /// An inventory over a fresh store, the store itself (for the tests that call its primitives
 /// directly: the `Inventory` does not hand them out, as they skip every rule), and whatever
 /// must live as long as both.
@@ -953,5 +955,7 @@ macro_rules! store_integration_tests {
             inv.check_ledger().unwrap();
             fixture().import(&again).unwrap();
         }
+
+        $crate::store_places_tests!();
     };
 }
