@@ -2,13 +2,18 @@
 //! reference model, written here from the rules without the library's code. After each step
 //! every backend must answer what the model answers (so a bug in the shared service layer, which
 //! every backend would share, is caught too) and the backends must agree with each other to
-//! the letter of their messages; at the end the ledger invariant holds.
+//! the letter of their messages; at the end the ledger invariant holds. Stock moves at two
+//! locations (and one that does not exist), by adjustments, counts, transfers and batches, some
+//! of them under idempotency keys that are reused, for the same request or another one.
 
 mod common;
 
 use common::{Fixture, memory, sqlite_file};
+use std::collections::{BTreeMap, HashMap};
+
 use inventory_core::{
-    Decimal, InventoryError, NewProduct, OrderBy, Product, ProductPatch, Query, StockChange, Uuid,
+    Decimal, InventoryError, Movement, NewProduct, OrderBy, Product, ProductPatch, Query,
+    StockChange, Uuid,
 };
 use proptest::prelude::*;
 
@@ -24,9 +29,15 @@ fn backends() -> Vec<(&'static str, Fixture)> {
             let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             uuid::Builder::from_random_bytes(u128::from(n).to_be_bytes()).into_uuid()
         });
+        fixture.inv.create_location("wh", "Warehouse").unwrap();
     }
     all
 }
+
+/// The locations a movement names: the default one, the warehouse every backend starts with,
+/// and one that does not exist.
+const LOCATIONS: &[&str] = &["DEFAULT", "WH", "ZZ"];
+const KEYS: &[&str] = &["k-1", "k-2", "k-3"];
 
 /// Raw SKUs, several of which normalise to the same thing.
 const SKUS: &[&str] = &[
@@ -59,12 +70,27 @@ enum Op {
     Adjust {
         target: usize,
         delta: i64,
+        location: usize,
         expected: Option<u32>,
     },
     Set {
         target: usize,
         quantity: u32,
+        location: usize,
         expected: Option<u32>,
+    },
+    Transfer {
+        target: usize,
+        quantity: u32,
+        from: usize,
+        to: usize,
+    },
+    /// A batch of adjustments, counts and transfers.
+    Apply(Vec<Op>),
+    /// An operation made under an idempotency key.
+    Keyed(usize, Box<Op>),
+    Levels {
+        target: usize,
     },
     Delete {
         target: usize,
@@ -105,11 +131,11 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (target.clone(), proptest::option::of(name.clone()), proptest::option::of(0..SKUS.len()),
               proptest::option::of(cents), proptest::option::of(1u64..4))
             .prop_map(|(target, name, sku, cents, version)| Op::Update { target, name, sku, cents, version }),
-        4 => (target.clone(), prop_oneof![-25i64..25, Just(i64::from(inventory_core::MAX_STOCK))],
-              proptest::option::of(0u32..30))
-            .prop_map(|(target, delta, expected)| Op::Adjust { target, delta, expected }),
-        2 => (target.clone(), stock, proptest::option::of(0u32..30))
-            .prop_map(|(target, quantity, expected)| Op::Set { target, quantity, expected }),
+        4 => movement(stock.clone()),
+        2 => proptest::collection::vec(movement(stock.clone()), 1..4).prop_map(Op::Apply),
+        3 => (0..KEYS.len(), prop_oneof![movement(stock.clone()), proptest::collection::vec(movement(stock), 1..3).prop_map(Op::Apply)])
+            .prop_map(|(key, op)| Op::Keyed(key, Box::new(op))),
+        1 => target.clone().prop_map(|target| Op::Levels { target }),
         1 => target.prop_map(|target| Op::Delete { target }),
         2 => (0..ORDERS.len(), proptest::option::of(0u32..20), proptest::option::of("[a-z]{1,2}"), 1u32..4, 1usize..4)
             .prop_map(|(order, low_stock, name, limit, pages)| Op::List { order, low_stock, name, limit, pages }),
@@ -117,8 +143,24 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// An adjustment, a count or a transfer, at one of [`LOCATIONS`] (the last of them unknown).
+fn movement(stock: impl Strategy<Value = u32> + Clone + 'static) -> BoxedStrategy<Op> {
+    let target = 0usize..8;
+    let location = prop_oneof![8 => 0usize..2, 1 => Just(2usize)];
+    prop_oneof![
+        4 => (target.clone(), prop_oneof![-25i64..25, Just(i64::from(inventory_core::MAX_STOCK))],
+              location.clone(), proptest::option::of(0u32..30))
+            .prop_map(|(target, delta, location, expected)| Op::Adjust { target, delta, location, expected }),
+        2 => (target.clone(), stock, location.clone(), proptest::option::of(0u32..30))
+            .prop_map(|(target, quantity, location, expected)| Op::Set { target, quantity, location, expected }),
+        2 => (target, 0u32..12, location.clone(), location)
+            .prop_map(|(target, quantity, from, to)| Op::Transfer { target, quantity, from, to }),
+    ]
+    .boxed()
+}
+
 /// What a step returned, with what differs between backends (ids, times) left out.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Product {
         name: String,
@@ -128,6 +170,8 @@ enum Outcome {
         version: u64,
     },
     Done,
+    Products(Vec<Outcome>),
+    Levels(Vec<(String, u32)>),
     Pages(Vec<(Vec<String>, u64, bool)>),
     Total(Decimal),
     Error(InventoryError),
@@ -149,7 +193,7 @@ fn outcome<T>(r: Result<T, InventoryError>, f: impl FnOnce(T) -> Outcome) -> Out
 
 /// Runs one step on one backend. `ids` are that backend's ids of the products created so far
 /// (the same positions on every backend); a target past the end is an id that never existed.
-fn run(inv: &Fixture, ids: &mut Vec<Uuid>, op: &Op) -> Outcome {
+fn run(inv: &inventory_core::Inventory, ids: &mut Vec<Uuid>, op: &Op) -> Outcome {
     let id = |target: usize| ids.get(target).copied().unwrap_or(Uuid::nil());
     let price = |cents: i64| Decimal::new(cents, 2);
     match op {
@@ -183,28 +227,43 @@ fn run(inv: &Fixture, ids: &mut Vec<Uuid>, op: &Op) -> Outcome {
             };
             outcome(inv.update(id(*target), patch), product)
         }
-        Op::Adjust {
-            target,
-            delta,
-            expected,
-        } => {
-            let change = StockChange {
-                expected: *expected,
-                ..StockChange::new("sale")
+        Op::Adjust { .. } | Op::Set { .. } | Op::Transfer { .. } => {
+            let result = match to_movement(op, &id) {
+                Movement::Adjust {
+                    product_id,
+                    delta,
+                    change,
+                } => inv.adjust_stock(product_id, delta, change),
+                Movement::Count {
+                    product_id,
+                    quantity,
+                    change,
+                } => inv.set_stock(product_id, quantity, change),
+                Movement::Transfer {
+                    product_id,
+                    quantity,
+                    from_location,
+                    to_location,
+                    change,
+                } => inv.transfer(product_id, quantity, &from_location, &to_location, change),
             };
-            outcome(inv.adjust_stock(id(*target), *delta, change), product)
+            outcome(result, product)
         }
-        Op::Set {
-            target,
-            quantity,
-            expected,
-        } => {
-            let change = StockChange {
-                expected: *expected,
-                ..StockChange::new("count")
-            };
-            outcome(inv.set_stock(id(*target), *quantity, change), product)
+        Op::Apply(ops) => {
+            let movements = ops.iter().map(|op| to_movement(op, &id)).collect();
+            outcome(inv.apply(movements), |ps| {
+                Outcome::Products(ps.into_iter().map(product).collect())
+            })
         }
+        Op::Keyed(key, op) => run(&inv.idempotent(KEYS[*key]).unwrap(), ids, op),
+        Op::Levels { target } => outcome(inv.stock_levels(id(*target)), |levels| {
+            Outcome::Levels(
+                levels
+                    .into_iter()
+                    .map(|l| (l.location, l.on_hand))
+                    .collect(),
+            )
+        }),
         Op::Delete { target } => outcome(inv.delete(id(*target)), |()| Outcome::Done),
         Op::List {
             order,
@@ -240,11 +299,50 @@ fn run(inv: &Fixture, ids: &mut Vec<Uuid>, op: &Op) -> Outcome {
     }
 }
 
+/// A movement step as the core's [`Movement`] (a single one runs through its own call).
+fn to_movement(op: &Op, id: &dyn Fn(usize) -> Uuid) -> Movement {
+    match op {
+        Op::Adjust {
+            target,
+            delta,
+            location,
+            expected,
+        } => {
+            let mut change = StockChange::new("sale").at(LOCATIONS[*location].to_lowercase());
+            change.expected = *expected;
+            Movement::adjust(id(*target), *delta, change)
+        }
+        Op::Set {
+            target,
+            quantity,
+            location,
+            expected,
+        } => {
+            let mut change = StockChange::new("count").at(LOCATIONS[*location]);
+            change.expected = *expected;
+            Movement::count(id(*target), *quantity, change)
+        }
+        Op::Transfer {
+            target,
+            quantity,
+            from,
+            to,
+        } => Movement::transfer(
+            id(*target),
+            *quantity,
+            LOCATIONS[*from],
+            LOCATIONS[*to],
+            "transfer",
+        ),
+        other => unreachable!("not a movement: {other:?}"),
+    }
+}
+
 // ------------------------------------------------------------------------------ the reference
 
 /// What the reference expects: a success as the backends report it, or an error's code and
 /// field (the wording is the backends' to agree on).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Expected {
     Is(Outcome),
     Fails(&'static str, Option<String>),
@@ -275,6 +373,8 @@ struct Row {
     cents: i64,
     stock: u32,
     version: u64,
+    /// On hand per index of [`LOCATIONS`], for every level a store keeps (moved there once).
+    levels: BTreeMap<usize, u32>,
 }
 
 impl Row {
@@ -289,10 +389,27 @@ impl Row {
     }
 }
 
-/// The inventory, written from the rules: products by creation order (`None` once deleted).
+/// The inventory, written from the rules: products by creation order (`None` once deleted),
+/// and each idempotency key's request (its step, printed) and first answer.
 #[derive(Default)]
 struct Reference {
     rows: Vec<Option<Row>>,
+    keys: HashMap<usize, (String, Outcome)>,
+}
+
+/// An error of movement `i` of a batch, as the batch names it.
+fn in_batch(e: Expected, i: usize) -> Expected {
+    match e {
+        Expected::Fails(code @ ("VALIDATION" | "VERSION_CONFLICT"), Some(field)) => {
+            Expected::Fails(code, Some(format!("movements[{i}].{field}")))
+        }
+        other => other,
+    }
+}
+
+/// The location at index `i`: `None` for the one that does not exist.
+fn known(i: usize) -> Option<usize> {
+    (i < 2).then_some(i)
 }
 
 const MAX_STOCK: u32 = inventory_core::MAX_STOCK;
@@ -365,6 +482,7 @@ impl Reference {
                     cents: *cents,
                     stock: *stock,
                     version: 1,
+                    levels: (*stock > 0).then_some((0, *stock)).into_iter().collect(),
                 };
                 let out = row.outcome();
                 self.rows.push(Some(row));
@@ -410,46 +528,68 @@ impl Reference {
                 self.rows[*target] = Some(next);
                 Expected::Is(out)
             }
-            Op::Adjust {
-                target,
-                delta,
-                expected,
-            } => {
-                if *delta == 0 {
-                    return expect_error("VALIDATION", "delta");
+            Op::Adjust { .. } | Op::Set { .. } | Op::Transfer { .. } => {
+                if let Err(e) = Self::check(op) {
+                    return e;
                 }
-                let Some(row) = self.live(*target).cloned() else {
-                    return Expected::Fails("NOT_FOUND", None);
-                };
-                if expected.is_some_and(|e| e != row.stock) {
-                    return expect_error("VERSION_CONFLICT", "stock");
+                match self.movement(op) {
+                    Ok(out) => Expected::Is(out),
+                    Err(e) => e,
                 }
-                let after = i64::from(row.stock) + delta;
-                if after < 0 {
-                    return expect_error("INSUFFICIENT_STOCK", "stock");
-                }
-                if after > i64::from(MAX_STOCK) {
-                    return expect_error("STOCK_OVERFLOW", "stock");
-                }
-                self.moved(*target, row, after as u32)
             }
-            Op::Set {
-                target,
-                quantity,
-                expected,
-            } => {
-                if *quantity > MAX_STOCK {
-                    return expect_error("VALIDATION", "quantity");
+            Op::Apply(ops) => {
+                for (i, op) in ops.iter().enumerate() {
+                    if let Err(e) = Self::check(op) {
+                        return in_batch(e, i);
+                    }
                 }
-                let Some(row) = self.live(*target).cloned() else {
-                    return Expected::Fails("NOT_FOUND", None);
-                };
-                if expected.is_some_and(|e| e != row.stock) {
-                    return expect_error("VERSION_CONFLICT", "stock");
+                let before = self.rows.clone();
+                let mut outs = Vec::new();
+                for (i, op) in ops.iter().enumerate() {
+                    match self.movement(op) {
+                        Ok(out) => outs.push(out),
+                        Err(e) => {
+                            self.rows = before;
+                            return in_batch(e, i);
+                        }
+                    }
                 }
-                // A count is recorded even when it confirms the stock.
-                self.moved(*target, row, *quantity)
+                Expected::Is(Outcome::Products(outs))
             }
+            Op::Keyed(key, op) => {
+                let checked = match &**op {
+                    Op::Apply(ops) => ops
+                        .iter()
+                        .enumerate()
+                        .try_for_each(|(i, op)| Self::check(op).map_err(|e| in_batch(e, i))),
+                    single => Self::check(single),
+                };
+                if let Err(e) = checked {
+                    return e;
+                }
+                let request = format!("{op:?}");
+                if let Some((first, answer)) = self.keys.get(key) {
+                    return if *first == request {
+                        Expected::Is(answer.clone())
+                    } else {
+                        expect_error("IDEMPOTENCY_CONFLICT", "idempotency_key")
+                    };
+                }
+                let expected = self.apply(op);
+                if let Expected::Is(answer) = &expected {
+                    self.keys.insert(*key, (request, answer.clone()));
+                }
+                expected
+            }
+            Op::Levels { target } => match self.live(*target) {
+                None => Expected::Fails("NOT_FOUND", None),
+                Some(row) => Expected::Is(Outcome::Levels(
+                    row.levels
+                        .iter()
+                        .map(|(l, n)| (LOCATIONS[*l].to_owned(), *n))
+                        .collect(),
+                )),
+            },
             Op::Delete { target } => {
                 if self.live(*target).is_none() {
                     return Expected::Fails("NOT_FOUND", None);
@@ -482,12 +622,83 @@ impl Reference {
         }
     }
 
-    fn moved(&mut self, target: usize, mut row: Row, stock: u32) -> Expected {
-        row.stock = stock;
+    /// The rules a movement's inputs must pass before anything is read.
+    fn check(op: &Op) -> Result<(), Expected> {
+        match op {
+            Op::Adjust { delta: 0, .. } => Err(expect_error("VALIDATION", "delta")),
+            Op::Set { quantity, .. } if *quantity > MAX_STOCK => {
+                Err(expect_error("VALIDATION", "quantity"))
+            }
+            Op::Transfer { quantity: 0, .. } => Err(expect_error("VALIDATION", "quantity")),
+            Op::Transfer { from, to, .. } if from == to => {
+                Err(expect_error("VALIDATION", "to_location"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A checked movement against what is stored: its answer, or why it fails.
+    fn movement(&mut self, op: &Op) -> Result<Outcome, Expected> {
+        let not_found = || Expected::Fails("NOT_FOUND", None);
+        let (target, at, delta_at, expected, transfer_to) = match op {
+            Op::Adjust {
+                target,
+                delta,
+                location,
+                expected,
+            } => (*target, *location, Some(*delta), *expected, None),
+            Op::Set {
+                target,
+                location,
+                expected,
+                ..
+            } => (*target, *location, None, *expected, None),
+            Op::Transfer {
+                target, from, to, ..
+            } => (*target, *from, None, None, Some(*to)),
+            other => unreachable!("not a movement: {other:?}"),
+        };
+        let mut row = self.live(target).cloned().ok_or_else(not_found)?;
+        let at = known(at).ok_or_else(not_found)?;
+        let level = row.levels.get(&at).copied().unwrap_or(0);
+        if let Some(to) = transfer_to {
+            let to = known(to).ok_or_else(not_found)?;
+            let Op::Transfer { quantity, .. } = op else {
+                unreachable!()
+            };
+            if level < *quantity {
+                return Err(expect_error("INSUFFICIENT_STOCK", "stock"));
+            }
+            let there = row.levels.get(&to).copied().unwrap_or(0);
+            row.levels.insert(at, level - quantity);
+            row.levels.insert(to, there + quantity);
+            return Ok(self.moved(target, row, None));
+        }
+        if expected.is_some_and(|e| e != level) {
+            return Err(expect_error("VERSION_CONFLICT", "stock"));
+        }
+        let delta = match (op, delta_at) {
+            (_, Some(delta)) => delta,
+            (Op::Set { quantity, .. }, None) => i64::from(*quantity) - i64::from(level),
+            _ => unreachable!(),
+        };
+        if i64::from(level) + delta < 0 {
+            return Err(expect_error("INSUFFICIENT_STOCK", "stock"));
+        }
+        if i64::from(row.stock) + delta > i64::from(MAX_STOCK) {
+            return Err(expect_error("STOCK_OVERFLOW", "stock"));
+        }
+        row.levels.insert(at, (i64::from(level) + delta) as u32);
+        let stock = (i64::from(row.stock) + delta) as u32;
+        Ok(self.moved(target, row, Some(stock)))
+    }
+
+    fn moved(&mut self, target: usize, mut row: Row, stock: Option<u32>) -> Outcome {
+        row.stock = stock.unwrap_or(row.stock);
         row.version += 1;
         let out = row.outcome();
         self.rows[target] = Some(row);
-        Expected::Is(out)
+        out
     }
 
     /// The pages a walk along the cursors sees: every match in the order (names ignoring case,
