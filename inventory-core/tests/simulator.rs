@@ -1,7 +1,9 @@
 //! A deterministic simulator, in the spirit of TigerBeetle's VOPR: a seeded generator drives
 //! random operations of every kind against a store, injects faults (a storage error at a random
 //! primitive inside a write transaction, the SQLite file closed and reopened as after a crash,
-//! bursts of threads selling the same product), and after every step compares the store with a
+//! bursts of threads selling the same product), moves stock between two locations, sends
+//! batches and retries requests under idempotency keys, and after every step compares the
+//! store with a
 //! pure reference model written here from the rules, independently of the library's service
 //! layer, and checks the ledger invariants (`check_ledger`, the export's own validation).
 //!
@@ -24,8 +26,8 @@ use std::sync::{Arc, Barrier, Mutex};
 
 use inventory_core::{
     Decimal, Event, IdempotencyRecord, Inventory, InventoryError, Location, MAX_STOCK, MemoryStore,
-    NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange, StockLevel, Store, Uuid,
-    WriteFn, WriteTx,
+    Movement, NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange, StockLevel,
+    Store, Uuid, WriteFn, WriteTx,
 };
 
 // ------------------------------------------------------------------------------ fault injection
@@ -192,13 +194,31 @@ struct Expected {
     cents: i64,
     stock: u32,
     version: u64,
+    /// How much of `stock` is at the warehouse `WH`; the rest is at `DEFAULT`.
+    wh: u32,
 }
+
+impl Expected {
+    /// The level at a location of [`PLACES`].
+    fn at(&self, place: &str) -> u32 {
+        if place == "WH" {
+            self.wh
+        } else {
+            self.stock - self.wh
+        }
+    }
+}
+
+/// The locations stock moves at: every world has both.
+const PLACES: &[&str] = &["DEFAULT", "WH"];
 
 /// The reference model: the rules of the original system, written out plainly.
 #[derive(Debug, Default)]
 struct Model {
     products: BTreeMap<Uuid, Expected>,
     events: usize,
+    /// Each idempotency key used by a request that applied, and that request.
+    keys: BTreeMap<String, String>,
 }
 
 impl Model {
@@ -288,6 +308,7 @@ impl World {
         let plan = Arc::new(Mutex::new(FaultPlan::default()));
         let ids = Arc::new(AtomicU64::new(seed));
         let inv = inventory(&store, &plan, &ids);
+        inv.create_location("WH", "Warehouse").unwrap();
         Self {
             backend,
             store,
@@ -415,6 +436,7 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                                 cents,
                                 stock,
                                 version: 1,
+                                wh: 0,
                             },
                         );
                         m.events += 1;
@@ -447,6 +469,8 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 Some(_) if sku.is_some_and(|(s, _)| model.sku_taken(s, Some(id))) => {
                     Err("DUPLICATE_SKU")
                 }
+                // A patch's stock is corrected at DEFAULT: it cannot go below what is elsewhere.
+                Some(p) if stock.is_some_and(|s| s < p.wh) => Err("VALIDATION"),
                 Some(_) => Ok(()),
             };
             let result = inv.update(id, patch);
@@ -484,67 +508,148 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 }),
             )
         }
-        30..=64 => {
+        30..=54 => {
             let id = target(rng, model);
             let delta = match rng.below(20) {
                 0 => 0,
                 1 => i64::from(MAX_STOCK),
                 _ => rng.below(41) as i64 - 20,
             };
+            let place = *rng.pick(PLACES);
             let current = model.products.get(&id).cloned();
             let stale = rng.chance(8);
             let expect_stock = if rng.chance(20) {
-                current
-                    .as_ref()
-                    .map(|p| if stale { p.stock + 1 } else { p.stock })
+                current.as_ref().map(|p| p.at(place) + u32::from(stale))
             } else {
                 None
             };
             let stale = stale && expect_stock.is_some();
-            let after = current.as_ref().map(|p| i64::from(p.stock) + delta);
-            let expected = match (&current, after) {
+            let expected = match &current {
                 _ if delta == 0 => Err("VALIDATION"),
-                (None, _) => Err("NOT_FOUND"),
+                None => Err("NOT_FOUND"),
                 _ if stale => Err("VERSION_CONFLICT"),
-                (_, Some(a)) if a < 0 => Err("INSUFFICIENT_STOCK"),
-                (_, Some(a)) if a > i64::from(MAX_STOCK) => Err("STOCK_OVERFLOW"),
-                _ => Ok(()),
+                Some(p) => adjusted(p, place, delta).map(|_| ()),
             };
             let change = StockChange {
                 expected: expect_stock,
-                ..StockChange::new(*rng.pick(&["sale", "restock", "damage"]))
+                ..StockChange::new(*rng.pick(&["sale", "restock", "damage"])).at(place)
+            };
+            // Sometimes under a key: a retry of an earlier request, or a new one.
+            let key = rng.chance(25).then(|| format!("k-{}", rng.below(6)));
+            let request = format!("adjust {id} by {delta} at {place} expecting {expect_stock:?}");
+            let (expected, replay) = keyed(model, key.as_deref(), &request, expected);
+            let inv = match &key {
+                Some(k) => inv.idempotent(k.as_str()).unwrap(),
+                None => inv,
             };
             let result = inv.adjust_stock(id, delta, change);
             (
-                format!("adjust {id} by {delta} expecting {expect_stock:?}"),
+                format!("{request} key {key:?}"),
+                expected,
+                code(&result),
+                Box::new(move |m: &mut Model| {
+                    if replay {
+                        return;
+                    }
+                    if let Some(k) = key {
+                        m.keys.insert(k, request);
+                    }
+                    let p = m.products.get_mut(&id).unwrap();
+                    *p = adjusted(p, place, delta).unwrap();
+                    m.events += 1;
+                }),
+            )
+        }
+        55..=59 => {
+            // A batch of adjustments across products: all apply, or none.
+            let moves: Vec<(Uuid, &str, i64)> = (0..1 + rng.below(3))
+                .map(|_| {
+                    let d = rng.below(21) as i64 - 12;
+                    (
+                        target(rng, model),
+                        *rng.pick(PLACES),
+                        if d == 0 { 1 } else { d },
+                    )
+                })
+                .collect();
+            let mut after = model.products.clone();
+            let mut expected = Ok(());
+            for (id, place, delta) in &moves {
+                match after.get(id).map(|p| adjusted(p, place, *delta)) {
+                    None => expected = Err("NOT_FOUND"),
+                    Some(Err(e)) => expected = Err(e),
+                    Some(Ok(p)) => {
+                        after.insert(*id, p);
+                        continue;
+                    }
+                }
+                break;
+            }
+            let batch = moves
+                .iter()
+                .map(|(id, place, d)| {
+                    Movement::adjust(*id, *d, StockChange::new("sale").at(*place))
+                })
+                .collect();
+            let result = inv.apply(batch);
+            let n = moves.len();
+            (
+                format!("apply {moves:?}"),
+                expected,
+                code(&result),
+                Box::new(move |m: &mut Model| {
+                    m.products = after;
+                    m.events += n;
+                }),
+            )
+        }
+        60..=64 => {
+            let id = target(rng, model);
+            let from = *rng.pick(PLACES);
+            let to = if from == "WH" { "DEFAULT" } else { "WH" };
+            let quantity = 1 + rng.below(12) as u32;
+            let expected = match model.products.get(&id) {
+                None => Err("NOT_FOUND"),
+                Some(p) if p.at(from) < quantity => Err("INSUFFICIENT_STOCK"),
+                Some(_) => Ok(()),
+            };
+            let result = inv.transfer(id, quantity, from, to, "transfer");
+            (
+                format!("transfer {quantity} of {id} from {from} to {to}"),
                 expected,
                 code(&result),
                 Box::new(move |m: &mut Model| {
                     let p = m.products.get_mut(&id).unwrap();
-                    p.stock = (i64::from(p.stock) + delta) as u32;
-                    p.version += 1;
-                    m.events += 1;
+                    p.wh = if to == "WH" {
+                        p.wh + quantity
+                    } else {
+                        p.wh - quantity
+                    };
+                    p.version += 1; // one write, two events
+                    m.events += 2;
                 }),
             )
         }
         65..=74 => {
             let id = target(rng, model);
             let quantity = rng.below(40) as u32;
-            let result = inv.set_stock(id, quantity, "count");
-            let expected = if model.products.contains_key(&id) {
-                Ok(())
-            } else {
-                Err("NOT_FOUND")
+            let place = *rng.pick(PLACES);
+            let result = inv.set_stock(id, quantity, StockChange::new("count").at(place));
+            let expected = match model.products.get(&id) {
+                None => Err("NOT_FOUND"),
+                Some(p) => {
+                    adjusted(p, place, i64::from(quantity) - i64::from(p.at(place))).map(|_| ())
+                }
             };
             (
-                format!("count {id} at {quantity}"),
+                format!("count {id} at {quantity} in {place}"),
                 expected,
                 code(&result),
                 Box::new(move |m: &mut Model| {
                     let p = m.products.get_mut(&id).unwrap();
-                    p.stock = quantity;
-                    p.version += 1; // a count that confirms the stock is recorded too
-                    m.events += 1;
+                    let delta = i64::from(quantity) - i64::from(p.at(place));
+                    *p = adjusted(p, place, delta).unwrap();
+                    m.events += 1; // a count that confirms the stock is recorded too
                 }),
             )
         }
@@ -577,8 +682,13 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             // Sales never take more than is there, and restocks never add more than there is
             // room for (each counted alone: the other kind only helps), so every movement
             // applies whatever order the threads run in, and the run stays replayable.
-            let stock = i64::from(model.products[&id].stock);
-            let headroom = i64::from(MAX_STOCK) - stock;
+            // The threads move stock at DEFAULT; the total bounds the restocks.
+            let stock = i64::from(model.products[&id].at("DEFAULT"));
+            let headroom = i64::from(MAX_STOCK) - i64::from(model.products[&id].stock);
+            if headroom < 100 {
+                // No room for the restocks (at most 16 of 6) the burst may need.
+                return Ok("burst skipped (no room)".into());
+            }
             let (mut sold, mut restocked) = (0i64, 0i64);
             let deltas: Vec<i64> = (0..threads * 4)
                 .map(|_| {
@@ -672,6 +782,36 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
     Ok(what)
 }
 
+/// The product after `delta` at `place`, or the error the rules give.
+fn adjusted(p: &Expected, place: &str, delta: i64) -> Result<Expected, &'static str> {
+    if i64::from(p.at(place)) + delta < 0 {
+        return Err("INSUFFICIENT_STOCK");
+    }
+    let stock = i64::from(p.stock) + delta;
+    if stock > i64::from(MAX_STOCK) {
+        return Err("STOCK_OVERFLOW");
+    }
+    let mut next = p.clone();
+    next.stock = stock as u32;
+    if place == "WH" {
+        next.wh = (i64::from(p.wh) + delta) as u32;
+    }
+    next.version += 1;
+    Ok(next)
+}
+
+/// What a request under `key` answers: a validation error first (the key is not looked at),
+/// then the key's own rule: its first request again applies nothing and succeeds, another
+/// request conflicts, and a new key goes on as without one. The flag says it was a replay.
+fn keyed(model: &Model, key: Option<&str>, request: &str, expected: Outcome) -> (Outcome, bool) {
+    match key.and_then(|k| model.keys.get(k)) {
+        _ if expected == Err("VALIDATION") => (expected, false),
+        Some(first) if first == request => (Ok(()), true),
+        Some(_) => (Err("IDEMPOTENCY_CONFLICT"), false),
+        None => (expected, false),
+    }
+}
+
 /// The store against the model, and the store against its own ledger.
 fn check(world: &World, model: &Model) -> Result<(), String> {
     let inv = &world.inv;
@@ -692,6 +832,11 @@ fn check(world: &World, model: &Model) -> Result<(), String> {
                     cents,
                     stock: p.stock,
                     version: p.version,
+                    wh: snapshot
+                        .levels
+                        .iter()
+                        .find(|l| l.product_id == p.id && l.location == "WH")
+                        .map_or(0, |l| l.on_hand),
                 },
             )
         })
@@ -801,6 +946,7 @@ fn the_checks_catch_a_write_without_its_event() {
             cents: 100,
             stock: 2,
             version: 1,
+            wh: 0,
         },
     );
     model.events = 1;
