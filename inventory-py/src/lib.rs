@@ -12,13 +12,14 @@
 //! (`inventory.ValidationError`, …), one per variant; a panic (a bug) becomes the base
 //! `inventory.InventoryError` instead of crossing into Python.
 
+use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Decimal, Durability, Event, Inventory, InventoryError, OpenOptions, Product, ProductPatch,
-    QueryInput, Snapshot, StockChange, StorageKind, Uuid, count_from_i64, limit_from_i64, parse_id,
-    parse_price, stock_from_i64,
+    Decimal, Durability, Event, Inventory, InventoryError, Location, Movement, OpenOptions,
+    Product, ProductPatch, QueryInput, Snapshot, StockChange, StockLevel, StorageKind, Uuid,
+    count_from_i64, limit_from_i64, parse_id, parse_price, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -64,16 +65,21 @@ struct ChangeRecord {
 #[derive(IntoPyObject)]
 struct EventRecord {
     seq: u64,
+    id: Uuid,
+    replica: Uuid,
     at: DateTime<Utc>,
     product_id: Uuid,
     kind: &'static str,
     sku: String,
+    location: Option<String>,
     delta: Option<i64>,
     stock_before: Option<u32>,
     stock_after: Option<u32>,
     reason: Option<String>,
     reference: Option<String>,
     actor: Option<String>,
+    transfer_id: Option<Uuid>,
+    idempotency_key: Option<String>,
     changes: Vec<ChangeRecord>,
 }
 
@@ -81,16 +87,21 @@ impl From<Event> for EventRecord {
     fn from(e: Event) -> Self {
         Self {
             seq: e.seq,
+            id: e.id,
+            replica: e.replica,
             at: e.at,
             product_id: e.product_id,
             kind: e.kind.as_str(),
             sku: e.sku,
+            location: e.location,
             delta: e.delta,
             stock_before: e.stock_before,
             stock_after: e.stock_after,
             reason: e.reason,
             reference: e.reference,
             actor: e.actor,
+            transfer_id: e.transfer_id,
+            idempotency_key: e.idempotency_key,
             changes: e
                 .changes
                 .into_iter()
@@ -102,6 +113,82 @@ impl From<Event> for EventRecord {
                 .collect(),
         }
     }
+}
+
+/// A location, keyed like the front's `Location`.
+#[derive(IntoPyObject)]
+struct LocationRecord {
+    code: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: u64,
+}
+
+impl From<Location> for LocationRecord {
+    fn from(l: Location) -> Self {
+        Self {
+            code: l.code,
+            name: l.name,
+            created_at: l.created_at,
+            updated_at: l.updated_at,
+            version: l.version,
+        }
+    }
+}
+
+/// A stock level, keyed like the front's `StockLevel`.
+#[derive(IntoPyObject)]
+struct LevelRecord {
+    product_id: Uuid,
+    location: String,
+    on_hand: u32,
+    reorder_point: Option<u32>,
+}
+
+impl From<StockLevel> for LevelRecord {
+    fn from(l: StockLevel) -> Self {
+        Self {
+            product_id: l.product_id,
+            location: l.location,
+            on_hand: l.on_hand,
+            reorder_point: l.reorder_point,
+        }
+    }
+}
+
+/// A movement of a batch as the front sends it: kind (`adjust`, `count`, `transfer`), product
+/// id, amount (delta or quantity), reason, reference, actor, location, from and to locations,
+/// expected level.
+type MovementTuple = (
+    String,
+    IdArg,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// The core's movement for a tuple of the front.
+fn movement(tuple: MovementTuple) -> inventory_core::Result<Movement> {
+    let (kind, id, amount, reason, reference, actor, location, from, to, expected) = tuple;
+    let id = id.get()?;
+    let change = StockChange::from_input(reason, reference, actor, location, expected)?;
+    Ok(match kind.as_str() {
+        "adjust" => Movement::adjust(id, amount, change),
+        "count" => Movement::count(id, stock_from_i64("quantity", amount)?, change),
+        _ => Movement::transfer(
+            id,
+            stock_from_i64("quantity", amount)?,
+            from.unwrap_or_default(),
+            to.unwrap_or_default(),
+            change,
+        ),
+    })
 }
 
 /// A page, keyed like the front's `Page`.
@@ -155,6 +242,10 @@ fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
                 kwargs.set_item("expected", expected)?;
                 kwargs.set_item("actual", actual)?;
                 "VersionConflictError"
+            }
+            InventoryError::IdempotencyConflict { key } => {
+                kwargs.set_item("key", key)?;
+                "IdempotencyConflictError"
             }
             InventoryError::Storage { kind, .. } => {
                 kwargs.set_item("kind", kind.as_str())?;
@@ -233,6 +324,16 @@ struct PyInventory {
     inner: Inventory,
 }
 
+impl PyInventory {
+    /// The inventory, or a handle on it whose mutations carry `key`.
+    fn keyed(&self, key: &Option<String>) -> inventory_core::Result<Cow<'_, Inventory>> {
+        match key {
+            None => Ok(Cow::Borrowed(&self.inner)),
+            Some(key) => self.inner.idempotent(key.as_str()).map(Cow::Owned),
+        }
+    }
+}
+
 #[pymethods]
 impl PyInventory {
     /// Opens an inventory: a SQLite file path, `sqlite://PATH`, `:memory:` or `memory:`, with
@@ -259,6 +360,7 @@ impl PyInventory {
     }
 
     /// Creates a product; `price` is text, `stock` a signed count.
+    #[pyo3(signature = (name, sku, price, stock, idempotency_key=None))]
     fn create(
         &self,
         py: Python<'_>,
@@ -266,6 +368,7 @@ impl PyInventory {
         sku: String,
         price: String,
         stock: i64,
+        idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
         run(py, || {
             let new = inventory_core::NewProduct {
@@ -274,15 +377,19 @@ impl PyInventory {
                 price: parse_price(&price)?,
                 stock: stock_from_i64("stock", stock)?,
             };
-            self.inner.create(new).map(ProductRecord::from)
+            self.keyed(&idempotency_key)?
+                .create(new)
+                .map(ProductRecord::from)
         })
     }
 
     /// Creates several products in one transaction: all of them or none.
+    #[pyo3(signature = (products, idempotency_key=None))]
     fn create_many(
         &self,
         py: Python<'_>,
         products: Vec<NewProductTuple>,
+        idempotency_key: Option<String>,
     ) -> PyResult<Vec<ProductRecord>> {
         run(py, || {
             let new = products
@@ -300,7 +407,7 @@ impl PyInventory {
                     item().map_err(|e| e.in_item(i))
                 })
                 .collect::<inventory_core::Result<Vec<_>>>()?;
-            let created = self.inner.create_many(new)?;
+            let created = self.keyed(&idempotency_key)?.create_many(new)?;
             Ok(created.into_iter().map(ProductRecord::from).collect())
         })
     }
@@ -316,7 +423,7 @@ impl PyInventory {
     }
 
     /// Changes any of name, sku, price (text) and stock; `expected_version` makes it conditional.
-    #[pyo3(signature = (id, name, sku, price, stock, expected_version))]
+    #[pyo3(signature = (id, name, sku, price, stock, expected_version, idempotency_key=None))]
     #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
@@ -327,6 +434,7 @@ impl PyInventory {
         price: Option<String>,
         stock: Option<i64>,
         expected_version: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
@@ -339,17 +447,20 @@ impl PyInventory {
                     .map(|v| count_from_i64("expected_version", v))
                     .transpose()?,
             };
-            self.inner.update(id, patch).map(ProductRecord::from)
+            self.keyed(&idempotency_key)?
+                .update(id, patch)
+                .map(ProductRecord::from)
         })
     }
 
     /// Deletes a product (its events stay).
-    fn delete(&self, py: Python<'_>, id: IdArg) -> PyResult<()> {
-        run(py, || self.inner.delete(id.get()?))
+    #[pyo3(signature = (id, idempotency_key=None))]
+    fn delete(&self, py: Python<'_>, id: IdArg, idempotency_key: Option<String>) -> PyResult<()> {
+        run(py, || self.keyed(&idempotency_key)?.delete(id.get()?))
     }
 
-    /// Moves stock by `delta` and records why.
-    #[pyo3(signature = (id, delta, reason, reference, actor, expected))]
+    /// Moves stock by `delta` at a location and records why.
+    #[pyo3(signature = (id, delta, reason, reference, actor, location, expected, idempotency_key))]
     #[allow(clippy::too_many_arguments)]
     fn adjust_stock(
         &self,
@@ -359,19 +470,21 @@ impl PyInventory {
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        location: Option<String>,
         expected: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
-            let change = StockChange::from_input(reason, reference, actor, expected)?;
-            self.inner
+            let change = StockChange::from_input(reason, reference, actor, location, expected)?;
+            self.keyed(&idempotency_key)?
                 .adjust_stock(id, delta, change)
                 .map(ProductRecord::from)
         })
     }
 
-    /// Sets stock to `quantity` (a count) and records the difference.
-    #[pyo3(signature = (id, quantity, reason, reference, actor, expected))]
+    /// Records a count of `quantity` at a location.
+    #[pyo3(signature = (id, quantity, reason, reference, actor, location, expected, idempotency_key))]
     #[allow(clippy::too_many_arguments)]
     fn set_stock(
         &self,
@@ -381,21 +494,155 @@ impl PyInventory {
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        location: Option<String>,
         expected: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
         run(py, || {
             let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
-            let change = StockChange::from_input(reason, reference, actor, expected)?;
-            self.inner
+            let change = StockChange::from_input(reason, reference, actor, location, expected)?;
+            self.keyed(&idempotency_key)?
                 .set_stock(id, quantity, change)
                 .map(ProductRecord::from)
         })
     }
 
+    /// Moves `quantity` from one location to another in one transaction.
+    #[pyo3(signature = (
+        id, quantity, from_location, to_location, reason, reference, actor, expected,
+        idempotency_key
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn transfer(
+        &self,
+        py: Python<'_>,
+        id: IdArg,
+        quantity: i64,
+        from_location: String,
+        to_location: String,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        expected: Option<i64>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<ProductRecord> {
+        run(py, || {
+            let id = id.get()?;
+            let quantity = stock_from_i64("quantity", quantity)?;
+            let change = StockChange::from_input(reason, reference, actor, None, expected)?;
+            self.keyed(&idempotency_key)?
+                .transfer(id, quantity, &from_location, &to_location, change)
+                .map(ProductRecord::from)
+        })
+    }
+
+    /// Runs a batch of movements in one transaction: all or none.
+    #[pyo3(signature = (movements, idempotency_key=None))]
+    fn apply(
+        &self,
+        py: Python<'_>,
+        movements: Vec<MovementTuple>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<Vec<ProductRecord>> {
+        run(py, || {
+            let movements = movements
+                .into_iter()
+                .enumerate()
+                .map(|(i, m)| movement(m).map_err(|e| e.in_list("movements", i)))
+                .collect::<inventory_core::Result<Vec<_>>>()?;
+            let after = self.keyed(&idempotency_key)?.apply(movements)?;
+            Ok(records(after))
+        })
+    }
+
+    /// Creates a location.
+    #[pyo3(signature = (code, name, idempotency_key=None))]
+    fn create_location(
+        &self,
+        py: Python<'_>,
+        code: String,
+        name: String,
+        idempotency_key: Option<String>,
+    ) -> PyResult<LocationRecord> {
+        run(py, || {
+            self.keyed(&idempotency_key)?
+                .create_location(&code, &name)
+                .map(LocationRecord::from)
+        })
+    }
+
+    /// Renames a location.
+    #[pyo3(signature = (code, name, idempotency_key=None))]
+    fn rename_location(
+        &self,
+        py: Python<'_>,
+        code: String,
+        name: String,
+        idempotency_key: Option<String>,
+    ) -> PyResult<LocationRecord> {
+        run(py, || {
+            self.keyed(&idempotency_key)?
+                .rename_location(&code, &name)
+                .map(LocationRecord::from)
+        })
+    }
+
+    /// Deletes a location that holds no stock.
+    #[pyo3(signature = (code, idempotency_key=None))]
+    fn delete_location(
+        &self,
+        py: Python<'_>,
+        code: String,
+        idempotency_key: Option<String>,
+    ) -> PyResult<()> {
+        run(py, || self.keyed(&idempotency_key)?.delete_location(&code))
+    }
+
+    /// Every location, ordered by code.
+    fn locations(&self, py: Python<'_>) -> PyResult<Vec<LocationRecord>> {
+        run(py, || self.inner.locations().map(records))
+    }
+
+    /// The location with this code.
+    fn location(&self, py: Python<'_>, code: String) -> PyResult<LocationRecord> {
+        run(py, || self.inner.location(&code).map(LocationRecord::from))
+    }
+
+    /// A product's stock per location.
+    fn stock_levels(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<LevelRecord>> {
+        run(py, || self.inner.stock_levels(id.get()?).map(records))
+    }
+
+    /// Sets or clears a product's reorder point at a location.
+    #[pyo3(signature = (id, reorder_point, location, idempotency_key=None))]
+    fn set_reorder_point(
+        &self,
+        py: Python<'_>,
+        id: IdArg,
+        reorder_point: Option<i64>,
+        location: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<LevelRecord> {
+        run(py, || {
+            let point = reorder_point
+                .map(|r| stock_from_i64("reorder_point", r))
+                .transpose()?;
+            self.keyed(&idempotency_key)?
+                .set_reorder_point(id.get()?, point, location.as_deref())
+                .map(LevelRecord::from)
+        })
+    }
+
+    /// The id of the replica (the store) this inventory writes events as.
+    fn replica_id(&self, py: Python<'_>) -> PyResult<Uuid> {
+        run(py, || self.inner.replica_id())
+    }
+
     /// One page of products; prices as text, `order_by` like `"-price"`.
     #[pyo3(signature = (
-        name_contains, sku_prefix, low_stock, min_price, max_price, order_by, limit, cursor, offset
+        name_contains, sku_prefix, low_stock, min_price, max_price, order_by, limit, cursor, offset,
+        below_reorder_point=false, location=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn list(
@@ -410,6 +657,8 @@ impl PyInventory {
         limit: Option<i64>,
         cursor: Option<String>,
         offset: Option<i64>,
+        below_reorder_point: bool,
+        location: Option<String>,
     ) -> PyResult<PageRecord> {
         run(py, || {
             let query = QueryInput {
@@ -422,6 +671,8 @@ impl PyInventory {
                 limit,
                 cursor,
                 offset,
+                below_reorder_point,
+                location,
             }
             .parse()?;
             let page = self.inner.list(&query)?;

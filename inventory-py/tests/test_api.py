@@ -9,7 +9,7 @@ import inventory
 
 def test_public_names_are_documented_with_an_example() -> None:
     """The README promises a docstring with an example (run by the doctests) for every name."""
-    aliases = {"IdLike", "PriceLike"}  # typing aliases cannot carry a docstring
+    aliases = {"IdLike", "PriceLike", "Movement"}  # typing aliases cannot carry a docstring
     # The storage subclasses share StorageError's example; each is raised by a test of its own.
     shared = {
         "DiskFullError",
@@ -43,10 +43,16 @@ def test_keyword_only_parameters() -> None:
         sig = inspect.signature(getattr(inventory.Inventory, method))
         return {p.name for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
 
-    assert kw_only("create") == {"name", "sku", "price", "stock"}
-    assert kw_only("update") == {"name", "sku", "price", "stock", "expected_version"}
-    assert kw_only("adjust_stock") == {"reference", "actor", "expected"}
-    assert kw_only("set_stock") == {"reference", "actor", "expected"}
+    key = {"idempotency_key"}
+    assert kw_only("create") == {"name", "sku", "price", "stock"} | key
+    assert kw_only("update") == {"name", "sku", "price", "stock", "expected_version"} | key
+    assert kw_only("adjust_stock") == {"reference", "actor", "location", "expected"} | key
+    assert kw_only("set_stock") == {"reference", "actor", "location", "expected"} | key
+    assert kw_only("transfer") == {
+        "from_location", "to_location", "reason", "reference", "actor", "expected"
+    } | key
+    for method in ("delete", "create_many", "apply", "create_location", "delete_location"):
+        assert key <= kw_only(method), method
     assert "order_by" in kw_only("list") and "cursor" in kw_only("list")
 
 
@@ -68,3 +74,6 @@ def test_native_records_are_keyed_by_the_fronts_field_names() -> None:
     ]
     page = native.list(None, None, None, None, None, None, None, None, None)
     assert list(page) == [f.name for f in dataclasses.fields(inventory.Page)]
+    assert list(native.locations()[0]) == [f.name for f in dataclasses.fields(inventory.Location)]
+    level = native.set_reorder_point(record["id"], 1, None)
+    assert list(level) == [f.name for f in dataclasses.fields(inventory.StockLevel)]

@@ -145,7 +145,7 @@ def test_history_oldest_first(inv: Inventory, widget: Product) -> None:
         EventKind.CREATED,
         EventKind.STOCK_CHANGED,
         EventKind.UPDATED,
-        EventKind.STOCK_CHANGED,
+        EventKind.COUNTED,
     ]
     created, _, updated, _ = events
     assert (created.delta, created.reason, created.stock_after) == (10, "initial", 10)

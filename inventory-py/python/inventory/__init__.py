@@ -14,10 +14,15 @@ converts between Python's types and the core's, and turns the core's errors into
 7
 >>> inv.total_value()
 Decimal('69.93')
+>>> _ = inv.create_location(code="wh-1", name="Main warehouse")
+>>> inv.transfer(p.id, 2, from_location="DEFAULT", to_location="WH-1").stock
+7
+>>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
+[('DEFAULT', 5), ('WH-1', 2)]
 >>> inv.adjust_stock(p.id, -8, reason="sale")
 Traceback (most recent call last):
     ...
-inventory.InsufficientStockError: stock: insufficient stock: 7 available, 8 requested
+inventory.InsufficientStockError: stock: insufficient stock: 5 available, 8 requested
 
 Types are Python's own: ids are :class:`uuid.UUID`, prices :class:`decimal.Decimal`,
 timestamps timezone-aware :class:`datetime.datetime` in UTC. Prices are accepted as
@@ -36,6 +41,7 @@ from ._errors import (
     CorruptStorageError,
     DiskFullError,
     DuplicateSkuError,
+    IdempotencyConflictError,
     InsufficientStockError,
     InventoryError,
     NotFoundError,
@@ -46,21 +52,38 @@ from ._errors import (
     ValidationError,
     VersionConflictError,
 )
-from ._values import Event, EventKind, FieldChange, IdLike, Page, PriceLike, Product
+from ._movements import Adjust, Count, Movement, Transfer
+from ._values import (
+    Event,
+    EventKind,
+    FieldChange,
+    IdLike,
+    Location,
+    Page,
+    PriceLike,
+    Product,
+    StockLevel,
+)
 
 __all__ = [
+    "Adjust",
+    "Count",
     "DuplicateSkuError",
     "Event",
     "EventKind",
     "FieldChange",
     "IdLike",
+    "IdempotencyConflictError",
     "InsufficientStockError",
     "Inventory",
     "InventoryError",
+    "Location",
+    "Movement",
     "NotFoundError",
     "Page",
     "PriceLike",
     "Product",
+    "StockLevel",
     "StockOverflowError",
     "StorageError",
     "DiskFullError",
@@ -68,6 +91,7 @@ __all__ = [
     "StorageBusyError",
     "CorruptStorageError",
     "ConnectionLostError",
+    "Transfer",
     "ValidationError",
     "VersionConflictError",
 ]

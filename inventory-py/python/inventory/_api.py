@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
 from decimal import Decimal
-from typing import Any, Iterable, List, Mapping, Optional, Union
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _inventory
 from ._convert import (
@@ -12,8 +13,13 @@ from ._convert import (
     _i64,
     _id,
     _int,
+    _key,
+    _level,
     _location,
+    _location_value,
+    _movement,
     _new_product,
+    _opt_i64,
     _opt_decimal_text,
     _opt_text,
     _page,
@@ -23,7 +29,14 @@ from ._convert import (
     _with_callers_number,
 )
 from ._errors import InventoryError
-from ._values import Event, IdLike, Page, PriceLike, Product
+from ._movements import Movement
+from ._values import Event, IdLike, Location, Page, PriceLike, Product, StockLevel
+
+
+def _bool(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {_type_name(value)}")
+    return value
 
 
 class Inventory:
@@ -88,11 +101,25 @@ class Inventory:
     def __repr__(self) -> str:
         return f"{type(self).__name__}.open({self._location!r})"
 
-    def create(self, *, name: str, sku: str, price: PriceLike, stock: int = 0) -> Product:
+    def create(
+        self,
+        *,
+        name: str,
+        sku: str,
+        price: PriceLike,
+        stock: int = 0,
+        idempotency_key: Optional[str] = None,
+    ) -> Product:
         """Creates a product and returns it.
 
         ``sku`` is trimmed and upper-cased; ``price`` is a ``Decimal``, ``int`` or ``str`` with at
-        most two decimal places; ``stock`` (default 0) is recorded as the first movement.
+        most two decimal places; ``stock`` (default 0) is recorded as the first movement, at the
+        ``DEFAULT`` location.
+
+        Every method that changes something takes an ``idempotency_key`` (1 to 255
+        characters): the same call made again with the same key changes nothing and returns
+        what the first call returned (a retry after a timeout is safe); the key reused for a
+        different call raises :class:`IdempotencyConflictError`.
 
         Raises :class:`ValidationError` (naming the field) or :class:`DuplicateSkuError`;
         nothing is written then. A ``float`` price raises :class:`TypeError`.
@@ -102,10 +129,12 @@ class Inventory:
         >>> inv.create(name=" Widget ", sku=" ab-1 ", price="9.9", stock=3).name
         'Widget'
         """
-        t = self._native.create(*_new_product(name, sku, price, stock))
+        t = self._native.create(*_new_product(name, sku, price, stock), _key(idempotency_key))
         return _product(t)
 
-    def create_many(self, products: Iterable[Mapping[str, Any]]) -> List[Product]:
+    def create_many(
+        self, products: Iterable[Mapping[str, Any]], *, idempotency_key: Optional[str] = None
+    ) -> List[Product]:
         """Creates several products in one transaction: all of them, or none if any fails.
 
         Each item is a mapping with the keyword arguments of :meth:`create`.
@@ -119,7 +148,7 @@ class Inventory:
         ['B-1', 'N-1']
         """
         rows = [_new_product(**item) for item in products]
-        return [_product(t) for t in self._native.create_many(rows)]
+        return [_product(t) for t in self._native.create_many(rows, _key(idempotency_key))]
 
     def get(self, id: IdLike) -> Product:
         """The product with this id (a :class:`uuid.UUID` or its text).
@@ -157,15 +186,16 @@ class Inventory:
         price: Optional[PriceLike] = None,
         stock: Optional[int] = None,
         expected_version: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
     ) -> Product:
         """Changes any of ``name``, ``sku``, ``price`` and ``stock`` in one transaction; the
         others stay. Returns the product.
 
         With ``expected_version``, raises :class:`VersionConflictError` unless the product is
         still at that version (optimistic locking). A ``stock`` that differs from the current
-        one is recorded in the ledger as a ``correction`` movement (use :meth:`adjust_stock` or
-        :meth:`set_stock` to give a reason or an expected stock). A change to the same values
-        writes nothing.
+        one is recorded in the ledger as a ``correction`` movement at the ``DEFAULT`` location
+        (use :meth:`adjust_stock` or :meth:`set_stock` to give a reason, a location or an
+        expected stock). A change to the same values writes nothing.
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -189,10 +219,11 @@ class Inventory:
                 _opt_decimal_text(price, "price"),
                 count,
                 version,
+                _key(idempotency_key),
             )
         )
 
-    def delete(self, id: IdLike) -> None:
+    def delete(self, id: IdLike, *, idempotency_key: Optional[str] = None) -> None:
         """Deletes a product. Its events stay in the ledger, followed by a ``DELETED`` one.
 
         Raises :class:`NotFoundError`.
@@ -204,7 +235,7 @@ class Inventory:
         >>> [str(e.kind) for e in inv.history(p.id)]
         ['created', 'deleted']
         """
-        self._native.delete(_id(id))
+        self._native.delete(_id(id), _key(idempotency_key))
 
     def adjust_stock(
         self,
@@ -214,18 +245,24 @@ class Inventory:
         *,
         reference: Optional[str] = None,
         actor: Optional[str] = None,
+        location: Optional[str] = None,
         expected: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
     ) -> Product:
-        """Moves stock by ``delta`` (negative for a sale), atomically, and returns the product.
+        """Moves stock by ``delta`` (negative for a sale) at ``location`` (a location's code;
+        ``DEFAULT`` when not given), atomically, and returns the product, whose ``stock`` is
+        the sum over its locations.
 
         The movement is recorded with its ``reason`` (``"sale"``, ``"restock"``, ``"return"``,
         ``"damage"``, ... or a word of your own), and optionally a ``reference`` (an order) and
-        an ``actor`` (who). With ``expected``, the change applies only if stock is still that.
+        an ``actor`` (who). With ``expected``, the change applies only if the level at the
+        location is still that.
 
-        Raises, changing nothing, :class:`InsufficientStockError` if stock would go below 0,
-        :class:`StockOverflowError` if above the maximum, :class:`VersionConflictError` if
-        ``expected`` no longer holds, :class:`ValidationError` for a zero ``delta`` or a bad
-        text.
+        Raises, changing nothing, :class:`InsufficientStockError` if the level would go below
+        0, :class:`StockOverflowError` if the stock would go above the maximum,
+        :class:`VersionConflictError` if ``expected`` no longer holds, :class:`NotFoundError`
+        for an unknown product or location, :class:`ValidationError` for a zero ``delta`` or a
+        bad text.
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -243,7 +280,9 @@ class Inventory:
                     _text(reason, "reason"),
                     _opt_text(reference, "reference"),
                     _opt_text(actor, "actor"),
-                    None if expected is None else _i64(expected, "expected"),
+                    _opt_text(location, "location"),
+                    _opt_i64(expected, "expected"),
+                    _key(idempotency_key),
                 )
             )
         except InventoryError as e:
@@ -253,16 +292,20 @@ class Inventory:
         self,
         id: IdLike,
         quantity: int,
-        reason: str,
+        reason: str = "count",
         *,
         reference: Optional[str] = None,
         actor: Optional[str] = None,
+        location: Optional[str] = None,
         expected: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
     ) -> Product:
-        """Sets stock to ``quantity`` (a count) and records the difference as a movement.
+        """Records a physical count: the level at ``location`` (``DEFAULT`` when not given)
+        becomes ``quantity``, and the ledger keeps a ``COUNTED`` event with what was counted
+        and the difference it implies (a count that matches is recorded too).
 
-        With ``expected`` (what the counter believed stock was), raises
-        :class:`VersionConflictError` if stock has moved since, changing nothing.
+        With ``expected`` (what the counter believed was there), raises
+        :class:`VersionConflictError` if the level has moved since, changing nothing.
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -277,9 +320,205 @@ class Inventory:
                 _text(reason, "reason"),
                 _opt_text(reference, "reference"),
                 _opt_text(actor, "actor"),
-                None if expected is None else _i64(expected, "expected"),
+                _opt_text(location, "location"),
+                _opt_i64(expected, "expected"),
+                _key(idempotency_key),
             )
         )
+
+    def transfer(
+        self,
+        id: IdLike,
+        quantity: int,
+        *,
+        from_location: str,
+        to_location: str,
+        reason: str = "transfer",
+        reference: Optional[str] = None,
+        actor: Optional[str] = None,
+        expected: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Product:
+        """Moves ``quantity`` of a product from one location to another in one transaction:
+        two ``TRANSFERRED`` events sharing a ``transfer_id``, and the product's stock unchanged.
+
+        Raises, changing nothing, :class:`InsufficientStockError` if the source holds less,
+        :class:`NotFoundError` for an unknown location, :class:`ValidationError` for a
+        quantity of 0 or the same location twice. ``expected`` guards the source's level.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> _ = inv.create_location(code="van", name="The van")
+        >>> inv.transfer(p.id, 3, from_location="DEFAULT", to_location="van").stock
+        5
+        >>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
+        [('DEFAULT', 2), ('VAN', 3)]
+        """
+        return _product(
+            self._native.transfer(
+                _id(id),
+                _i64(quantity, "quantity"),
+                _text(from_location, "from_location"),
+                _text(to_location, "to_location"),
+                _text(reason, "reason"),
+                _opt_text(reference, "reference"),
+                _opt_text(actor, "actor"),
+                _opt_i64(expected, "expected"),
+                _key(idempotency_key),
+            )
+        )
+
+    def apply(
+        self, movements: Sequence[Movement], *, idempotency_key: Optional[str] = None
+    ) -> List[Product]:
+        """Runs adjustments, counts and transfers (:class:`Adjust`, :class:`Count`,
+        :class:`Transfer`), across products and locations, in one transaction: all apply, or
+        none. Returns the product after each movement, in order.
+
+        An error names the movement: a :class:`ValidationError` field ``movements[1].delta``,
+        a :class:`VersionConflictError` field ``movements[2].stock``, a :class:`NotFoundError`
+        key ending ``(movements[0])``. One ``idempotency_key`` covers the whole batch.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> q = inv.create(name="Gadget", sku="G-1", price="1.00")
+        >>> _ = inv.create_location(code="wh-1", name="Main warehouse")
+        >>> after = inv.apply([
+        ...     inventory.Adjust(p.id, -1, reason="sale"),
+        ...     inventory.Count(q.id, 12, location="WH-1"),
+        ...     inventory.Transfer(p.id, 1, from_location="DEFAULT", to_location="WH-1"),
+        ... ], idempotency_key="order-77")
+        >>> [(x.sku, x.stock) for x in after]
+        [('W-1', 4), ('G-1', 12), ('W-1', 4)]
+        >>> try:
+        ...     inv.apply([inventory.Adjust(p.id, -1, reason="sale"),
+        ...                inventory.Adjust(q.id, 0, reason="sale")])
+        ... except inventory.ValidationError as e:
+        ...     print(e.field)
+        movements[1].delta
+        """
+        if isinstance(movements, (str, bytes)) or not isinstance(movements, Iterable):
+            raise TypeError(f"movements must be a list, not {_type_name(movements)}")
+        rows = [_movement(m) for m in movements]
+        return [_product(t) for t in self._native.apply(rows, _key(idempotency_key))]
+
+    def create_location(
+        self, *, code: str, name: str, idempotency_key: Optional[str] = None
+    ) -> Location:
+        """Creates a location. ``code`` is trimmed and upper-cased like a SKU and must be free.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> inv.create_location(code=" wh-1 ", name="Main warehouse").code
+        'WH-1'
+        """
+        return _location_value(
+            self._native.create_location(
+                _text(code, "code"), _text(name, "name"), _key(idempotency_key)
+            )
+        )
+
+    def rename_location(
+        self, code: str, *, name: str, idempotency_key: Optional[str] = None
+    ) -> Location:
+        """Renames a location (its code stays). Raises :class:`NotFoundError` for an unknown one.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> inv.rename_location("DEFAULT", name="Shop floor").name
+        'Shop floor'
+        """
+        return _location_value(
+            self._native.rename_location(
+                _text(code, "code"), _text(name, "name"), _key(idempotency_key)
+            )
+        )
+
+    def delete_location(self, code: str, *, idempotency_key: Optional[str] = None) -> None:
+        """Deletes a location that holds no stock (its reorder points go with it; the ledger
+        keeps its movements). ``DEFAULT`` cannot be deleted.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> _ = inv.create_location(code="tmp", name="Pop-up stand")
+        >>> inv.delete_location("TMP")
+        >>> [loc.code for loc in inv.locations()]
+        ['DEFAULT']
+        """
+        self._native.delete_location(_text(code, "code"), _key(idempotency_key))
+
+    def locations(self) -> List[Location]:
+        """Every location, ordered by code (``DEFAULT`` included).
+
+        >>> import inventory
+        >>> [loc.code for loc in inventory.Inventory.in_memory().locations()]
+        ['DEFAULT']
+        """
+        return [_location_value(t) for t in self._native.locations()]
+
+    def location(self, code: str) -> Location:
+        """The location with this code (normalised first); raises :class:`NotFoundError`.
+
+        >>> import inventory
+        >>> inventory.Inventory.in_memory().location("default").code
+        'DEFAULT'
+        """
+        return _location_value(self._native.location(_text(code, "code")))
+
+    def stock_levels(self, id: IdLike) -> List[StockLevel]:
+        """A product's stock per location, ordered by code: every location where it ever moved
+        or has a reorder point. Raises :class:`NotFoundError` for an unknown product.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=3)
+        >>> _ = inv.create_location(code="wh-1", name="Main warehouse")
+        >>> _ = inv.adjust_stock(p.id, 10, reason="restock", location="WH-1")
+        >>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
+        [('DEFAULT', 3), ('WH-1', 10)]
+        """
+        return [_level(t) for t in self._native.stock_levels(_id(id))]
+
+    def set_reorder_point(
+        self,
+        id: IdLike,
+        reorder_point: Optional[int],
+        *,
+        location: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> StockLevel:
+        """Sets (or with ``None`` clears) a product's reorder point at ``location``
+        (``DEFAULT`` when not given); ``list(below_reorder_point=True)`` finds what is due.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=4)
+        >>> inv.set_reorder_point(p.id, 5).below_reorder_point
+        True
+        >>> [x.sku for x in inv.list(below_reorder_point=True)]
+        ['W-1']
+        """
+        return _level(
+            self._native.set_reorder_point(
+                _id(id),
+                _opt_i64(reorder_point, "reorder_point"),
+                _opt_text(location, "location"),
+                _key(idempotency_key),
+            )
+        )
+
+    def replica_id(self) -> uuid.UUID:
+        """The id of this store as a replica: every event it writes carries it.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99")
+        >>> inv.history(p.id)[0].replica == inv.replica_id()
+        True
+        """
+        return self._native.replica_id()
 
     def list(
         self,
@@ -293,6 +532,8 @@ class Inventory:
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
         offset: Optional[int] = None,
+        below_reorder_point: bool = False,
+        location: Optional[str] = None,
     ) -> Page:
         """One page of products matching every filter given.
 
@@ -304,7 +545,10 @@ class Inventory:
           prefixed by ``-`` for descending; ties are broken by id;
         - ``limit``: page size, 1 to 1000 (default 50);
         - ``cursor``: the previous page's :attr:`Page.next_cursor` (same filters and order);
-        - ``offset``: rows to skip (page-number pagination; cursors are cheaper).
+        - ``offset``: rows to skip (page-number pagination; cursors are cheaper);
+        - ``below_reorder_point``: only products due for reordering: at ``location``, the level
+          at or below its reorder point there; without ``location``, the stock at or below the
+          sum of the product's reorder points.
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -324,6 +568,8 @@ class Inventory:
             None if limit is None else _i64(limit, "limit"),
             _opt_text(cursor, "cursor"),
             None if offset is None else _i64(offset, "offset"),
+            _bool(below_reorder_point, "below_reorder_point"),
+            _opt_text(location, "location"),
         )
         return _page(page)
 

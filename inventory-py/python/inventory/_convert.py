@@ -11,7 +11,8 @@ from typing import Optional, Tuple, Union
 
 from . import _inventory
 from ._errors import InventoryError, InsufficientStockError, StockOverflowError
-from ._values import Event, EventKind, FieldChange, Page, PriceLike, Product
+from ._movements import Adjust, Count, Transfer
+from ._values import Event, EventKind, FieldChange, Location, Page, PriceLike, Product, StockLevel
 
 
 # Mere type conversions: the rules apply in the core, which receives text and plain integers.
@@ -139,16 +140,21 @@ def _product(record: _inventory.ProductRecord) -> Product:
 def _event(record: _inventory.EventRecord) -> Event:
     return Event(
         seq=record["seq"],
+        id=record["id"],
+        replica=record["replica"],
         at=record["at"],
         product_id=record["product_id"],
         kind=EventKind(record["kind"]),
         sku=record["sku"],
+        location=record["location"],
         delta=record["delta"],
         stock_before=record["stock_before"],
         stock_after=record["stock_after"],
         reason=record["reason"],
         reference=record["reference"],
         actor=record["actor"],
+        transfer_id=record["transfer_id"],
+        idempotency_key=record["idempotency_key"],
         changes=tuple(FieldChange(**c) for c in record["changes"]),
     )
 
@@ -170,3 +176,49 @@ def _new_product(
         _decimal_text(price, "price"),
         _i64(stock, "stock"),
     )
+
+
+def _location_value(record: _inventory.LocationRecord) -> Location:
+    return Location(**record)
+
+
+def _level(record: _inventory.LevelRecord) -> StockLevel:
+    return StockLevel(**record)
+
+
+def _opt_i64(value: object, name: str) -> Optional[int]:
+    return None if value is None else _i64(value, name)
+
+
+def _movement(m: object) -> _inventory.MovementTuple:
+    """A movement of a batch as the native module takes it."""
+    names: Tuple[Optional[str], Optional[str]] = (None, None)
+    if isinstance(m, Adjust):
+        kind, amount = "adjust", _i64(m.delta, "delta")
+        location: Optional[str] = _opt_text(m.location, "location")
+    elif isinstance(m, Count):
+        kind, amount = "count", _i64(m.quantity, "quantity")
+        location = _opt_text(m.location, "location")
+    elif isinstance(m, Transfer):
+        kind, amount, location = "transfer", _i64(m.quantity, "quantity"), None
+        names = (_text(m.from_location, "from_location"), _text(m.to_location, "to_location"))
+    else:
+        raise TypeError(
+            f"a movement must be an inventory.Adjust, Count or Transfer, not {_type_name(m)}"
+        )
+    return (
+        kind,
+        _id(m.product_id),
+        amount,
+        _text(m.reason, "reason"),
+        _opt_text(m.reference, "reference"),
+        _opt_text(m.actor, "actor"),
+        location,
+        names[0],
+        names[1],
+        _opt_i64(m.expected, "expected"),
+    )
+
+
+def _key(value: object) -> Optional[str]:
+    return _opt_text(value, "idempotency_key")

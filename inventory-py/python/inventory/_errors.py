@@ -160,6 +160,28 @@ class VersionConflictError(InventoryError):
         self.actual = actual
 
 
+class IdempotencyConflictError(InventoryError):
+    """The idempotency ``key`` was used before for a different request; nothing changed.
+
+    A request sent again with its key and the same arguments returns what the first one
+    returned instead; this error means the key was reused for something else.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+    >>> _ = inv.adjust_stock(p.id, -1, reason="sale", idempotency_key="order-7")
+    >>> try:
+    ...     inv.adjust_stock(p.id, -2, reason="sale", idempotency_key="order-7")
+    ... except inventory.IdempotencyConflictError as e:
+    ...     print(e.key, e.field)
+    order-7 idempotency_key
+    """
+
+    def __init__(self, message: str, *, key: str = "", **base: Any) -> None:
+        super().__init__(message, **base)
+        self.key = key
+
+
 class StorageError(InventoryError):
     """The storage failed. ``kind`` says how, and each kind but ``"OTHER"`` has a subclass:
 

@@ -30,17 +30,51 @@ class ChangeRecord(TypedDict):
 
 class EventRecord(TypedDict):
     seq: int
+    id: uuid.UUID
+    replica: uuid.UUID
     at: datetime.datetime
     product_id: uuid.UUID
     kind: str
     sku: str
+    location: Optional[str]
     delta: Optional[int]
     stock_before: Optional[int]
     stock_after: Optional[int]
     reason: Optional[str]
     reference: Optional[str]
     actor: Optional[str]
+    transfer_id: Optional[uuid.UUID]
+    idempotency_key: Optional[str]
     changes: List[ChangeRecord]
+
+class LocationRecord(TypedDict):
+    code: str
+    name: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+
+class LevelRecord(TypedDict):
+    product_id: uuid.UUID
+    location: str
+    on_hand: int
+    reorder_point: Optional[int]
+
+_Id = Union[uuid.UUID, str]
+
+#: kind, product id, amount, reason, reference, actor, location, from, to, expected.
+MovementTuple = Tuple[
+    str,
+    _Id,
+    int,
+    str,
+    Optional[str],
+    Optional[str],
+    Optional[str],
+    Optional[str],
+    Optional[str],
+    Optional[int],
+]
 
 class PageRecord(TypedDict):
     items: List[ProductRecord]
@@ -55,38 +89,80 @@ class Inventory:
     def open(location: str, durability: str = "normal") -> Inventory: ...
     @staticmethod
     def in_memory() -> Inventory: ...
-    def create(self, name: str, sku: str, price: str, stock: int) -> ProductRecord: ...
-    def create_many(self, products: List[Tuple[str, str, str, int]]) -> List[ProductRecord]: ...
-    def get(self, id: Union[uuid.UUID, str]) -> ProductRecord: ...
+    def create(
+        self, name: str, sku: str, price: str, stock: int, idempotency_key: Optional[str] = None
+    ) -> ProductRecord: ...
+    def create_many(
+        self, products: List[Tuple[str, str, str, int]], idempotency_key: Optional[str] = None
+    ) -> List[ProductRecord]: ...
+    def get(self, id: _Id) -> ProductRecord: ...
     def get_by_sku(self, sku: str) -> ProductRecord: ...
     def update(
         self,
-        id: Union[uuid.UUID, str],
+        id: _Id,
         name: Optional[str],
         sku: Optional[str],
         price: Optional[str],
         stock: Optional[int],
         expected_version: Optional[int],
+        idempotency_key: Optional[str] = None,
     ) -> ProductRecord: ...
-    def delete(self, id: Union[uuid.UUID, str]) -> None: ...
+    def delete(self, id: _Id, idempotency_key: Optional[str] = None) -> None: ...
     def adjust_stock(
         self,
-        id: Union[uuid.UUID, str],
+        id: _Id,
         delta: int,
         reason: str,
         reference: Optional[str],
         actor: Optional[str],
+        location: Optional[str],
         expected: Optional[int],
+        idempotency_key: Optional[str],
     ) -> ProductRecord: ...
     def set_stock(
         self,
-        id: Union[uuid.UUID, str],
+        id: _Id,
         quantity: int,
         reason: str,
         reference: Optional[str],
         actor: Optional[str],
+        location: Optional[str],
         expected: Optional[int],
+        idempotency_key: Optional[str],
     ) -> ProductRecord: ...
+    def transfer(
+        self,
+        id: _Id,
+        quantity: int,
+        from_location: str,
+        to_location: str,
+        reason: str,
+        reference: Optional[str],
+        actor: Optional[str],
+        expected: Optional[int],
+        idempotency_key: Optional[str],
+    ) -> ProductRecord: ...
+    def apply(
+        self, movements: List[MovementTuple], idempotency_key: Optional[str] = None
+    ) -> List[ProductRecord]: ...
+    def create_location(
+        self, code: str, name: str, idempotency_key: Optional[str] = None
+    ) -> LocationRecord: ...
+    def rename_location(
+        self, code: str, name: str, idempotency_key: Optional[str] = None
+    ) -> LocationRecord: ...
+    def delete_location(self, code: str, idempotency_key: Optional[str] = None) -> None: ...
+    def locations(self) -> List[LocationRecord]: ...
+    def location(self, code: str) -> LocationRecord: ...
+    def stock_levels(self, id: _Id) -> List[LevelRecord]: ...
+    def set_reorder_point(
+        self,
+        id: _Id,
+        reorder_point: Optional[int],
+        location: Optional[str],
+        idempotency_key: Optional[str] = None,
+    ) -> LevelRecord: ...
+    def replica_id(self) -> uuid.UUID: ...
     def list(
         self,
         name_contains: Optional[str],
@@ -98,9 +174,11 @@ class Inventory:
         limit: Optional[int],
         cursor: Optional[str],
         offset: Optional[int],
+        below_reorder_point: bool = False,
+        location: Optional[str] = None,
     ) -> PageRecord: ...
     def total_value(self) -> Decimal: ...
-    def history(self, id: Union[uuid.UUID, str]) -> List[EventRecord]: ...
+    def history(self, id: _Id) -> List[EventRecord]: ...
     def events_since(self, since: int, limit: Optional[int] = None) -> List[EventRecord]: ...
     def check_ledger(self) -> None: ...
     def close(self) -> None: ...

@@ -70,6 +70,10 @@ class EventKind(str, enum.Enum):
     STOCK_CHANGED = "stock_changed"
     #: The product was deleted; its events stay.
     DELETED = "deleted"
+    #: A physical count: ``stock_after`` is what was counted, ``delta`` what it implies.
+    COUNTED = "counted"
+    #: One leg of a transfer (out of one location or into another), sharing a ``transfer_id``.
+    TRANSFERRED = "transferred"
 
     def __str__(self) -> str:
         return self.value
@@ -107,14 +111,21 @@ class Event:
 
     #: Strictly increasing across the whole ledger (see :meth:`Inventory.events_since`).
     seq: int
+    #: Globally unique (a time-ordered UUID v7).
+    id: uuid.UUID
+    #: The store that wrote the event (:meth:`Inventory.replica_id`).
+    replica: uuid.UUID
     #: When it happened (UTC).
     at: datetime.datetime
     product_id: uuid.UUID
     kind: EventKind
     #: The product's SKU when the event happened.
     sku: str
-    #: The stock movement (``CREATED``: the initial stock; ``STOCK_CHANGED``: the change).
+    #: Where stock moved (a location's code), for the kinds that move stock.
+    location: Optional[str]
+    #: The stock movement at ``location`` (``CREATED``: the initial stock).
     delta: Optional[int]
+    #: The level at ``location`` before and after (``DELETED``: the product's stock).
     stock_before: Optional[int]
     stock_after: Optional[int]
     #: Why stock moved: ``initial``, ``sale``, ``restock``, ``return``, ``correction``, ...
@@ -123,6 +134,10 @@ class Event:
     reference: Optional[str]
     #: Who made the change.
     actor: Optional[str]
+    #: For ``TRANSFERRED``: the id both legs of the transfer share.
+    transfer_id: Optional[uuid.UUID]
+    #: The idempotency key of the request that wrote the event.
+    idempotency_key: Optional[str]
     #: For ``UPDATED``: what changed.
     changes: Tuple[FieldChange, ...] = ()
 
@@ -132,6 +147,55 @@ class Event:
         out["kind"] = self.kind.value
         out["changes"] = [dataclasses.asdict(c) for c in self.changes]
         return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Location:
+    """A place stock is kept. Every inventory has ``DEFAULT``.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> inv.create_location(code="wh-1", name="Main warehouse")
+    Location(code='WH-1', name='Main warehouse', version=1)
+    >>> [loc.code for loc in inv.locations()]
+    ['DEFAULT', 'WH-1']
+    """
+
+    #: Trimmed and upper-cased like a SKU, unique, 1 to 50 characters.
+    code: str
+    #: 1 to 100 characters, trimmed.
+    name: str
+    #: When the location was created (UTC).
+    created_at: datetime.datetime = dataclasses.field(repr=False)
+    #: When it was last renamed (UTC).
+    updated_at: datetime.datetime = dataclasses.field(repr=False)
+    #: 1 at creation, plus one on every rename.
+    version: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StockLevel:
+    """How much of a product is at one location, and its reorder point there.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=4)
+    >>> inv.stock_levels(p.id)
+    [StockLevel(location='DEFAULT', on_hand=4, reorder_point=None)]
+    """
+
+    product_id: uuid.UUID = dataclasses.field(repr=False)
+    #: The location's code.
+    location: str
+    #: 0 to 2,147,483,647: the sum of the movements at this location.
+    on_hand: int
+    #: At or below this the product is due for reordering here; ``None`` for no reorder point.
+    reorder_point: Optional[int]
+
+    @property
+    def below_reorder_point(self) -> bool:
+        """Whether a reorder point is set and ``on_hand`` is at or below it."""
+        return self.reorder_point is not None and self.on_hand <= self.reorder_point
 
 
 @dataclasses.dataclass(frozen=True)
