@@ -18,8 +18,9 @@ import unicodedata
 from pathlib import Path
 
 from steps import FORMAT, skip_rules
-from topics import (delete, duplicate, get, history, list as list_topic, movement, name, price,
-                    sku, stock, total_value, update, version)
+from topics import (batch, delete, duplicate, get, history, idempotency, list as list_topic,
+                    locations, movement, name, price, reorder, sku, stock, total_value, transfer,
+                    update, version)
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 # The message of every error a case's step answers, as the core writes it (written by
@@ -50,6 +51,14 @@ TOPICS = [
     ("list", "Listing: filters, ordering, limits and pagination", list_topic.list_cases),
     ("total_value", "The exact total value, Σ price × stock", total_value.total_value_cases),
     ("history", "The ledger of one product", history.history_cases),
+    ("locations", "Locations, and stock kept per location", locations.locations_cases),
+    ("transfer", "Counts at a location, and transfers between locations",
+     transfer.transfer_cases),
+    ("batch", "Adjustments, counts and transfers applied together, all or none",
+     batch.batch_cases),
+    ("idempotency", "A request sent again with its idempotency key applies once",
+     idempotency.idempotency_cases),
+    ("reorder", "Reorder points per location, and listing what is due", reorder.reorder_cases),
 ]
 
 

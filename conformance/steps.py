@@ -31,8 +31,10 @@ def _args(**kw):
     return {k: v for k, v in kw.items() if v is not None}
 
 
-def create(name="Widget", sku="AB-1", price="9.99", stock=None, save=None, expect=None):
-    return step("create", _args(name=name, sku=sku, price=price, stock=stock), expect, save)
+def create(name="Widget", sku="AB-1", price="9.99", stock=None, save=None, expect=None,
+           idempotency_key=None):
+    return step("create", _args(name=name, sku=sku, price=price, stock=stock,
+                                idempotency_key=idempotency_key), expect, save)
 
 
 def get(id, expect):
@@ -43,27 +45,80 @@ def get_by_sku(sku, expect):
     return step("get_by_sku", {"sku": sku}, expect)
 
 
-def update(id, expect, name=None, sku=None, price=None, stock=None, expected_version=None):
+def update(id, expect, name=None, sku=None, price=None, stock=None, expected_version=None,
+           idempotency_key=None):
     args = _args(id=id, name=name, sku=sku, price=price, stock=stock,
-                 expected_version=expected_version)
+                 expected_version=expected_version, idempotency_key=idempotency_key)
     return step("update", args, expect)
 
 
-def adjust(id, delta, expect, reason="restock", reference=None, actor=None, expected_stock=None):
+def adjust(id, delta, expect, reason="restock", reference=None, actor=None, expected_stock=None,
+           location=None, idempotency_key=None):
     args = _args(id=id, delta=delta, reason=reason, reference=reference, actor=actor,
-                 expected_stock=expected_stock)
+                 location=location, expected_stock=expected_stock,
+                 idempotency_key=idempotency_key)
     return step("adjust_stock", args, expect)
 
 
 def set_stock(id, quantity, expect, reason="correction", reference=None, actor=None,
-              expected_stock=None):
+              expected_stock=None, location=None, idempotency_key=None):
     args = _args(id=id, quantity=quantity, reason=reason, reference=reference, actor=actor,
-                 expected_stock=expected_stock)
+                 location=location, expected_stock=expected_stock,
+                 idempotency_key=idempotency_key)
     return step("set_stock", args, expect)
 
 
-def delete(id, expect=None):
-    return step("delete", {"id": id}, expect or OK)
+def transfer(id, quantity, from_location, to_location, expect, reason="transfer",
+             reference=None, actor=None, expected_stock=None, idempotency_key=None):
+    args = _args(id=id, quantity=quantity, from_location=from_location,
+                 to_location=to_location, reason=reason, reference=reference, actor=actor,
+                 expected_stock=expected_stock, idempotency_key=idempotency_key)
+    return step("transfer", args, expect)
+
+
+def apply(movements, expect, idempotency_key=None):
+    return step("apply", _args(movements=movements, idempotency_key=idempotency_key), expect)
+
+
+def m_adjust(id, delta, reason="sale", location=None, expected_stock=None):
+    return {"type": "adjust", **_args(id=id, delta=delta, reason=reason, location=location,
+                                      expected_stock=expected_stock)}
+
+
+def m_count(id, quantity, reason="count", location=None, expected_stock=None):
+    return {"type": "count", **_args(id=id, quantity=quantity, reason=reason,
+                                     location=location, expected_stock=expected_stock)}
+
+
+def m_transfer(id, quantity, from_location, to_location, reason="transfer"):
+    return {"type": "transfer", **_args(id=id, quantity=quantity, from_location=from_location,
+                                        to_location=to_location, reason=reason)}
+
+
+def create_location(code, name, expect, idempotency_key=None):
+    return step("create_location",
+                _args(code=code, name=name, idempotency_key=idempotency_key), expect)
+
+
+def delete_location(code, expect=None):
+    return step("delete_location", {"code": code}, expect or OK)
+
+
+def locations(codes):
+    return step("locations", None, {"locations": codes})
+
+
+def stock_levels(id, expect):
+    return step("stock_levels", {"id": id}, expect)
+
+
+def set_reorder_point(id, reorder_point, expect, location=None):
+    return step("set_reorder_point",
+                _args(id=id, reorder_point=reorder_point, location=location), expect)
+
+
+def delete(id, expect=None, idempotency_key=None):
+    return step("delete", _args(id=id, idempotency_key=idempotency_key), expect or OK)
 
 
 def list_(expect, **query):
@@ -93,6 +148,31 @@ def V(field):
 
 
 OK = {"ok": True}
+
+
+def LOC(**fields):
+    """Expect a location with these fields (code, name, version)."""
+    return {"location": fields}
+
+
+def LEVELS(*levels):
+    """Expect a product's levels, in location order: (location, on_hand[, reorder_point])."""
+    out = []
+    for level in levels:
+        entry = {"location": level[0], "on_hand": level[1]}
+        if len(level) > 2:
+            entry["reorder_point"] = level[2]
+        out.append(entry)
+    return {"levels": out}
+
+
+def LEVEL(location, on_hand, reorder_point):
+    return {"level": {"location": location, "on_hand": on_hand, "reorder_point": reorder_point}}
+
+
+def PRODUCTS(*products):
+    """Expect a list of products (a batch's answer), each as P's fields."""
+    return {"products": list(products)}
 
 
 def PAGE(skus, total, has_next=False):
@@ -130,11 +210,12 @@ PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PRICE_ARGS = ("price", "min_price", "max_price")
 INTEGER_ARGS = ("stock", "delta", "quantity", "expected_stock", "expected_version",
-                "low_stock", "limit", "offset")
+                "low_stock", "limit", "offset", "reorder_point")
 # The integer arguments Kotlin takes unsigned (uniffi's u32 and u64), and their ranges.
 KOTLIN_UNSIGNED = {"stock": ("UInt", 2**32 - 1), "quantity": ("UInt", 2**32 - 1),
                    "expected_stock": ("UInt", 2**32 - 1), "low_stock": ("UInt", 2**32 - 1),
                    "limit": ("UInt", 2**32 - 1), "offset": ("ULong", 2**64 - 1),
+                   "reorder_point": ("UInt", 2**32 - 1),
                    "expected_version": ("ULong", 2**64 - 1)}
 
 
@@ -143,6 +224,13 @@ def skip_rules(c):
     skip = {}
     for s in c["steps"]:
         args = s.get("args", {})
+        for m in args.get("movements", []):
+            for key in INTEGER_ARGS:
+                n = m.get(key)
+                if key in KOTLIN_UNSIGNED and n is not None \
+                        and not 0 <= n <= KOTLIN_UNSIGNED[key][1]:
+                    skip.setdefault("kotlin", f"movement {key} {n} is outside Kotlin's "
+                                    f"{KOTLIN_UNSIGNED[key][0]}, the type the binding takes")
         for key in PRICE_ARGS:
             text = args.get(key)
             if text is not None and not PLAIN_DECIMAL.fullmatch(text):

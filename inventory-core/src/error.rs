@@ -28,8 +28,9 @@ pub enum InventoryError {
     #[error("sku: a product with SKU {sku:?} already exists")]
     DuplicateSku { sku: String },
 
-    /// No product has this id or SKU.
-    #[error("no product with {key}")]
+    /// No product has this id or SKU (`key`: `id …`, `SKU "AB-1"`), or no location this code
+    /// (`key`: `location "WH-9"`).
+    #[error("{}", not_found_message(key))]
     NotFound { key: String },
 
     /// Taking `requested` units would leave less than zero in stock.
@@ -61,6 +62,14 @@ pub enum InventoryError {
         #[source]
         source: Option<Cause>,
     },
+}
+
+/// The message of [`InventoryError::NotFound`]: `no product with id …`, `no location "WH-9"`.
+fn not_found_message(key: &str) -> String {
+    match key.strip_prefix("location ") {
+        Some(code) => format!("no location {code}"),
+        None => format!("no product with {key}"),
+    }
 }
 
 /// How storage failed, so a caller can decide what to do: retry later (`Busy`,

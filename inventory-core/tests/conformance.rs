@@ -12,8 +12,8 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use inventory_core::{
-    Decimal, Event, Inventory, MemoryStore, Page, Product, ProductPatch, QueryInput, SqliteStore,
-    StockChange, Uuid, parse_id, parse_price, stock_from_i64,
+    Decimal, Event, Inventory, Location, MemoryStore, Movement, Page, Product, ProductPatch,
+    QueryInput, SqliteStore, StockChange, StockLevel, Uuid, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
 
@@ -80,10 +80,15 @@ fn load() -> Vec<VectorFile> {
 /// What an operation returned.
 enum Outcome {
     Product(Product),
+    Products(Vec<Product>),
     Done,
     Page(Page),
     Total(Decimal),
     Events(Vec<Event>),
+    Location(Location),
+    Locations(Vec<Location>),
+    Levels(Vec<StockLevel>),
+    Level(StockLevel),
 }
 
 /// The state of one case: saved ids and the last page's cursor.
@@ -175,12 +180,79 @@ impl<'a> Args<'a> {
             .ok_or_else(|| format!("missing argument {key:?}"))
     }
 
+    fn flag(&self, key: &str) -> Result<bool, Fail> {
+        match self.map.get(key) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(format!(
+                "argument {key:?} must be true or false, not {other}"
+            )),
+        }
+    }
+
     /// A non-negative integer the Rust API takes unsigned (limit, offset, expected_version).
     fn unsigned<T: TryFrom<i64>>(&self, key: &str) -> Result<Option<T>, Fail> {
         self.int(key)?
             .map(|n| T::try_from(n).map_err(|_| format!("argument {key:?} is out of range: {n}")))
             .transpose()
     }
+}
+
+/// A batch movement of a vector, read now and converted by the core when the step runs.
+type MovementInput = Box<dyn FnOnce() -> inventory_core::Result<Movement>>;
+
+fn movement_input(m: &Json, ctx: &Ctx) -> Result<MovementInput, Fail> {
+    let kind = want_str("type", m.get("type").unwrap_or(&Value::Null))?.to_owned();
+    let allowed: &[&str] = match kind.as_str() {
+        "adjust" => &[
+            "type",
+            "id",
+            "delta",
+            "reason",
+            "location",
+            "expected_stock",
+        ],
+        "count" => &[
+            "type",
+            "id",
+            "quantity",
+            "reason",
+            "location",
+            "expected_stock",
+        ],
+        "transfer" => &[
+            "type",
+            "id",
+            "quantity",
+            "reason",
+            "from_location",
+            "to_location",
+        ],
+        other => return Err(format!("unknown movement type {other:?}")),
+    };
+    let holder = Json::from_iter([("args".to_owned(), Value::Object(m.clone()))]);
+    let a = Args::new(&holder, "a movement", allowed)?;
+    let id = ctx.id_text(&a.required_text("id")?)?;
+    let reason = a.required_text("reason")?;
+    let location = a.text("location")?;
+    let expected = a.int("expected_stock")?;
+    let amount = a.int("delta")?.or(a.int("quantity")?).unwrap_or_default();
+    let (from, to) = (a.text("from_location")?, a.text("to_location")?);
+    Ok(Box::new(move || {
+        let id = parse_id(&id)?;
+        let change = StockChange::from_input(reason, None, None, location, expected)?;
+        Ok(match kind.as_str() {
+            "adjust" => Movement::adjust(id, amount, change),
+            "count" => Movement::count(id, stock_from_i64("quantity", amount)?, change),
+            _ => Movement::transfer(
+                id,
+                stock_from_i64("quantity", amount)?,
+                from.unwrap_or_default(),
+                to.unwrap_or_default(),
+                change,
+            ),
+        })
+    }))
 }
 
 /// Runs one step's operation. The outer `Result` is a vector this runner cannot read; the inner
@@ -191,10 +263,27 @@ fn call(
     step: &Json,
     ctx: &Ctx,
 ) -> Result<inventory_core::Result<Outcome>, Fail> {
-    let change_args = ["id", "reason", "reference", "actor", "expected_stock"];
+    let change_args = [
+        "id",
+        "reason",
+        "reference",
+        "actor",
+        "expected_stock",
+        "location",
+        "idempotency_key",
+    ];
+    // The inventory a step's mutation runs on: keyed when the step gives a key.
+    let keyed = |a: &Args<'_>| -> Result<inventory_core::Result<Inventory>, Fail> {
+        Ok(inv.idempotent(a.text("idempotency_key")?.as_deref()))
+    };
     Ok(match op {
         "create" => {
-            let a = Args::new(step, op, &["name", "sku", "price", "stock"])?;
+            let a = Args::new(
+                step,
+                op,
+                &["name", "sku", "price", "stock", "idempotency_key"],
+            )?;
+            let keyed = keyed(&a)?;
             let (name, sku, price) = (
                 a.required_text("name")?,
                 a.required_text("sku")?,
@@ -208,7 +297,7 @@ fn call(
                     price: parse_price(&price)?,
                     stock: stock_from_i64("stock", stock)?,
                 };
-                inv.create(new).map(Outcome::Product)
+                keyed?.create(new).map(Outcome::Product)
             })()
         }
         "get" => {
@@ -227,8 +316,17 @@ fn call(
             let a = Args::new(
                 step,
                 op,
-                &["id", "name", "sku", "price", "stock", "expected_version"],
+                &[
+                    "id",
+                    "name",
+                    "sku",
+                    "price",
+                    "stock",
+                    "expected_version",
+                    "idempotency_key",
+                ],
             )?;
+            let keyed = keyed(&a)?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             let (name, sku, price) = (a.text("name")?, a.text("sku")?, a.text("price")?);
             let (stock, expected_version) =
@@ -241,14 +339,15 @@ fn call(
                     stock: stock.map(|s| stock_from_i64("stock", s)).transpose()?,
                     expected_version,
                 };
-                inv.update(parse_id(&id)?, patch).map(Outcome::Product)
+                keyed?.update(parse_id(&id)?, patch).map(Outcome::Product)
             })()
         }
         "delete" => {
-            let a = Args::new(step, op, &["id"])?;
+            let a = Args::new(step, op, &["id", "idempotency_key"])?;
             let id = ctx.id_text(&a.required_text("id")?)?;
-            parse_id(&id)
-                .and_then(|id| inv.delete(id))
+            let keyed = keyed(&a)?;
+            keyed
+                .and_then(|inv| inv.delete(parse_id(&id)?))
                 .map(|()| Outcome::Done)
         }
         "adjust_stock" | "set_stock" => {
@@ -267,16 +366,106 @@ fn call(
                 a.text("actor")?,
             );
             let expected = a.int("expected_stock")?;
+            let location = a.text("location")?;
+            let keyed = keyed(&a)?;
             (|| {
+                let inv = keyed?;
                 let id = parse_id(&id)?;
                 let (reason, reference, actor) = change_text;
-                let change = StockChange::from_input(reason, reference, actor, None, expected)?;
+                let change = StockChange::from_input(reason, reference, actor, location, expected)?;
                 if op == "adjust_stock" {
                     inv.adjust_stock(id, n, change)
                 } else {
                     inv.set_stock(id, stock_from_i64("quantity", n)?, change)
                 }
                 .map(Outcome::Product)
+            })()
+        }
+        "transfer" => {
+            let allowed: Vec<&str> = change_args
+                .iter()
+                .copied()
+                .filter(|k| *k != "location")
+                .chain(["quantity", "from_location", "to_location"])
+                .collect();
+            let a = Args::new(step, op, &allowed)?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let quantity = a.required_int("quantity")?;
+            let (from, to) = (
+                a.required_text("from_location")?,
+                a.required_text("to_location")?,
+            );
+            let change_text = (
+                a.required_text("reason")?,
+                a.text("reference")?,
+                a.text("actor")?,
+            );
+            let expected = a.int("expected_stock")?;
+            let keyed = keyed(&a)?;
+            (|| {
+                let inv = keyed?;
+                let (reason, reference, actor) = change_text;
+                let change = StockChange::from_input(reason, reference, actor, None, expected)?;
+                let quantity = stock_from_i64("quantity", quantity)?;
+                inv.transfer(parse_id(&id)?, quantity, &from, &to, change)
+                    .map(Outcome::Product)
+            })()
+        }
+        "apply" => {
+            let a = Args::new(step, op, &["movements", "idempotency_key"])?;
+            let list = a
+                .map
+                .get("movements")
+                .and_then(Value::as_array)
+                .ok_or_else(|| "apply needs a \"movements\" array".to_owned())?;
+            let mut movements = Vec::new();
+            for m in list {
+                let m = want_object("a movement", m)?;
+                movements.push(movement_input(m, ctx)?);
+            }
+            let keyed = keyed(&a)?;
+            (|| {
+                let movements = movements
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, m)| m().map_err(|e| e.in_list("movements", i)))
+                    .collect::<inventory_core::Result<Vec<_>>>()?;
+                keyed?.apply(movements).map(Outcome::Products)
+            })()
+        }
+        "create_location" => {
+            let a = Args::new(step, op, &["code", "name", "idempotency_key"])?;
+            let (code, name) = (a.required_text("code")?, a.required_text("name")?);
+            keyed(&a)?
+                .and_then(|inv| inv.create_location(&code, &name))
+                .map(Outcome::Location)
+        }
+        "delete_location" => {
+            let a = Args::new(step, op, &["code"])?;
+            inv.delete_location(&a.required_text("code")?)
+                .map(|()| Outcome::Done)
+        }
+        "locations" => {
+            Args::new(step, op, &[])?;
+            inv.locations().map(Outcome::Locations)
+        }
+        "stock_levels" => {
+            let a = Args::new(step, op, &["id"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            parse_id(&id)
+                .and_then(|id| inv.stock_levels(id))
+                .map(Outcome::Levels)
+        }
+        "set_reorder_point" => {
+            let a = Args::new(step, op, &["id", "reorder_point", "location"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let (point, location) = (a.int("reorder_point")?, a.text("location")?);
+            (|| {
+                let point = point
+                    .map(|p| stock_from_i64("reorder_point", p))
+                    .transpose()?;
+                inv.set_reorder_point(parse_id(&id)?, point, location.as_deref())
+                    .map(Outcome::Level)
             })()
         }
         "list" => {
@@ -293,6 +482,8 @@ fn call(
                     "limit",
                     "cursor",
                     "offset",
+                    "below_reorder_point",
+                    "location",
                 ],
             )?;
             let cursor = a.text("cursor")?.map(|c| ctx.cursor(&c)).transpose()?;
@@ -306,7 +497,8 @@ fn call(
                 limit: a.int("limit")?,
                 cursor,
                 offset: a.int("offset")?,
-                ..QueryInput::default()
+                below_reorder_point: a.flag("below_reorder_point")?,
+                location: a.text("location")?,
             };
             (|| {
                 let query = input.parse()?;
@@ -341,6 +533,28 @@ fn describe(result: &inventory_core::Result<Outcome>) -> String {
             p.id, p.name, p.sku, p.price, p.stock, p.version
         ),
         Ok(Outcome::Done) => "ok".into(),
+        Ok(Outcome::Products(ps)) => format!(
+            "products [{}]",
+            ps.iter()
+                .map(|p| format!("{} stock {} version {}", p.sku, p.stock, p.version))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Ok(Outcome::Location(l)) => format!("location {} {:?} v{}", l.code, l.name, l.version),
+        Ok(Outcome::Locations(all)) => format!(
+            "locations {:?}",
+            all.iter().map(|l| l.code.as_str()).collect::<Vec<_>>()
+        ),
+        Ok(Outcome::Levels(levels)) => format!(
+            "levels {:?}",
+            levels
+                .iter()
+                .map(|l| (l.location.as_str(), l.on_hand, l.reorder_point))
+                .collect::<Vec<_>>()
+        ),
+        Ok(Outcome::Level(l)) => {
+            format!("level {} {} {:?}", l.location, l.on_hand, l.reorder_point)
+        }
         Ok(Outcome::Page(page)) => format!(
             "page {{skus: {:?}, total: {}, has_next: {}}}",
             page.items
@@ -464,6 +678,18 @@ fn check_event(want: &Json, e: &Event) -> Result<(), Fail> {
                 e.stock_after.map(i64::from),
             )?,
             "reason" => same("reason", want_opt_str(key, v)?, e.reason.as_deref())?,
+            "location" => same("location", want_opt_str(key, v)?, e.location.as_deref())?,
+            "idempotency_key" => same(
+                "idempotency_key",
+                want_opt_str(key, v)?,
+                e.idempotency_key.as_deref(),
+            )?,
+            "linked" => same(
+                "linked",
+                v.as_bool()
+                    .ok_or_else(|| format!("linked must be true or false, not {v}"))?,
+                e.transfer_id.is_some(),
+            )?,
             "reference" => same("reference", want_opt_str(key, v)?, e.reference.as_deref())?,
             "actor" => same("actor", want_opt_str(key, v)?, e.actor.as_deref())?,
             "changes" => {
@@ -488,6 +714,22 @@ fn check_event(want: &Json, e: &Event) -> Result<(), Fail> {
                 same("changes", want, got)?;
             }
             other => return Err(format!("unknown event field {other:?} in the expectation")),
+        }
+    }
+    Ok(())
+}
+
+fn check_level(want: &Json, l: &StockLevel) -> Result<(), Fail> {
+    for (key, v) in want {
+        match key.as_str() {
+            "location" => same("location", want_str(key, v)?, &l.location)?,
+            "on_hand" => same("on_hand", want_int(key, v)?, i64::from(l.on_hand))?,
+            "reorder_point" => same(
+                "reorder_point",
+                want_opt_int(key, v)?,
+                l.reorder_point.map(i64::from),
+            )?,
+            other => return Err(format!("unknown level field {other:?} in the expectation")),
         }
     }
     Ok(())
@@ -547,9 +789,57 @@ fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Resul
             }
             Ok(())
         }
-        ("product" | "ok" | "page" | "value" | "events", _) => {
-            Err(format!("expected {kind}, {}", mismatch()))
+        ("products", Ok(Outcome::Products(products))) => {
+            let want = v
+                .as_array()
+                .ok_or_else(|| format!("products must be an array, not {v}"))?;
+            same("number of products", want.len(), products.len())
+                .map_err(|m| format!("{m}; {}", mismatch()))?;
+            for (i, (w, p)) in want.iter().zip(products).enumerate() {
+                check_product(want_object("product", &w["product"])?, p, ctx)
+                    .map_err(|m| format!("product {i}: {m}; {}", mismatch()))?;
+            }
+            Ok(())
         }
+        ("location", Ok(Outcome::Location(l))) => {
+            for (key, w) in want_object("location", v)? {
+                match key.as_str() {
+                    "code" => same("code", want_str(key, w)?, &l.code)?,
+                    "name" => same("name", want_str(key, w)?, &l.name)?,
+                    "version" => same("version", want_int(key, w)?, l.version as i64)?,
+                    other => return Err(format!("unknown location field {other:?}")),
+                }
+            }
+            Ok(())
+        }
+        ("locations", Ok(Outcome::Locations(all))) => {
+            let want = v
+                .as_array()
+                .ok_or_else(|| format!("locations must be an array, not {v}"))?
+                .iter()
+                .map(|c| want_str("a code", c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let got: Vec<&str> = all.iter().map(|l| l.code.as_str()).collect();
+            same("locations", want, got)
+        }
+        ("levels", Ok(Outcome::Levels(levels))) => {
+            let want = v
+                .as_array()
+                .ok_or_else(|| format!("levels must be an array, not {v}"))?;
+            same("number of levels", want.len(), levels.len())
+                .map_err(|m| format!("{m}; {}", mismatch()))?;
+            for (w, l) in want.iter().zip(levels) {
+                check_level(want_object("a level", w)?, l)
+                    .map_err(|m| format!("{m}; {}", mismatch()))?;
+            }
+            Ok(())
+        }
+        ("level", Ok(Outcome::Level(l))) => check_level(want_object("level", v)?, l),
+        (
+            "product" | "products" | "ok" | "page" | "value" | "events" | "location" | "locations"
+            | "levels" | "level",
+            _,
+        ) => Err(format!("expected {kind}, {}", mismatch())),
         (other, _) => Err(format!("unknown expectation {other:?}")),
     }
 }
