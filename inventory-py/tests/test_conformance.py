@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 import pytest
 
 import inventory
-from inventory import Event, Inventory, Page, Product
+from inventory import Event, Inventory, Location, Page, Product, StockLevel
 
 if TYPE_CHECKING:
     from conftest import ConformanceTally
@@ -37,8 +37,12 @@ FORMAT = 1
 VECTORS = Path(__file__).resolve().parents[2] / "conformance" / "vectors"
 
 Json = Dict[str, Any]
-#: What an operation returns: a product, nothing (delete), a page, the total value, or events.
-Outcome = Union[Product, None, Page, Decimal, List[Event]]
+#: What an operation returns: a product, nothing (delete), a page, the total value, events,
+#: products (a batch), a location, locations, levels or one level.
+Outcome = Union[
+    Product, None, Page, Decimal, List[Event], List[Product], Location, List[Location],
+    List[StockLevel], StockLevel,
+]
 
 #: The arguments each operation takes (required ones first, then the optional ones).
 REQUIRED = {
@@ -52,17 +56,38 @@ REQUIRED = {
     "list": (),
     "total_value": (),
     "history": ("id",),
+    "transfer": ("id", "quantity", "from_location", "to_location", "reason"),
+    "apply": ("movements",),
+    "create_location": ("code", "name"),
+    "delete_location": ("code",),
+    "locations": (),
+    "stock_levels": ("id",),
+    "set_reorder_point": ("id",),
 }
+KEY = ("idempotency_key",)
 OPTIONAL = {
-    "create": ("stock",),
-    "update": ("name", "sku", "price", "stock", "expected_version"),
-    "adjust_stock": ("reference", "actor", "expected_stock"),
-    "set_stock": ("reference", "actor", "expected_stock"),
+    "create": ("stock",) + KEY,
+    "update": ("name", "sku", "price", "stock", "expected_version") + KEY,
+    "delete": KEY,
+    "adjust_stock": ("reference", "actor", "expected_stock", "location") + KEY,
+    "set_stock": ("reference", "actor", "expected_stock", "location") + KEY,
+    "transfer": ("reference", "actor", "expected_stock") + KEY,
+    "apply": KEY,
+    "create_location": KEY,
+    "set_reorder_point": ("reorder_point", "location"),
     "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",
-             "limit", "cursor", "offset"),
+             "limit", "cursor", "offset", "below_reorder_point", "location"),
 }
 INTEGER_ARGS = frozenset({"stock", "delta", "quantity", "expected_stock", "expected_version",
-                          "low_stock", "limit", "offset"})
+                          "low_stock", "limit", "offset", "reorder_point"})
+BOOLEAN_ARGS = frozenset({"below_reorder_point"})
+LIST_ARGS = frozenset({"movements"})
+#: The keys a batch movement takes, by its type.
+MOVEMENT_KEYS = {
+    "adjust": {"type", "id", "delta", "reason", "location", "expected_stock"},
+    "count": {"type", "id", "quantity", "reason", "location", "expected_stock"},
+    "transfer": {"type", "id", "quantity", "reason", "from_location", "to_location"},
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,13 +170,33 @@ def arguments(op: str, step: Json) -> Json:
     for key, value in args.items():
         if key not in allowed:
             raise Mismatch(f"{op} takes no argument {key!r}")
-        want = int if key in INTEGER_ARGS else str
+        want: type = (int if key in INTEGER_ARGS else bool if key in BOOLEAN_ARGS
+                      else list if key in LIST_ARGS else str)
         if type(value) is not want:
             raise Mismatch(f"argument {key!r} must be a {want.__name__}, not {value!r}")
     for key in REQUIRED[op]:
         if key not in args:
             raise Mismatch(f"missing argument {key!r}")
     return dict(args)
+
+
+def movement(m: object, ctx: Ctx) -> inventory.Movement:
+    """A batch movement of a vector as the binding's :class:`inventory.Adjust`, ``Count`` or
+    ``Transfer``."""
+    if not isinstance(m, dict) or m.get("type") not in MOVEMENT_KEYS:
+        raise Mismatch(f"a movement must be an object with a known type, not {m!r}")
+    unknown = set(m) - MOVEMENT_KEYS[m["type"]]
+    if unknown:
+        raise Mismatch(f"a {m['type']} movement takes no {sorted(unknown)}")
+    a = {k: v for k, v in m.items() if k not in ("type", "id")}
+    if "expected_stock" in a:
+        a["expected"] = a.pop("expected_stock")
+    id = ctx.id_arg(m["id"])
+    if m["type"] == "adjust":
+        return inventory.Adjust(id, a.pop("delta"), **a)
+    if m["type"] == "count":
+        return inventory.Count(id, a.pop("quantity"), **a)
+    return inventory.Transfer(id, a.pop("quantity"), **a)
 
 
 def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
@@ -166,8 +211,27 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
     if op == "update":
         return inv.update(ctx.id_arg(a.pop("id")), **a)
     if op == "delete":
-        inv.delete(ctx.id_arg(a["id"]))
+        inv.delete(ctx.id_arg(a.pop("id")), **a)
         return None
+    if op == "transfer":
+        if "expected_stock" in a:
+            a["expected"] = a.pop("expected_stock")
+        return inv.transfer(ctx.id_arg(a.pop("id")), a.pop("quantity"), **a)
+    if op == "apply":
+        return inv.apply([movement(m, ctx) for m in a.pop("movements")], **a)
+    if op == "create_location":
+        return inv.create_location(**a)
+    if op == "delete_location":
+        inv.delete_location(a["code"])
+        return None
+    if op == "locations":
+        return inv.locations()
+    if op == "stock_levels":
+        return inv.stock_levels(ctx.id_arg(a["id"]))
+    if op == "set_reorder_point":
+        return inv.set_reorder_point(
+            ctx.id_arg(a.pop("id")), a.pop("reorder_point", None), **a
+        )
     if op in ("adjust_stock", "set_stock"):
         if "expected_stock" in a:
             a["expected"] = a.pop("expected_stock")
@@ -185,7 +249,7 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
     return inv.history(ctx.id_arg(a["id"]))
 
 
-def describe(got: Union[Outcome, BaseException]) -> str:
+def describe(got: object) -> str:
     """A short description of an answer, for failure messages."""
     if isinstance(got, inventory.InventoryError):
         return f"error {got.code} (field {got.field!r}): {got}"
@@ -199,8 +263,14 @@ def describe(got: Union[Outcome, BaseException]) -> str:
                 f"has_next: {got.next_cursor is not None}}}")
     if isinstance(got, Decimal):
         return f"value {got}"
+    if isinstance(got, Location):
+        return f"location {got.code} {got.name!r} v{got.version}"
+    if isinstance(got, StockLevel):
+        return f"level {got.location} {got.on_hand} {got.reorder_point!r}"
     if isinstance(got, list):
-        return "events [" + ", ".join(f"{e.kind.value} {e.delta!r} {e.reason!r}" for e in got) + "]"
+        return "[" + ", ".join(describe(x) for x in got) + "]"
+    if isinstance(got, Event):
+        return f"{got.kind.value} {got.delta!r} {got.reason!r}"
     return "ok"
 
 
@@ -236,7 +306,8 @@ def check_page(want: Json, page: Page) -> None:
             raise Mismatch(f"unknown page field {key!r} in the expectation")
 
 
-EVENT_FIELDS = ("sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor")
+EVENT_FIELDS = ("sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor",
+                "location", "idempotency_key")
 
 
 def check_event(want: Json, e: Event) -> None:
@@ -247,8 +318,18 @@ def check_event(want: Json, e: Event) -> None:
             same(key, v, getattr(e, key))
         elif key == "changes":
             same("changes", v, [dataclasses.asdict(c) for c in e.changes])
+        elif key == "linked":
+            same("linked", v, e.transfer_id is not None)
         else:
             raise Mismatch(f"unknown event field {key!r} in the expectation")
+
+
+def check_level(want: Json, level: StockLevel) -> None:
+    for key, v in want.items():
+        if key in ("location", "on_hand", "reorder_point"):
+            same(key, v, getattr(level, key))
+        else:
+            raise Mismatch(f"unknown level field {key!r} in the expectation")
 
 
 def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
@@ -278,14 +359,31 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
             check_page(v, got)
         elif kind == "value" and isinstance(got, Decimal):
             same("value", v, str(got))
-        elif kind == "events" and isinstance(got, list):
-            same("number of events", len(v), len(got))
-            for i, (w, e) in enumerate(zip(v, got)):
+        elif kind in ("events", "products", "locations", "levels") and isinstance(got, list):
+            same(f"number of {kind}", len(v), len(got))
+            for i, (w, x) in enumerate(zip(v, got)):
                 try:
-                    check_event(w, e)
+                    if kind == "events" and isinstance(x, Event):
+                        check_event(w, x)
+                    elif kind == "products" and isinstance(x, Product):
+                        check_product(w["product"], x, ctx)
+                    elif kind == "locations" and isinstance(x, Location):
+                        same("code", w, x.code)
+                    elif kind == "levels" and isinstance(x, StockLevel):
+                        check_level(w, x)
+                    else:
+                        raise Mismatch(f"expected {kind}")
                 except Mismatch as m:
-                    raise Mismatch(f"event {i}: {m}") from None
-        elif kind in ("product", "ok", "page", "value", "events"):
+                    raise Mismatch(f"{kind} {i}: {m}") from None
+        elif kind == "location" and isinstance(got, Location):
+            for key, w in v.items():
+                if key not in ("code", "name", "version"):
+                    raise Mismatch(f"unknown location field {key!r} in the expectation")
+                same(key, w, getattr(got, key))
+        elif kind == "level" and isinstance(got, StockLevel):
+            check_level(v, got)
+        elif kind in ("product", "ok", "page", "value", "events", "products", "location",
+                      "locations", "levels", "level"):
             raise Mismatch(f"expected {kind}")
         else:
             raise Mismatch(f"unknown expectation {kind!r}")
