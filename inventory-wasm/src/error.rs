@@ -70,11 +70,19 @@ fn js_error(code: &str, field: Option<String>, message: &str) -> js_sys::Error {
 ///
 /// Counts are JS numbers: they are at most 2,147,483,647 (stock) or a version, far below 2^53.
 pub fn to_js_error(error: &InventoryError) -> JsValue {
-    let js = js_error(
-        error.code(),
-        error.field().map(str::to_owned),
-        &error.to_string(),
-    );
+    let (field, mut message) = (error.field().map(str::to_owned), error.to_string());
+    let field = match error {
+        // The key is an option of the JS call: name it as the option is spelled.
+        InventoryError::IdempotencyConflict { .. } => field.map(|f| {
+            let js = js_field(&f);
+            if let Some(rest) = message.strip_prefix(&format!("{f}:")) {
+                message = format!("{js}:{rest}");
+            }
+            js
+        }),
+        _ => field,
+    };
+    let js = js_error(error.code(), field, &message);
     match error {
         InventoryError::DuplicateSku { sku } => set(&js, "sku", sku.as_str()),
         InventoryError::InsufficientStock {
@@ -94,6 +102,7 @@ pub fn to_js_error(error: &InventoryError) -> JsValue {
             set(&js, "expected", *expected as f64);
             set(&js, "actual", *actual as f64);
         }
+        InventoryError::IdempotencyConflict { key } => set(&js, "key", key.as_str()),
         InventoryError::Storage { kind, .. } => set(&js, "kind", kind.as_str()),
         _ => {}
     }

@@ -4,9 +4,9 @@
 //! unknown option) is reported as a `VALIDATION` error naming the field.
 
 use inventory_core::{
-    Decimal, InventoryError, NewProduct, ProductPatch, Query, QueryInput, Result, StockChange,
-    Uuid, count_from_i64, integer_from_f64, limit_from_i64, parse_id, parse_price, price_from_f64,
-    stock_from_i64,
+    Decimal, Inventory, InventoryError, Movement, NewProduct, ProductPatch, Query, QueryInput,
+    Result, StockChange, Uuid, count_from_i64, integer_from_f64, limit_from_i64, parse_id,
+    parse_price, price_from_f64, stock_from_i64,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -27,6 +27,13 @@ pub(crate) fn string(field: &str, value: &JsValue) -> Result<String> {
     value
         .as_string()
         .ok_or_else(|| invalid(field, "must be a string"))
+}
+
+/// A boolean property.
+fn boolean(field: &str, value: &JsValue) -> Result<bool> {
+    value
+        .as_bool()
+        .ok_or_else(|| invalid(field, "must be true or false"))
 }
 
 /// A number argument or property that must be a whole number (the core's rule).
@@ -176,6 +183,15 @@ pub(crate) fn new_product(value: &JsValue) -> Result<NewProduct> {
     Ok(NewProduct::new(name, sku, price).with_stock(stock))
 }
 
+/// `{ code, name }`. A missing code or name reads as blank, so the core's message is the one.
+pub(crate) fn new_location(value: &JsValue) -> Result<(String, String)> {
+    let o = Options::new("location", value, &["code", "name"])?;
+    Ok((
+        o.with("code", string)?.unwrap_or_default(),
+        o.with("name", string)?.unwrap_or_default(),
+    ))
+}
+
 /// An array of `{ name, sku, price, stock? }`.
 pub(crate) fn new_products(value: &JsValue) -> Result<Vec<NewProduct>> {
     if !Array::is_array(value) {
@@ -205,16 +221,183 @@ pub(crate) fn patch(value: &JsValue) -> Result<ProductPatch> {
     })
 }
 
-/// A reason and `{ reference?, actor?, expected? }`.
-pub(crate) fn stock_change(reason: &JsValue, options: &JsValue) -> Result<StockChange> {
+/// A reason and `{ reference?, actor?, location?, expected?, idempotencyKey? }`: the change,
+/// and the inventory to make it on (keyed when a key is given).
+pub(crate) fn stock_change(
+    inv: &Inventory,
+    reason: &JsValue,
+    options: &JsValue,
+) -> Result<(Inventory, StockChange)> {
     let reason = string("reason", reason)?;
-    let o = Options::optional("options", options, &["reference", "actor", "expected"])?;
-    StockChange::from_input(
+    let o = Options::optional(
+        "options",
+        options,
+        &[
+            "reference",
+            "actor",
+            "location",
+            "expected",
+            "idempotencyKey",
+        ],
+    )?;
+    let change = StockChange::from_input(
         reason,
         o.with("reference", string)?,
         o.with("actor", string)?,
+        o.with("location", string)?,
         o.with("expected", integer)?,
+    )?;
+    Ok((keyed_by(inv, &o)?, change))
+}
+
+/// The inventory, keyed by the `idempotencyKey` of `o` when it has one.
+fn keyed_by(inv: &Inventory, o: &Options) -> Result<Inventory> {
+    inv.idempotent(o.with("idempotencyKey", string)?.as_deref())
+        .map_err(camel_case_field)
+}
+
+/// `{ idempotencyKey? }`, the options of a mutation that takes no others: the inventory to make
+/// it on.
+pub(crate) fn keyed(inv: &Inventory, options: &JsValue) -> Result<Inventory> {
+    keyed_by(
+        inv,
+        &Options::optional("options", options, &["idempotencyKey"])?,
     )
+}
+
+/// `transfer`'s `{ fromLocation, toLocation, reason?, reference?, actor?, expected?,
+/// idempotencyKey? }`.
+pub(crate) fn transfer(
+    inv: &Inventory,
+    options: &JsValue,
+) -> Result<(Inventory, String, String, StockChange)> {
+    let o = Options::new(
+        "options",
+        options,
+        &[
+            "fromLocation",
+            "toLocation",
+            "reason",
+            "reference",
+            "actor",
+            "expected",
+            "idempotencyKey",
+        ],
+    )?;
+    let change = StockChange::from_input(
+        o.with("reason", string)?
+            .unwrap_or_else(|| inventory_core::reason::TRANSFER.into()),
+        o.with("reference", string)?,
+        o.with("actor", string)?,
+        None,
+        o.with("expected", integer)?,
+    )?;
+    Ok((
+        keyed_by(inv, &o)?,
+        o.with("fromLocation", string)?.unwrap_or_default(),
+        o.with("toLocation", string)?.unwrap_or_default(),
+        change,
+    ))
+}
+
+/// One movement of a batch: `{ type: "adjust", productId, delta, reason, … }`, `{ type:
+/// "count", productId, quantity, reason?, … }` or `{ type: "transfer", productId, quantity,
+/// fromLocation, toLocation, reason?, … }`.
+fn movement(value: &JsValue) -> Result<Movement> {
+    const COMMON: [&str; 7] = [
+        "type",
+        "productId",
+        "reason",
+        "reference",
+        "actor",
+        "expected",
+        "location",
+    ];
+    let kind = if is_plain_object(value) {
+        Reflect::get(value, &JsValue::from_str("type"))
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let (amount, extra): (&str, &[&str]) = match kind.as_str() {
+        "adjust" => ("delta", &[]),
+        "count" => ("quantity", &[]),
+        "transfer" => ("quantity", &["fromLocation", "toLocation"]),
+        _ => {
+            return Err(invalid(
+                "type",
+                "must be \"adjust\", \"count\" or \"transfer\"",
+            ));
+        }
+    };
+    let known: Vec<&str> = COMMON
+        .iter()
+        .copied()
+        .filter(|k| kind != "transfer" || *k != "location")
+        .chain([amount])
+        .chain(extra.iter().copied())
+        .collect();
+    let o = Options::new("movement", value, &known)?;
+    let id = parse_id(&o.with("productId", string)?.unwrap_or_default()).map_err(|e| match e {
+        InventoryError::Validation { message, .. } => invalid("productId", message),
+        other => other,
+    })?;
+    let default_reason = match kind.as_str() {
+        "count" => inventory_core::reason::COUNT,
+        "transfer" => inventory_core::reason::TRANSFER,
+        _ => "",
+    };
+    let change = StockChange::from_input(
+        o.with("reason", string)?
+            .unwrap_or_else(|| default_reason.into()),
+        o.with("reference", string)?,
+        o.with("actor", string)?,
+        o.with("location", string)?,
+        o.with("expected", integer)?,
+    )?;
+    let n = o
+        .with(amount, integer)?
+        .ok_or_else(|| invalid(amount, "is required"))?;
+    Ok(match kind.as_str() {
+        "adjust" => Movement::adjust(id, n, change),
+        "count" => Movement::count(id, stock_from_i64("quantity", n)?, change),
+        _ => Movement::transfer(
+            id,
+            stock_from_i64("quantity", n)?,
+            o.with("fromLocation", string)?.unwrap_or_default(),
+            o.with("toLocation", string)?.unwrap_or_default(),
+            change,
+        ),
+    })
+}
+
+/// An array of movements; an error names the movement (`movements[2].delta`).
+pub(crate) fn movements(value: &JsValue) -> Result<Vec<Movement>> {
+    if !Array::is_array(value) {
+        return Err(invalid("movements", "must be an array of movements"));
+    }
+    let array: &Array = value.unchecked_ref();
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, m)| movement(&m).map_err(|e| e.in_list("movements", i)))
+        .collect()
+}
+
+/// `setReorderPoint`'s `{ location?, idempotencyKey? }`.
+pub(crate) fn reorder_options(
+    inv: &Inventory,
+    options: &JsValue,
+) -> Result<(Inventory, Option<String>)> {
+    let o = Options::optional("options", options, &["location", "idempotencyKey"])?;
+    Ok((keyed_by(inv, &o)?, o.with("location", string)?))
+}
+
+/// A reorder point: a stock quantity, or `null` to clear it.
+pub(crate) fn reorder_point(value: &JsValue) -> Result<Option<u32>> {
+    given(value).map(|v| stock("reorderPoint", v)).transpose()
 }
 
 /// `{ nameContains?, skuPrefix?, lowStock?, minPrice?, maxPrice?, orderBy?, limit?, cursor?,
@@ -234,6 +417,8 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
             "limit",
             "cursor",
             "offset",
+            "belowReorderPoint",
+            "location",
         ],
     )?;
     QueryInput {
@@ -246,6 +431,8 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
         limit: o.with("limit", integer)?,
         cursor: o.with("cursor", string)?,
         offset: o.with("offset", integer)?,
+        below_reorder_point: o.with("belowReorderPoint", boolean)?.unwrap_or(false),
+        location: o.with("location", string)?,
     }
     .parse()
     .map_err(camel_case_field)

@@ -64,18 +64,68 @@ export interface ProductPatch {
   expectedVersion?: number;
 }
 
-/** A stock movement's options: notes for the ledger, and the stock the caller last saw. */
-export interface StockOptions {
+/** The options of every call that changes something. */
+export interface WriteOptions {
+  /**
+   * 1 to 255 characters. The same call made again with this key changes nothing and returns what
+   * the first returned (a retry is safe); the key reused for another call throws `IDEMPOTENCY_CONFLICT`.
+   */
+  idempotencyKey?: string;
+}
+
+/** A stock movement's options: where, notes for the ledger, and the level the caller last saw. */
+export interface StockOptions extends WriteOptions {
   /** An order or document id, up to 200 characters. */
   reference?: string;
   /** Who made the change, up to 200 characters. */
   actor?: string;
-  /** Fail with `VERSION_CONFLICT` (field `stock`) unless stock is still this. */
+  /** The location's code; `"DEFAULT"` when not given. */
+  location?: string;
+  /** Fail with `VERSION_CONFLICT` (field `stock`) unless the level at the location is still this. */
   expected?: number;
 }
 
-/** `setStock`'s options: the same as `StockOptions` (a count's `expected` is the stock it replaces). */
+/** `setStock`'s options: the same as `StockOptions` (a count's `expected` is the level it replaces). */
 export interface SetStockOptions extends StockOptions {}
+
+/** `transfer`'s options: where from and to, and the notes of a movement. */
+export interface TransferOptions extends WriteOptions {
+  fromLocation: string;
+  toLocation: string;
+  /** Default `"transfer"`. */
+  reason?: string;
+  reference?: string;
+  actor?: string;
+  /** Fail with `VERSION_CONFLICT` unless the source's level is still this. */
+  expected?: number;
+}
+
+/** `setReorderPoint`'s options. */
+export interface ReorderOptions extends WriteOptions {
+  /** The location's code; `"DEFAULT"` when not given. */
+  location?: string;
+}
+
+/** The notes every movement of a batch may carry. */
+interface MovementNotes {
+  productId: string;
+  reference?: string;
+  actor?: string;
+  expected?: number;
+}
+
+/** One movement of `apply`: as `adjustStock`, `setStock` or `transfer`. */
+export type Movement =
+  | (MovementNotes & { type: "adjust"; delta: number; reason: string; location?: string })
+  | (MovementNotes & { type: "count"; quantity: number; reason?: string; location?: string })
+  | (MovementNotes & { type: "transfer"; quantity: number; fromLocation: string; toLocation: string; reason?: string });
+
+/** What `createLocation` takes. */
+export interface NewLocation {
+  /** Trimmed and upper-cased like a SKU. */
+  code: string;
+  name: string;
+}
 
 /** A field products can be ordered by. */
 export type SortField = "created_at" | "name" | "sku" | "price" | "stock";
@@ -102,10 +152,17 @@ export interface ListOptions {
   cursor?: string | null;
   /** Rows to skip after the cursor. */
   offset?: number;
+  /**
+   * Only products due for reordering: at `location`, the level at or below its reorder point;
+   * without it, the stock at or below the sum of the product's reorder points.
+   */
+  belowReorderPoint?: boolean;
+  /** The location `belowReorderPoint` looks at; only with it. */
+  location?: string;
 }
 
 /** What kind of change an event records. */
-export type EventKind = "created" | "updated" | "stock_changed" | "deleted";
+export type EventKind = "created" | "updated" | "stock_changed" | "deleted" | "counted" | "transferred";
 
 /** What every `InventoryError` has: a real `Error` named `InventoryError`. */
 interface InventoryErrorBase extends Error {
@@ -128,7 +185,7 @@ export interface DuplicateSkuError extends InventoryErrorBase {
   sku: string;
 }
 
-/** No product has this id or SKU. */
+/** No product has this id or SKU, or no location this code. */
 export interface NotFoundError extends InventoryErrorBase {
   code: "NOT_FOUND";
   field: null;
@@ -158,6 +215,14 @@ export interface VersionConflictError extends InventoryErrorBase {
   actual: number;
 }
 
+/** The idempotency key was used before for another call; nothing changed. */
+export interface IdempotencyConflictError extends InventoryErrorBase {
+  code: "IDEMPOTENCY_CONFLICT";
+  field: "idempotencyKey";
+  /** The key. */
+  key: string;
+}
+
 /** The storage failed; `kind` says how. */
 export interface StorageError extends InventoryErrorBase {
   code: "STORAGE";
@@ -179,6 +244,7 @@ export type InventoryError =
   | InsufficientStockError
   | StockOverflowError
   | VersionConflictError
+  | IdempotencyConflictError
   | StorageError
   | InternalError;
 
@@ -294,8 +360,12 @@ impl Inventory {
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "NewProduct")] product: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        guard(|| output::product(&self.inner.create(input::new_product(&product)?)?))
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            output::product(&inv.create(input::new_product(&product)?)?)
+        })
     }
 
     /// Creates several products at once: all of them, or none if any is refused.
@@ -307,8 +377,12 @@ impl Inventory {
     pub fn create_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "NewProduct[]")] products: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        guard(|| output::products(&self.inner.create_many(input::new_products(&products)?)?))
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            output::products(&inv.create_many(input::new_products(&products)?)?)
+        })
     }
 
     /// The product with this id; throws `NOT_FOUND` if there is none.
@@ -341,10 +415,12 @@ impl Inventory {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ProductPatch")] patch: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
             let id = input::id(&id)?;
-            output::product(&self.inner.update(id, input::patch(&patch)?)?)
+            output::product(&inv.update(id, input::patch(&patch)?)?)
         })
     }
 
@@ -352,8 +428,9 @@ impl Inventory {
     pub fn delete(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
-        guard(|| self.inner.delete(input::id(&id)?))
+        guard(|| input::keyed(&self.inner, &options)?.delete(input::id(&id)?))
     }
 
     /// Moves stock by `delta` (negative to sell, positive to restock), atomically, with a reason
@@ -376,8 +453,8 @@ impl Inventory {
         guard(|| {
             let id = input::id(&id)?;
             let delta = input::integer("delta", &delta)?;
-            let change = input::stock_change(&reason, &options)?;
-            output::product(&self.inner.adjust_stock(id, delta, change)?)
+            let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
+            output::product(&inv.adjust_stock(id, delta, change)?)
         })
     }
 
@@ -398,9 +475,164 @@ impl Inventory {
         guard(|| {
             let id = input::id(&id)?;
             let quantity = input::stock("quantity", &quantity)?;
-            let change = input::stock_change(&reason, &options)?;
-            output::product(&self.inner.set_stock(id, quantity, change)?)
+            let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
+            output::product(&inv.set_stock(id, quantity, change)?)
         })
+    }
+
+    /// Moves `quantity` of a product from one location to another in one transaction: two
+    /// `transferred` events sharing a `transferId`, the product's stock unchanged. Throws
+    /// `INSUFFICIENT_STOCK` if the source holds less, `NOT_FOUND` for an unknown location,
+    /// `VALIDATION` for a quantity of 0 or the same location twice.
+    ///
+    /// ```js
+    /// inv.createLocation({ code: "van", name: "The van" });
+    /// inv.transfer(p.id, 3, { fromLocation: "DEFAULT", toLocation: "VAN", reference: "t-9" });
+    /// inv.stockLevels(p.id); // [{ location: "DEFAULT", onHand: 7, … }, { location: "VAN", onHand: 3, … }]
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Product")]
+    pub fn transfer(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&id)?;
+            let quantity = input::stock("quantity", &quantity)?;
+            let (inv, from, to, change) = input::transfer(&self.inner, &options)?;
+            let moved = inv
+                .transfer(id, quantity, &from, &to, change)
+                .map_err(error::camel_case_field)?;
+            output::product(&moved)
+        })
+    }
+
+    /// Runs adjustments, counts and transfers, across products and locations, in one
+    /// transaction: all of them, or none. Returns the product after each movement. An error
+    /// names the movement (`movements[1].delta`).
+    ///
+    /// ```js
+    /// inv.apply([
+    ///   { type: "adjust", productId: p.id, delta: -1, reason: "sale" },
+    ///   { type: "count", productId: q.id, quantity: 12, location: "VAN" },
+    ///   { type: "transfer", productId: p.id, quantity: 1, fromLocation: "VAN", toLocation: "DEFAULT" },
+    /// ], { idempotencyKey: "order-77" });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Product[]")]
+    pub fn apply(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Movement[]")] movements: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            let movements = input::movements(&movements).map_err(error::camel_case_field)?;
+            let after = inv.apply(movements).map_err(error::camel_case_field)?;
+            output::products(&after)
+        })
+    }
+
+    /// Creates a location; its code is normalised like a SKU (`" wh-1 "` → `"WH-1"`).
+    ///
+    /// ```js
+    /// inv.createLocation({ code: "wh-1", name: "Main warehouse" }).code; // "WH-1"
+    /// ```
+    #[wasm_bindgen(js_name = createLocation, unchecked_return_type = "Location")]
+    pub fn create_location(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NewLocation")] location: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            let (code, name) = input::new_location(&location)?;
+            output::location(&inv.create_location(&code, &name)?)
+        })
+    }
+
+    /// Renames a location (its code stays); throws `NOT_FOUND` for an unknown one.
+    #[wasm_bindgen(js_name = renameLocation, unchecked_return_type = "Location")]
+    pub fn rename_location(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            let (code, name) = (input::string("code", &code)?, input::string("name", &name)?);
+            output::location(&inv.rename_location(&code, &name)?)
+        })
+    }
+
+    /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
+    #[wasm_bindgen(js_name = deleteLocation)]
+    pub fn delete_location(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        guard(|| {
+            let inv = input::keyed(&self.inner, &options)?;
+            inv.delete_location(&input::string("code", &code)?)
+        })
+    }
+
+    /// Every location, ordered by code (`DEFAULT` included).
+    #[wasm_bindgen(unchecked_return_type = "Location[]")]
+    pub fn locations(&self) -> Result<JsValue, JsValue> {
+        guard(|| output::locations(&self.inner.locations()?))
+    }
+
+    /// The location with this code (normalised first); throws `NOT_FOUND`.
+    #[wasm_bindgen(unchecked_return_type = "Location")]
+    pub fn location(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::location(&self.inner.location(&input::string("code", &code)?)?))
+    }
+
+    /// A product's stock per location, ordered by code: every location where it ever moved or
+    /// has a reorder point. Throws `NOT_FOUND` for an unknown product.
+    #[wasm_bindgen(js_name = stockLevels, unchecked_return_type = "StockLevel[]")]
+    pub fn stock_levels(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::levels(&self.inner.stock_levels(input::id(&id)?)?))
+    }
+
+    /// Sets (or with `null` clears) a product's reorder point at a location (`DEFAULT` unless
+    /// `options.location`): `list({ belowReorderPoint: true })` finds what is due.
+    ///
+    /// ```js
+    /// inv.setReorderPoint(p.id, 5, { location: "VAN" });
+    /// ```
+    #[wasm_bindgen(js_name = setReorderPoint, unchecked_return_type = "StockLevel")]
+    pub fn set_reorder_point(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(js_name = reorderPoint, unchecked_param_type = "number | null")]
+        reorder_point: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReorderOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&id)?;
+            let point = input::reorder_point(&reorder_point)?;
+            let (inv, location) = input::reorder_options(&self.inner, &options)?;
+            let level = inv
+                .set_reorder_point(id, point, location.as_deref())
+                .map_err(error::camel_case_field)?;
+            output::level(&level)
+        })
+    }
+
+    /// The id of this store as a replica: every event it writes carries it.
+    #[wasm_bindgen(js_name = replicaId)]
+    pub fn replica_id(&self) -> Result<String, JsValue> {
+        guard(|| Ok(self.inner.replica_id()?.to_string()))
     }
 
     /// One page of products: filtered, ordered and paginated (pass `nextCursor` back as

@@ -76,6 +76,10 @@ struct FieldChange<'a> {
 struct InventoryEvent<'a> {
     /// Strictly increasing across the ledger; pass the last one seen to `eventsSince`.
     seq: u64,
+    /// Globally unique: a time-ordered UUID (v7).
+    id: String,
+    /// The store that wrote the event (`replicaId()`).
+    replica: String,
     /// ISO 8601, UTC.
     at: String,
     product_id: String,
@@ -83,14 +87,21 @@ struct InventoryEvent<'a> {
     kind: &'static str,
     /// The product's SKU when the event happened.
     sku: &'a str,
-    /// The stock movement (`created`: the initial stock; `stock_changed`: the change).
+    /// Where stock moved (a location's code), for the kinds that move stock.
+    location: Option<&'a str>,
+    /// The stock movement at `location` (`created`: the initial stock).
     delta: Option<i64>,
+    /// The level at `location` before and after (`deleted`: the product's stock).
     stock_before: Option<u32>,
     stock_after: Option<u32>,
     /// `initial`, `sale`, `restock`, `return`, `correction`, `damage` or the caller's own word.
     reason: Option<&'a str>,
     reference: Option<&'a str>,
     actor: Option<&'a str>,
+    /// For `transferred`: the id both legs of the transfer share.
+    transfer_id: Option<String>,
+    /// The idempotency key of the request that wrote the event.
+    idempotency_key: Option<&'a str>,
     /// For `updated`: what changed.
     changes: Vec<FieldChange<'a>>,
 }
@@ -99,16 +110,21 @@ impl<'a> From<&'a inventory_core::Event> for InventoryEvent<'a> {
     fn from(e: &'a inventory_core::Event) -> Self {
         Self {
             seq: e.seq,
+            id: e.id.to_string(),
+            replica: e.replica.to_string(),
             at: timestamp(&e.at),
             product_id: e.product_id.to_string(),
             kind: e.kind.as_str(),
             sku: &e.sku,
+            location: e.location.as_deref(),
             delta: e.delta,
             stock_before: e.stock_before,
             stock_after: e.stock_after,
             reason: e.reason.as_deref(),
             reference: e.reference.as_deref(),
             actor: e.actor.as_deref(),
+            transfer_id: e.transfer_id.map(|t| t.to_string()),
+            idempotency_key: e.idempotency_key.as_deref(),
             changes: e
                 .changes
                 .iter()
@@ -120,6 +136,74 @@ impl<'a> From<&'a inventory_core::Event> for InventoryEvent<'a> {
                 .collect(),
         }
     }
+}
+
+/// A place stock is kept. Every inventory has `DEFAULT`.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    /// Trimmed and upper-cased like a SKU; unique; 1 to 50 characters.
+    code: &'a str,
+    /// 1 to 100 characters, trimmed.
+    name: &'a str,
+    /// ISO 8601, UTC.
+    created_at: String,
+    /// ISO 8601, UTC; moves on every rename.
+    updated_at: String,
+    /// 1 at creation, plus one on every rename.
+    version: u64,
+}
+
+impl<'a> From<&'a inventory_core::Location> for Location<'a> {
+    fn from(l: &'a inventory_core::Location) -> Self {
+        Self {
+            code: &l.code,
+            name: &l.name,
+            created_at: timestamp(&l.created_at),
+            updated_at: timestamp(&l.updated_at),
+            version: l.version,
+        }
+    }
+}
+
+/// How much of a product is at one location, and its reorder point there.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+struct StockLevel<'a> {
+    product_id: String,
+    /// The location's code.
+    location: &'a str,
+    /// 0 to 2147483647: the sum of the movements at this location.
+    on_hand: u32,
+    /// At or below this the product is due for reordering here; `null` for none.
+    reorder_point: Option<u32>,
+}
+
+impl<'a> From<&'a inventory_core::StockLevel> for StockLevel<'a> {
+    fn from(l: &'a inventory_core::StockLevel) -> Self {
+        Self {
+            product_id: l.product_id.to_string(),
+            location: &l.location,
+            on_hand: l.on_hand,
+            reorder_point: l.reorder_point,
+        }
+    }
+}
+
+pub(crate) fn location(l: &inventory_core::Location) -> Result<JsValue> {
+    to_js(&Location::from(l))
+}
+
+pub(crate) fn locations(all: &[inventory_core::Location]) -> Result<JsValue> {
+    to_js(&all.iter().map(Location::from).collect::<Vec<_>>())
+}
+
+pub(crate) fn level(l: &inventory_core::StockLevel) -> Result<JsValue> {
+    to_js(&StockLevel::from(l))
+}
+
+pub(crate) fn levels(all: &[inventory_core::StockLevel]) -> Result<JsValue> {
+    to_js(&all.iter().map(StockLevel::from).collect::<Vec<_>>())
 }
 
 fn to_js(value: &impl Serialize) -> Result<JsValue> {

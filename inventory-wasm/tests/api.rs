@@ -66,9 +66,10 @@ fn expect_error<T: std::fmt::Debug>(
 }
 
 fn widget(inv: &Inventory) -> JsValue {
-    inv.create(js(
-        r#"{"name": "Widget", "sku": " ab-1 ", "price": "9.99", "stock": 10}"#,
-    ))
+    inv.create(
+        js(r#"{"name": "Widget", "sku": " ab-1 ", "price": "9.99", "stock": 10}"#),
+        JsValue::UNDEFINED,
+    )
     .expect("create")
 }
 
@@ -109,11 +110,17 @@ fn create_returns_a_plain_product() {
 fn prices_are_exact_strings_and_numbers_are_checked() {
     let inv = Inventory::in_memory();
     let p = inv
-        .create(js(r#"{"name": "A", "sku": "a", "price": 9.99}"#))
+        .create(
+            js(r#"{"name": "A", "sku": "a", "price": 9.99}"#),
+            JsValue::UNDEFINED,
+        )
         .unwrap();
     assert_eq!(text(&p, "price"), "9.99");
     let p = inv
-        .create(js(r#"{"name": "B", "sku": "b", "price": "12.5"}"#))
+        .create(
+            js(r#"{"name": "B", "sku": "b", "price": "12.5"}"#),
+            JsValue::UNDEFINED,
+        )
         .unwrap();
     assert_eq!(text(&p, "price"), "12.50");
     assert_eq!(number(&p, "stock"), 0.0);
@@ -121,18 +128,30 @@ fn prices_are_exact_strings_and_numbers_are_checked() {
     // 0.1 + 0.2 prints as 0.30000000000000004: refused, not rounded.
     let o = js(r#"{"name": "C", "sku": "c"}"#);
     Reflect::set(&o, &"price".into(), &JsValue::from_f64(0.1 + 0.2)).unwrap();
-    let e = expect_error(inv.create(o), "VALIDATION", Some("price"));
+    let e = expect_error(
+        inv.create(o, JsValue::UNDEFINED),
+        "VALIDATION",
+        Some("price"),
+    );
     assert_eq!(
         text(&e, "message"),
         "price: must have at most 2 decimal places"
     );
     for bad in [r#""12.345""#, r#""1e3""#, r#""0""#, r#""-1""#, "true", "[]"] {
         let o = js(&format!(r#"{{"name": "C", "sku": "c", "price": {bad}}}"#));
-        expect_error(inv.create(o), "VALIDATION", Some("price"));
+        expect_error(
+            inv.create(o, JsValue::UNDEFINED),
+            "VALIDATION",
+            Some("price"),
+        );
     }
     let o = js(r#"{"name": "C", "sku": "c"}"#);
     Reflect::set(&o, &"price".into(), &JsValue::from_f64(f64::NAN)).unwrap();
-    expect_error(inv.create(o), "VALIDATION", Some("price"));
+    expect_error(
+        inv.create(o, JsValue::UNDEFINED),
+        "VALIDATION",
+        Some("price"),
+    );
     assert_eq!(inv.total_value().unwrap(), "0.00");
 }
 
@@ -192,7 +211,11 @@ fn validation_errors_name_the_field_and_change_nothing() {
         ),
     ];
     for (input, field, message) in cases {
-        let e = expect_error(inv.create(js(input)), "VALIDATION", Some(field));
+        let e = expect_error(
+            inv.create(js(input), JsValue::UNDEFINED),
+            "VALIDATION",
+            Some(field),
+        );
         assert_eq!(text(&e, "message"), message, "{input}");
     }
     // A Map, Date or Promise where an options object belongs is refused, not read as {}.
@@ -203,7 +226,11 @@ fn validation_errors_name_the_field_and_change_nothing() {
         js_sys::Promise::resolve(&JsValue::NULL).into(),
     ];
     for value in not_plain {
-        expect_error(inv.create(value.clone()), "VALIDATION", Some("product"));
+        expect_error(
+            inv.create(value.clone(), JsValue::UNDEFINED),
+            "VALIDATION",
+            Some("product"),
+        );
         expect_error(inv.list(value.clone()), "VALIDATION", Some("options"));
         expect_error(
             inv.adjust_stock(id.clone(), (-1).into(), "sale".into(), value.clone()),
@@ -215,7 +242,7 @@ fn validation_errors_name_the_field_and_change_nothing() {
     let bare: Object = Object::create(&JsValue::NULL.unchecked_into::<Object>());
     inv.list(bare.into()).unwrap();
     expect_error(
-        inv.create(JsValue::UNDEFINED),
+        inv.create(JsValue::UNDEFINED, JsValue::UNDEFINED),
         "VALIDATION",
         Some("product"),
     );
@@ -229,7 +256,10 @@ fn duplicate_and_missing_products() {
     let inv = Inventory::in_memory();
     let p = widget(&inv);
     let e = expect_error(
-        inv.create(js(r#"{"name": "Other", "sku": "AB-1 ", "price": "1"}"#)),
+        inv.create(
+            js(r#"{"name": "Other", "sku": "AB-1 ", "price": "1"}"#),
+            JsValue::UNDEFINED,
+        ),
         "DUPLICATE_SKU",
         Some("sku"),
     );
@@ -248,9 +278,13 @@ fn duplicate_and_missing_products() {
     let e = expect_error(inv.get(missing.into()), "NOT_FOUND", None);
     assert!(text(&e, "message").contains(missing));
 
-    inv.delete(id.clone()).unwrap();
+    inv.delete(id.clone(), JsValue::UNDEFINED).unwrap();
     expect_error(inv.get(id.clone()), "NOT_FOUND", None);
-    expect_error(inv.delete(id.clone()), "NOT_FOUND", None);
+    expect_error(
+        inv.delete(id.clone(), JsValue::UNDEFINED),
+        "NOT_FOUND",
+        None,
+    );
     let history = items(&inv.history(id).unwrap());
     assert_eq!(text(history.last().unwrap(), "kind"), "deleted");
 }
@@ -390,13 +424,18 @@ fn update_with_versions() {
         .update(
             id.clone(),
             js(r#"{"name": "Widget v2", "price": "10.50", "expectedVersion": 1}"#),
+            JsValue::UNDEFINED,
         )
         .unwrap();
     assert_eq!(text(&p2, "name"), "Widget v2");
     assert_eq!(text(&p2, "price"), "10.50");
     assert_eq!(number(&p2, "version"), 2.0);
     let e = expect_error(
-        inv.update(id.clone(), js(r#"{"name": "X", "expectedVersion": 1}"#)),
+        inv.update(
+            id.clone(),
+            js(r#"{"name": "X", "expectedVersion": 1}"#),
+            JsValue::UNDEFINED,
+        ),
         "VERSION_CONFLICT",
         Some("version"),
     );
@@ -404,25 +443,31 @@ fn update_with_versions() {
     assert_eq!(number(&e, "actual"), 2.0);
     // A typo or a wrong field is refused, not ignored.
     expect_error(
-        inv.update(id.clone(), js(r#"{"stok": 5}"#)),
+        inv.update(id.clone(), js(r#"{"stok": 5}"#), JsValue::UNDEFINED),
         "VALIDATION",
         Some("stok"),
     );
     // Stock in a patch is a correction movement in the same call.
-    let p3 = inv.update(id.clone(), js(r#"{"stock": 5}"#)).unwrap();
+    let p3 = inv
+        .update(id.clone(), js(r#"{"stock": 5}"#), JsValue::UNDEFINED)
+        .unwrap();
     assert_eq!((number(&p3, "stock"), number(&p3, "version")), (5.0, 3.0));
     expect_error(
-        inv.update(id.clone(), js(r#"{"stock": -1}"#)),
+        inv.update(id.clone(), js(r#"{"stock": -1}"#), JsValue::UNDEFINED),
         "VALIDATION",
         Some("stock"),
     );
     expect_error(
-        inv.update(id.clone(), js(r#"{"price": "0"}"#)),
+        inv.update(id.clone(), js(r#"{"price": "0"}"#), JsValue::UNDEFINED),
         "VALIDATION",
         Some("price"),
     );
     expect_error(
-        inv.update(id.clone(), js(r#"{"expectedVersion": -1}"#)),
+        inv.update(
+            id.clone(),
+            js(r#"{"expectedVersion": -1}"#),
+            JsValue::UNDEFINED,
+        ),
         "VALIDATION",
         Some("expectedVersion"),
     );
@@ -433,12 +478,15 @@ fn update_with_versions() {
 fn list_filters_orders_and_pages() {
     let inv = Inventory::in_memory();
     let made = inv
-        .create_many(js(r#"[
+        .create_many(
+            js(r#"[
             {"name": "Nut", "sku": "n-1", "price": "0.10", "stock": 500},
             {"name": "Bolt", "sku": "b-1", "price": "0.25", "stock": 3},
             {"name": "Hammer", "sku": "h-1", "price": "12.00", "stock": 2},
             {"name": "Saw", "sku": "s-1", "price": "20.00", "stock": 9}
-        ]"#))
+        ]"#),
+            JsValue::UNDEFINED,
+        )
         .unwrap();
     assert_eq!(items(&made).len(), 4);
 
@@ -526,13 +574,17 @@ fn list_filters_orders_and_pages() {
 
     // All or nothing: the second product is refused, so neither is created.
     expect_error(
-        inv.create_many(js(r#"[{"name": "Ok", "sku": "ok", "price": "1"}, {"name": "Bad", "sku": "n-1", "price": "1"}]"#)),
+        inv.create_many(js(r#"[{"name": "Ok", "sku": "ok", "price": "1"}, {"name": "Bad", "sku": "n-1", "price": "1"}]"#), JsValue::UNDEFINED),
         "DUPLICATE_SKU",
         Some("sku"),
     );
-    expect_error(inv.create_many(js("{}")), "VALIDATION", Some("products"));
+    expect_error(
+        inv.create_many(js("{}"), JsValue::UNDEFINED),
+        "VALIDATION",
+        Some("products"),
+    );
     let e = expect_error(
-        inv.create_many(js(r#"[{"name": "Ok", "sku": "ok2", "price": "1"}, {"name": "Bad", "sku": "b", "price": "0"}]"#)),
+        inv.create_many(js(r#"[{"name": "Ok", "sku": "ok2", "price": "1"}, {"name": "Bad", "sku": "b", "price": "0"}]"#), JsValue::UNDEFINED),
         "VALIDATION",
         Some("items[1].price"),
     );
@@ -556,7 +608,8 @@ fn ledger_events_are_plain_objects() {
         js(r#"{"reference": "order-7"}"#),
     )
     .unwrap();
-    inv.update(id.clone(), js(r#"{"price": "10.50"}"#)).unwrap();
+    inv.update(id.clone(), js(r#"{"price": "10.50"}"#), JsValue::UNDEFINED)
+        .unwrap();
 
     let history = items(&inv.history(id.clone()).unwrap());
     assert_eq!(history.len(), 3);
@@ -565,16 +618,21 @@ fn ledger_events_are_plain_objects() {
         keys(created),
         [
             "seq",
+            "id",
+            "replica",
             "at",
             "productId",
             "kind",
             "sku",
+            "location",
             "delta",
             "stockBefore",
             "stockAfter",
             "reason",
             "reference",
             "actor",
+            "transferId",
+            "idempotencyKey",
             "changes"
         ]
     );
@@ -582,6 +640,8 @@ fn ledger_events_are_plain_objects() {
     assert_eq!(text(created, "productId"), text(&p, "id"));
     assert_eq!(number(created, "delta"), 10.0);
     assert_eq!(text(created, "reason"), "initial");
+    assert_eq!(text(created, "location"), "DEFAULT");
+    assert_eq!(text(created, "replica"), inv.replica_id().unwrap());
     assert!(get(created, "reference").is_null());
 
     let sale = &history[1];
@@ -670,15 +730,21 @@ fn export_and_import_keep_everything() {
 #[wasm_bindgen_test]
 fn a_closed_inventory_refuses_every_call() {
     let inv = Inventory::in_memory();
-    inv.create(js(r#"{"name": "A", "sku": "a", "price": "1"}"#))
-        .unwrap();
+    inv.create(
+        js(r#"{"name": "A", "sku": "a", "price": "1"}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     assert!(!inv.closed());
     inv.close();
     assert!(inv.closed());
     let e = expect_error(inv.list(JsValue::UNDEFINED), "STORAGE", None);
     assert_eq!(text(&e, "kind"), "CLOSED");
     expect_error(
-        inv.create(js(r#"{"name": "B", "sku": "b", "price": "1"}"#)),
+        inv.create(
+            js(r#"{"name": "B", "sku": "b", "price": "1"}"#),
+            JsValue::UNDEFINED,
+        ),
         "STORAGE",
         None,
     );

@@ -166,7 +166,7 @@ test("the demo page: add, sell, validate, persist across reload", async () => {
 
   // Reload: everything comes back from the snapshot in localStorage.
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem("inventory-demo/snapshot")));
-  assert.equal(saved.format, 1);
+  assert.equal(saved.format, 2);
   assert.equal(saved.products.length, 2);
   await open();
   await page.getByLabel("Only low stock").setChecked(false);

@@ -31,18 +31,33 @@ const VECTORS = path.join(here, "../../../conformance/vectors");
 
 /** The arguments of each operation: required, then optional. */
 const ARGS = {
-  create: [["name", "sku", "price"], ["stock"]],
+  create: [["name", "sku", "price"], ["stock", "idempotency_key"]],
   get: [["id"], []],
   get_by_sku: [["sku"], []],
-  update: [["id"], ["name", "sku", "price", "stock", "expected_version"]],
-  adjust_stock: [["id", "delta", "reason"], ["reference", "actor", "expected_stock"]],
-  set_stock: [["id", "quantity", "reason"], ["reference", "actor", "expected_stock"]],
-  delete: [["id"], []],
-  list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset"]],
+  update: [["id"], ["name", "sku", "price", "stock", "expected_version", "idempotency_key"]],
+  adjust_stock: [["id", "delta", "reason"], ["reference", "actor", "expected_stock", "location", "idempotency_key"]],
+  set_stock: [["id", "quantity", "reason"], ["reference", "actor", "expected_stock", "location", "idempotency_key"]],
+  transfer: [["id", "quantity", "from_location", "to_location", "reason"], ["reference", "actor", "expected_stock", "idempotency_key"]],
+  apply: [["movements"], ["idempotency_key"]],
+  delete: [["id"], ["idempotency_key"]],
+  create_location: [["code", "name"], ["idempotency_key"]],
+  delete_location: [["code"], []],
+  locations: [[], []],
+  stock_levels: [["id"], []],
+  set_reorder_point: [["id"], ["reorder_point", "location"]],
+  list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset", "below_reorder_point", "location"]],
   total_value: [[], []],
   history: [["id"], []],
 };
-const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset"]);
+const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset", "reorder_point"]);
+const BOOLEAN_ARGS = new Set(["below_reorder_point"]);
+const LIST_ARGS = new Set(["movements"]);
+/** The keys a batch movement takes, by its type. */
+const MOVEMENT_KEYS = {
+  adjust: ["type", "id", "delta", "reason", "location", "expected_stock"],
+  count: ["type", "id", "quantity", "reason", "location", "expected_stock"],
+  transfer: ["type", "id", "quantity", "reason", "from_location", "to_location"],
+};
 
 /** The JS spelling of a snake_case name: `min_price` → `minPrice`. */
 const camel = (name) => name.replace(/_(.)/g, (_, c) => c.toUpperCase());
@@ -85,6 +100,10 @@ function args(op, step) {
     if (INTEGER_ARGS.has(key)) {
       // JSON.parse rounds integers beyond 2^53; the vectors mark such cases as skipped for "js".
       if (!Number.isSafeInteger(value)) throw new Mismatch(`argument ${key} must be an integer a JS number holds exactly, not ${value}`);
+    } else if (BOOLEAN_ARGS.has(key)) {
+      if (typeof value !== "boolean") throw new Mismatch(`argument ${key} must be true or false`);
+    } else if (LIST_ARGS.has(key)) {
+      if (!Array.isArray(value)) throw new Mismatch(`argument ${key} must be an array`);
     } else if (typeof value !== "string") {
       throw new Mismatch(`argument ${key} must be a string, not ${JSON.stringify(value)}`);
     }
@@ -134,25 +153,56 @@ function options(a, keys, rename = {}) {
   return Object.keys(o).length > 0 ? o : undefined;
 }
 
+/** A batch movement of a vector as the JS object the binding takes. */
+function movement(m, ctx) {
+  const keys = MOVEMENT_KEYS[m?.type];
+  if (keys === undefined) throw new Mismatch(`a movement must have a known type, not ${JSON.stringify(m)}`);
+  const unknown = Object.keys(m).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) throw new Mismatch(`a ${m.type} movement takes no ${unknown}`);
+  const o = { type: m.type, productId: ctx.id(m.id) };
+  for (const [key, value] of Object.entries(m)) {
+    if (key !== "type" && key !== "id") o[key === "expected_stock" ? "expected" : camel(key)] = value;
+  }
+  return o;
+}
+
 /** Calls the operation as a JS program would. Returns { kind, value }. */
 function call(inv, op, a, ctx) {
-  const stockOptions = ["reference", "actor", "expected_stock"];
+  const stockOptions = ["reference", "actor", "expected_stock", "location", "idempotency_key"];
   const stockRename = { expected_stock: "expected" };
+  const keyed = options(a, ["idempotency_key"]);
   switch (op) {
     case "create":
-      return { kind: "product", value: inv.create(options(a, ["name", "sku", "price", "stock"])) };
+      return { kind: "product", value: inv.create(options(a, ["name", "sku", "price", "stock"]), keyed) };
     case "get":
       return { kind: "product", value: inv.get(ctx.id(a.id)) };
     case "get_by_sku":
       return { kind: "product", value: inv.getBySku(a.sku) };
     case "update":
-      return { kind: "product", value: inv.update(ctx.id(a.id), options(a, ["name", "sku", "price", "stock", "expected_version"]) ?? {}) };
+      return { kind: "product", value: inv.update(ctx.id(a.id), options(a, ["name", "sku", "price", "stock", "expected_version"]) ?? {}, keyed) };
     case "adjust_stock":
       return { kind: "product", value: inv.adjustStock(ctx.id(a.id), a.delta, a.reason, options(a, stockOptions, stockRename)) };
     case "set_stock":
       return { kind: "product", value: inv.setStock(ctx.id(a.id), a.quantity, a.reason, options(a, stockOptions, stockRename)) };
     case "delete":
-      return { kind: "ok", value: inv.delete(ctx.id(a.id)) };
+      return { kind: "ok", value: inv.delete(ctx.id(a.id), keyed) };
+    case "transfer":
+      return {
+        kind: "product",
+        value: inv.transfer(ctx.id(a.id), a.quantity, options(a, ["from_location", "to_location", "reason", "reference", "actor", "expected_stock", "idempotency_key"], stockRename)),
+      };
+    case "apply":
+      return { kind: "products", value: inv.apply(a.movements.map((m) => movement(m, ctx)), keyed) };
+    case "create_location":
+      return { kind: "location", value: inv.createLocation({ code: a.code, name: a.name }, keyed) };
+    case "delete_location":
+      return { kind: "ok", value: inv.deleteLocation(a.code) };
+    case "locations":
+      return { kind: "locations", value: inv.locations() };
+    case "stock_levels":
+      return { kind: "levels", value: inv.stockLevels(ctx.id(a.id)) };
+    case "set_reorder_point":
+      return { kind: "level", value: inv.setReorderPoint(ctx.id(a.id), a.reorder_point ?? null, options(a, ["location"])) };
     case "list": {
       const o = options(a, ARGS.list[1]);
       if (o?.cursor !== undefined) o.cursor = ctx.cursor(o.cursor);
@@ -182,6 +232,12 @@ function describeAnswer(got) {
       return `value ${v}`;
     case "events":
       return `events [${v.map((e) => `${e.kind} ${e.delta} ${JSON.stringify(e.reason)}`).join(", ")}]`;
+    case "products":
+    case "location":
+    case "locations":
+    case "levels":
+    case "level":
+      return `${got.kind} ${JSON.stringify(v)}`;
     default:
       return "ok";
   }
@@ -209,11 +265,19 @@ function checkPage(want, page) {
   }
 }
 
-const EVENT_FIELDS = ["kind", "sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor"];
+const EVENT_FIELDS = ["kind", "sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor", "location", "idempotency_key"];
+
+function checkLevel(want, l) {
+  for (const [key, v] of Object.entries(want)) {
+    if (["location", "on_hand", "reorder_point"].includes(key)) same(key, v, l[camel(key)]);
+    else throw new Mismatch(`unknown level field ${key} in the expectation`);
+  }
+}
 
 function checkEvent(want, e) {
   for (const [key, v] of Object.entries(want)) {
-    if (EVENT_FIELDS.includes(key)) same(key, v, e[camel(key)]);
+    if (key === "linked") same("linked", v, e.transferId !== null);
+    else if (EVENT_FIELDS.includes(key)) same(key, v, e[camel(key)]);
     else if (key === "changes") same("changes", v, e.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })));
     else throw new Mismatch(`unknown event field ${key} in the expectation`);
   }
@@ -234,14 +298,27 @@ function check(want, got, ctx) {
   if (keys.length !== 1) throw new Mismatch(`an expectation has one key, not ${keys}`);
   const kind = keys[0];
   const v = want[kind];
-  if (!["product", "ok", "page", "value", "events"].includes(kind)) throw new Mismatch(`unknown expectation ${kind}`);
+  if (!["product", "ok", "page", "value", "events", "products", "location", "locations", "levels", "level"].includes(kind)) throw new Mismatch(`unknown expectation ${kind}`);
   try {
     if (got.error !== undefined || got.kind !== kind) throw new Mismatch(`expected ${kind}`);
     if (kind === "product") checkProduct(v, got.value, ctx);
     else if (kind === "ok") same("ok", true, v);
     else if (kind === "page") checkPage(v, got.value);
     else if (kind === "value") same("value", v, got.value);
-    else {
+    else if (kind === "location") {
+      for (const [key, w] of Object.entries(v)) {
+        if (!["code", "name", "version"].includes(key)) throw new Mismatch(`unknown location field ${key}`);
+        same(key, w, got.value[key]);
+      }
+    } else if (kind === "locations") same("locations", v, got.value.map((l) => l.code));
+    else if (kind === "level") checkLevel(v, got.value);
+    else if (kind === "levels") {
+      same("number of levels", v.length, got.value.length);
+      v.forEach((w, i) => checkLevel(w, got.value[i]));
+    } else if (kind === "products") {
+      same("number of products", v.length, got.value.length);
+      v.forEach((w, i) => checkProduct(w.product, got.value[i], ctx));
+    } else {
       same("number of events", v.length, got.value.length);
       v.forEach((w, i) => {
         try {

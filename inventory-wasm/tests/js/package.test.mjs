@@ -50,7 +50,7 @@ test("the example from the API documentation", () => {
   assert.equal(page.total, 1);
   assert.equal(inv.totalValue(), "420.00");
   // created, updated (name and price in one event), sold, counted
-  assert.deepEqual(inv.history(p.id).map((e) => e.kind), ["created", "updated", "stock_changed", "stock_changed"]);
+  assert.deepEqual(inv.history(p.id).map((e) => e.kind), ["created", "updated", "stock_changed", "counted"]);
   assert.equal(inv.eventsSince(0).length, 4);
   const snapshot = inv.export();
   inv.delete(p.id);
@@ -135,19 +135,25 @@ test("the TypeScript declarations are precise", () => {
   const api = dts.split("export interface InitOutput")[0];
   const anys = api.split("\n").filter((line) => /\bany\b/.test(line.replace(/\/\*\*.*|^\s*\*.*/, "")));
   assert.deepEqual(anys, []);
-  for (const name of ["Product", "NewProduct", "ProductPatch", "StockOptions", "SetStockOptions", "ListOptions", "Page", "InventoryEvent", "FieldChange", "InsufficientStockError", "StorageError"]) {
+  for (const name of ["Product", "NewProduct", "ProductPatch", "StockOptions", "SetStockOptions", "ListOptions", "Page", "InventoryEvent", "FieldChange", "InsufficientStockError", "StorageError", "Location", "StockLevel", "TransferOptions", "WriteOptions", "IdempotencyConflictError"]) {
     assert.match(api, new RegExp(`export interface ${name}\\b`), name);
   }
   for (const signature of [
     "static inMemory(): Inventory;",
     "static import(snapshot: string): Inventory;",
     "export(): string;",
-    "create(product: NewProduct): Product;",
-    "createMany(products: NewProduct[]): Product[];",
+    "create(product: NewProduct, options?: WriteOptions): Product;",
+    "createMany(products: NewProduct[], options?: WriteOptions): Product[];",
     "get(id: string): Product;",
     "getBySku(sku: string): Product;",
-    "update(id: string, patch: ProductPatch): Product;",
-    "delete(id: string): void;",
+    "update(id: string, patch: ProductPatch, options?: WriteOptions): Product;",
+    "delete(id: string, options?: WriteOptions): void;",
+    "transfer(id: string, quantity: number, options: TransferOptions): Product;",
+    "apply(movements: Movement[], options?: WriteOptions): Product[];",
+    "createLocation(location: NewLocation, options?: WriteOptions): Location;",
+    "locations(): Location[];",
+    "stockLevels(id: string): StockLevel[];",
+    "setReorderPoint(id: string, reorderPoint: number | null, options?: ReorderOptions): StockLevel;",
     "adjustStock(id: string, delta: number, reason: string, options?: StockOptions): Product;",
     "setStock(id: string, quantity: number, reason: string, options?: SetStockOptions): Product;",
     "list(options?: ListOptions): Page;",
@@ -158,7 +164,7 @@ test("the TypeScript declarations are precise", () => {
   ]) {
     assert.ok(api.includes(signature), `missing: ${signature}`);
   }
-  assert.match(api, /export interface StockOptions \{[^}]*expected\?: number;/);
+  assert.match(api, /export interface StockOptions extends WriteOptions \{[^}]*expected\?: number;/);
   assert.match(api, /price: string;/);
   // The error is a union told apart by `code` (tsc --strict checks a caller narrowing on it).
   assert.match(api, /export type InventoryError =\s*\| ValidationError/);

@@ -1,7 +1,13 @@
 // Type-checked with `tsc --strict` against the generated package (scripts/test-wasm.sh): what a
 // TypeScript caller writes compiles, and each misuse marked @ts-expect-error must be refused.
 import { Inventory, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
-import type { InventoryError, Product } from "../../../examples/web/pkg/inventory_wasm.js";
+import type {
+  InventoryError,
+  Location,
+  Movement,
+  Product,
+  StockLevel,
+} from "../../../examples/web/pkg/inventory_wasm.js";
 
 const inv = Inventory.inMemory();
 const p: Product = inv.create({ name: "Widget", sku: "w-1", price: "9.99", stock: 3 });
@@ -9,6 +15,19 @@ inv.update(p.id, { stock: 5, expectedVersion: p.version });
 inv.adjustStock(p.id, -1, "sale", { reference: "order-1" });
 const page = inv.list({ orderBy: "-price", limit: 10 });
 const next: string | null = page.nextCursor;
+const van: Location = inv.createLocation({ code: "van", name: "The van" }, { idempotencyKey: "loc-1" });
+inv.adjustStock(p.id, 2, "restock", { location: van.code, idempotencyKey: "rcv-1" });
+inv.transfer(p.id, 1, { fromLocation: "VAN", toLocation: "DEFAULT", reference: "t-9" });
+const batch: Movement[] = [
+  { type: "adjust", productId: p.id, delta: -1, reason: "sale" },
+  { type: "count", productId: p.id, quantity: 4, location: "VAN" },
+  { type: "transfer", productId: p.id, quantity: 1, fromLocation: "VAN", toLocation: "DEFAULT" },
+];
+const after: Product[] = inv.apply(batch, { idempotencyKey: "order-77" });
+const levels: StockLevel[] = inv.stockLevels(p.id);
+const point: number | null = inv.setReorderPoint(p.id, 2, { location: "VAN" }).reorderPoint;
+inv.list({ belowReorderPoint: true, location: "VAN" });
+console.log(after.length, levels[0]?.onHand, point);
 
 /** An error's numbers, reached only once its code is known. */
 function explain(e: InventoryError): string {
@@ -25,6 +44,8 @@ function explain(e: InventoryError): string {
       return e.kind;
     case "VALIDATION":
       return e.field;
+    case "IDEMPOTENCY_CONFLICT":
+      return e.key;
     case "NOT_FOUND":
     case "INTERNAL":
       return e.message;
@@ -48,5 +69,9 @@ function misuses(e: InventoryError): void {
   inv.update(p.id, { stok: 5 });
   // @ts-expect-error orderBy is one of the sort fields
   inv.list({ orderBy: "colour" });
+  // @ts-expect-error a transfer names where from and where to
+  inv.transfer(p.id, 1, { fromLocation: "VAN" });
+  // @ts-expect-error a movement has a known type
+  inv.apply([{ type: "move", productId: p.id, delta: 1, reason: "x" }]);
 }
 misuses;
