@@ -44,13 +44,14 @@ swift_decls=(
   "public struct Event:" "public struct FieldChange:" "public struct Page:"
   "public enum EventKind" "public enum InventoryError" "public typealias Money = Decimal"
   "public typealias Uuid = UUID" "public typealias Timestamp = Date"
-  "open class Inventory" "public struct Query:"
+  "open class Inventory" "public struct Query:" "public struct Location:"
+  "public struct StockLevel:" "public enum Movement"
 )
 swift_flat="$(cat "$SWIFT"/*.swift | tr -s '[:space:]' ' ')"  # declarations may span lines
 for decl in "${swift_decls[@]}"; do
   grep -qF "$decl" <<<"$swift_flat" || { echo "kotlin: FAIL: no \"$decl\" in the Swift bindings" >&2; exit 1; }
 done
-for variant in Validation DuplicateSku NotFound InsufficientStock StockOverflow VersionConflict Storage; do
+for variant in Validation DuplicateSku NotFound InsufficientStock StockOverflow VersionConflict IdempotencyConflict Storage; do
   grep -qE "^ *case $variant\(" "$SWIFT/inventory_core.swift" \
     || { echo "kotlin: FAIL: InventoryError.$variant missing from the Swift bindings" >&2; exit 1; }
 done

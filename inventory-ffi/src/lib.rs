@@ -31,8 +31,8 @@
 //! use inventory_core::{NewProduct, parse_price};
 //!
 //! let inv = Inventory::in_memory();
-//! let p = inv.create(NewProduct::new("Widget", " ab-1 ", parse_price("9.99")?).with_stock(10))?;
-//! inv.adjust_stock(p.id, -3, "sale".into(), Some("order-42".into()), None, None)?;
+//! let p = inv.create(NewProduct::new("Widget", " ab-1 ", parse_price("9.99")?).with_stock(10), None)?;
+//! inv.adjust_stock(p.id, -3, "sale".into(), Some("order-42".into()), None, None, None, None)?;
 //! let page = inv.list(Query { order_by: Some("-price".into()), ..Query::default() })?;
 //! assert_eq!(page.items[0].stock, 7);
 //! # Ok::<(), inventory_core::InventoryError>(())
@@ -41,8 +41,8 @@
 use std::sync::Arc;
 
 use inventory_core::{
-    Decimal, Durability, Event, InventoryError, NewProduct, Page, Product, ProductPatch,
-    QueryInput, Snapshot, StockChange, Uuid,
+    Decimal, Durability, Event, InventoryError, Location, NewProduct, Page, Product, ProductPatch,
+    QueryInput, Snapshot, StockChange, StockLevel, Uuid,
 };
 
 uniffi::setup_scaffolding!();
@@ -111,6 +111,123 @@ pub struct Query {
     /// Rows to skip after the cursor.
     #[uniffi(default = None)]
     pub offset: Option<u64>,
+    /// Only products due for reordering: at `location`, the level at or below its reorder
+    /// point there; without it, the stock at or below the sum of the product's reorder points.
+    #[uniffi(default = false)]
+    pub below_reorder_point: bool,
+    /// The location (its code) `belowReorderPoint` looks at; only with it.
+    #[uniffi(default = None)]
+    pub location: Option<String>,
+}
+
+/// One movement of a batch (`apply`): as `adjustStock`, `setStock` or `transfer`.
+///
+/// ```kotlin
+/// inv.apply(listOf(
+///     Movement.Adjust(productId = p.id, delta = -1, reason = "sale", location = "WH-1"),
+///     Movement.Count(productId = q.id, quantity = 12u),
+///     Movement.Transfer(productId = p.id, quantity = 1u, fromLocation = "WH-1", toLocation = "DEFAULT"),
+/// ), idempotencyKey = "order-77")
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Movement {
+    Adjust {
+        product_id: Uuid,
+        delta: i64,
+        reason: String,
+        #[uniffi(default = None)]
+        location: Option<String>,
+        #[uniffi(default = None)]
+        reference: Option<String>,
+        #[uniffi(default = None)]
+        actor: Option<String>,
+        #[uniffi(default = None)]
+        expected: Option<u32>,
+    },
+    Count {
+        product_id: Uuid,
+        quantity: u32,
+        #[uniffi(default = "count")]
+        reason: String,
+        #[uniffi(default = None)]
+        location: Option<String>,
+        #[uniffi(default = None)]
+        reference: Option<String>,
+        #[uniffi(default = None)]
+        actor: Option<String>,
+        #[uniffi(default = None)]
+        expected: Option<u32>,
+    },
+    Transfer {
+        product_id: Uuid,
+        quantity: u32,
+        from_location: String,
+        to_location: String,
+        #[uniffi(default = "transfer")]
+        reason: String,
+        #[uniffi(default = None)]
+        reference: Option<String>,
+        #[uniffi(default = None)]
+        actor: Option<String>,
+        #[uniffi(default = None)]
+        expected: Option<u32>,
+    },
+}
+
+impl From<Movement> for inventory_core::Movement {
+    fn from(m: Movement) -> Self {
+        let change = |reason, location, reference, actor, expected| StockChange {
+            reason,
+            reference,
+            actor,
+            location,
+            expected,
+        };
+        match m {
+            Movement::Adjust {
+                product_id,
+                delta,
+                reason,
+                location,
+                reference,
+                actor,
+                expected,
+            } => Self::adjust(
+                product_id,
+                delta,
+                change(reason, location, reference, actor, expected),
+            ),
+            Movement::Count {
+                product_id,
+                quantity,
+                reason,
+                location,
+                reference,
+                actor,
+                expected,
+            } => Self::count(
+                product_id,
+                quantity,
+                change(reason, location, reference, actor, expected),
+            ),
+            Movement::Transfer {
+                product_id,
+                quantity,
+                from_location,
+                to_location,
+                reason,
+                reference,
+                actor,
+                expected,
+            } => Self::transfer(
+                product_id,
+                quantity,
+                from_location,
+                to_location,
+                change(reason, None, reference, actor, expected),
+            ),
+        }
+    }
 }
 
 impl TryFrom<Query> for inventory_core::Query {
@@ -128,8 +245,17 @@ impl TryFrom<Query> for inventory_core::Query {
             limit: q.limit.map(i64::from),
             cursor: q.cursor,
             offset: q.offset.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+            below_reorder_point: q.below_reorder_point,
+            location: q.location,
         }
         .parse()
+    }
+}
+
+impl Inventory {
+    /// The inventory, keyed by `idempotency_key` when one is given.
+    fn keyed(&self, idempotency_key: Option<String>) -> Result<inventory_core::Inventory> {
+        self.inner.idempotent(idempotency_key.as_deref())
     }
 }
 
@@ -193,13 +319,24 @@ impl Inventory {
     /// trimmed and upper-cased (`" ab-1 "` becomes `"AB-1"`).
     ///
     /// Throws `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
-    pub fn create(&self, new: NewProduct) -> Result<Product> {
-        self.inner.create(new)
+    ///
+    /// Every method that changes something takes an `idempotencyKey` (1 to 255 characters):
+    /// the same call made again with the same key changes nothing and returns what the first
+    /// returned (a retry after a timeout is safe); the key reused for another call throws
+    /// `IdempotencyConflict`.
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn create(&self, new: NewProduct, idempotency_key: Option<String>) -> Result<Product> {
+        self.keyed(idempotency_key)?.create(new)
     }
 
     /// Creates several products in one transaction: all of them, or none when any fails.
-    pub fn create_many(&self, products: Vec<NewProduct>) -> Result<Vec<Product>> {
-        self.inner.create_many(products)
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn create_many(
+        &self,
+        products: Vec<NewProduct>,
+        idempotency_key: Option<String>,
+    ) -> Result<Vec<Product>> {
+        self.keyed(idempotency_key)?.create_many(products)
     }
 
     /// The product with this id; throws `NotFound`.
@@ -215,13 +352,20 @@ impl Inventory {
     /// Changes any of name, SKU, price and stock (fields left null stay), in one transaction; a
     /// changed stock is recorded as a `correction` movement. With `expectedVersion` set, throws
     /// `VersionConflict` if the product changed since that version.
-    pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
-        self.inner.update(id, patch)
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn update(
+        &self,
+        id: Uuid,
+        patch: ProductPatch,
+        idempotency_key: Option<String>,
+    ) -> Result<Product> {
+        self.keyed(idempotency_key)?.update(id, patch)
     }
 
     /// Deletes a product; its events stay in the ledger, followed by a `DELETED` event.
-    pub fn delete(&self, id: Uuid) -> Result<()> {
-        self.inner.delete(id)
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn delete(&self, id: Uuid, idempotency_key: Option<String>) -> Result<()> {
+        self.keyed(idempotency_key)?.delete(id)
     }
 
     /// Moves stock by `delta` (negative for a sale), atomically, and records why (`reason`:
@@ -229,10 +373,20 @@ impl Inventory {
     /// (`reference`, e.g. an order id) and by whom (`actor`). With `expected` set (the stock the
     /// caller last saw), throws `VersionConflict` (field `stock`) if stock has moved since.
     ///
-    /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if stock
-    /// would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta or a
-    /// bad reason/reference/actor, `NotFound` for an unknown id.
-    #[uniffi::method(default(reference = None, actor = None, expected = None))]
+    /// `location` is a location's code (`DEFAULT` when null); `expected` compares the level
+    /// there.
+    ///
+    /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if the
+    /// level would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta
+    /// or a bad reason/reference/actor, `NotFound` for an unknown id or location.
+    #[uniffi::method(default(
+        reference = None,
+        actor = None,
+        location = None,
+        expected = None,
+        idempotency_key = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn adjust_stock(
         &self,
         id: Uuid,
@@ -240,21 +394,31 @@ impl Inventory {
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        location: Option<String>,
         expected: Option<u32>,
+        idempotency_key: Option<String>,
     ) -> Result<Product> {
         let change = StockChange {
             reason,
             reference,
             actor,
+            location,
             expected,
         };
-        self.inner.adjust_stock(id, delta, change)
+        self.keyed(idempotency_key)?.adjust_stock(id, delta, change)
     }
 
-    /// Sets stock to a counted `quantity`, recording the difference as a movement. With
-    /// `expected` set (the stock the counter saw), throws `VersionConflict` (field `stock`) if
-    /// stock has moved since.
-    #[uniffi::method(default(reference = None, actor = None, expected = None))]
+    /// Records a physical count: the level at `location` (`DEFAULT` when null) becomes
+    /// `quantity`, and the ledger keeps a `COUNTED` event with the difference. With `expected`
+    /// set (the level the counter saw), throws `VersionConflict` (field `stock`) if it has moved.
+    #[uniffi::method(default(
+        reference = None,
+        actor = None,
+        location = None,
+        expected = None,
+        idempotency_key = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn set_stock(
         &self,
         id: Uuid,
@@ -262,15 +426,130 @@ impl Inventory {
         reason: String,
         reference: Option<String>,
         actor: Option<String>,
+        location: Option<String>,
         expected: Option<u32>,
+        idempotency_key: Option<String>,
     ) -> Result<Product> {
         let change = StockChange {
             reason,
             reference,
             actor,
+            location,
             expected,
         };
-        self.inner.set_stock(id, quantity, change)
+        self.keyed(idempotency_key)?.set_stock(id, quantity, change)
+    }
+
+    /// Moves `quantity` of a product from one location to another in one transaction (two
+    /// `TRANSFERRED` events sharing a `transferId`); the product's stock does not change.
+    /// Throws `InsufficientStock` if the source holds less, `NotFound` for an unknown location,
+    /// `Validation` for a quantity of 0 or the same location twice.
+    ///
+    /// ```kotlin
+    /// inv.transfer(p.id, 3u, fromLocation = "WH-1", toLocation = "DEFAULT", reference = "t-9")
+    /// ```
+    #[uniffi::method(default(
+        reason = "transfer",
+        reference = None,
+        actor = None,
+        expected = None,
+        idempotency_key = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn transfer(
+        &self,
+        id: Uuid,
+        quantity: u32,
+        from_location: String,
+        to_location: String,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        expected: Option<u32>,
+        idempotency_key: Option<String>,
+    ) -> Result<Product> {
+        let change = StockChange {
+            reason,
+            reference,
+            actor,
+            location: None,
+            expected,
+        };
+        self.keyed(idempotency_key)?
+            .transfer(id, quantity, &from_location, &to_location, change)
+    }
+
+    /// Runs adjustments, counts and transfers in one transaction: all of them, or none. Returns
+    /// the product after each movement. An error names the movement (`movements[1].delta`).
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn apply(
+        &self,
+        movements: Vec<Movement>,
+        idempotency_key: Option<String>,
+    ) -> Result<Vec<Product>> {
+        self.keyed(idempotency_key)?
+            .apply(movements.into_iter().map(Into::into).collect())
+    }
+
+    /// Creates a location; `code` is trimmed and upper-cased like a SKU and must be free.
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn create_location(
+        &self,
+        code: String,
+        name: String,
+        idempotency_key: Option<String>,
+    ) -> Result<Location> {
+        self.keyed(idempotency_key)?.create_location(&code, &name)
+    }
+
+    /// Renames a location (its code stays).
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn rename_location(
+        &self,
+        code: String,
+        name: String,
+        idempotency_key: Option<String>,
+    ) -> Result<Location> {
+        self.keyed(idempotency_key)?.rename_location(&code, &name)
+    }
+
+    /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn delete_location(&self, code: String, idempotency_key: Option<String>) -> Result<()> {
+        self.keyed(idempotency_key)?.delete_location(&code)
+    }
+
+    /// Every location, ordered by code (`DEFAULT` included).
+    pub fn locations(&self) -> Result<Vec<Location>> {
+        self.inner.locations()
+    }
+
+    /// The location with this code (normalised first); throws `NotFound`.
+    pub fn location(&self, code: String) -> Result<Location> {
+        self.inner.location(&code)
+    }
+
+    /// A product's stock per location, ordered by code; throws `NotFound` for an unknown id.
+    pub fn stock_levels(&self, id: Uuid) -> Result<Vec<StockLevel>> {
+        self.inner.stock_levels(id)
+    }
+
+    /// Sets (or with null clears) a product's reorder point at `location` (`DEFAULT` when null).
+    #[uniffi::method(default(location = None, idempotency_key = None))]
+    pub fn set_reorder_point(
+        &self,
+        id: Uuid,
+        reorder_point: Option<u32>,
+        location: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<StockLevel> {
+        self.keyed(idempotency_key)?
+            .set_reorder_point(id, reorder_point, location.as_deref())
+    }
+
+    /// The id of this store as a replica: every event it writes carries it.
+    pub fn replica_id(&self) -> Result<Uuid> {
+        self.inner.replica_id()
     }
 
     /// One page of products: filtered, ordered, and paginated by cursor. `Page.total` counts the
@@ -343,7 +622,10 @@ mod tests {
     fn stock_calls_pass_reference_actor_and_expected() {
         let inv = Inventory::in_memory();
         let p = inv
-            .create(NewProduct::new("Bolt", "b-1", parse_price("0.25").unwrap()).with_stock(5))
+            .create(
+                NewProduct::new("Bolt", "b-1", parse_price("0.25").unwrap()).with_stock(5),
+                None,
+            )
             .unwrap();
         inv.adjust_stock(
             p.id,
@@ -351,15 +633,26 @@ mod tests {
             "sale".into(),
             Some("order-7".into()),
             Some("till".into()),
+            None,
             Some(5),
+            None,
         )
         .unwrap();
         let err = inv
-            .set_stock(p.id, 9, "count".into(), None, None, Some(5))
+            .set_stock(p.id, 9, "count".into(), None, None, None, Some(5), None)
             .unwrap_err();
         assert_eq!(err.code(), "VERSION_CONFLICT");
-        inv.set_stock(p.id, 9, "count".into(), None, Some("ann".into()), Some(3))
-            .unwrap();
+        inv.set_stock(
+            p.id,
+            9,
+            "count".into(),
+            None,
+            Some("ann".into()),
+            None,
+            Some(3),
+            None,
+        )
+        .unwrap();
         let events = inv.history(p.id).unwrap();
         assert_eq!(events[1].reference.as_deref(), Some("order-7"));
         assert_eq!(events[1].actor.as_deref(), Some("till"));

@@ -22,13 +22,16 @@ import com.google.gson.JsonPrimitive
 import com.google.gson.stream.JsonReader
 import com.google.gson.stream.JsonToken
 import inventory.Inventory
+import inventory.Movement
 import inventory.Query
 import inventory.core.Event
 import inventory.core.InventoryException
+import inventory.core.Location
 import inventory.core.NewProduct
 import inventory.core.Page
 import inventory.core.Product
 import inventory.core.ProductPatch
+import inventory.core.StockLevel
 import java.io.StringReader
 import java.math.BigDecimal
 import java.nio.file.Files
@@ -144,6 +147,8 @@ class Args(step: JsonObject, op: String, required: List<String>, optional: List<
     }
 
     fun required(key: String): String = text(key)!!
+
+    fun flag(key: String): Boolean = map[key]?.bool("argument \"$key\"") ?: false
 }
 
 /** The state of one case: products saved with save_as, and the last page's next cursor. */
@@ -181,6 +186,11 @@ class Ctx {
 /** What an operation returned, or the binding's error. */
 sealed class Outcome {
     class Product(val p: inventory.core.Product) : Outcome()
+    class Products(val ps: List<inventory.core.Product>) : Outcome()
+    class Place(val l: Location) : Outcome()
+    class Places(val ls: List<Location>) : Outcome()
+    class Level(val l: StockLevel) : Outcome()
+    class Levels(val ls: List<StockLevel>) : Outcome()
     object Done : Outcome()
     class Listed(val page: Page) : Outcome()
     class Total(val value: BigDecimal) : Outcome()
@@ -197,11 +207,36 @@ inline fun attempt(call: () -> Outcome): Outcome =
     }
 
 /** Calls [op] as a Kotlin program would; a vector this runner cannot read throws [Mismatch]. */
+/** A batch movement of a vector as the binding's [Movement]. */
+fun movement(m: JsonObject, ctx: Ctx): Movement {
+    val type = m["type"].str("a movement's type")
+    val keys = when (type) {
+        "adjust" -> setOf("type", "id", "delta", "reason", "location", "expected_stock")
+        "count" -> setOf("type", "id", "quantity", "reason", "location", "expected_stock")
+        "transfer" -> setOf("type", "id", "quantity", "reason", "from_location", "to_location")
+        else -> throw Mismatch("unknown movement type \"$type\"")
+    }
+    val unknown = m.keySet() - keys
+    if (unknown.isNotEmpty()) throw Mismatch("a $type movement takes no $unknown")
+    val wrapped = JsonObject().apply { add("args", m) }
+    val a = Args(wrapped, "a movement", listOf("type", "id", "reason"), keys.toList())
+    val id = ctx.id(a.required("id"))
+    val expected = a.uint("expected_stock")
+    return when (type) {
+        "adjust" -> Movement.Adjust(productId = id, delta = a.long("delta")!!, reason = a.required("reason"), location = a.text("location"), expected = expected)
+        "count" -> Movement.Count(productId = id, quantity = a.uint("quantity")!!, reason = a.required("reason"), location = a.text("location"), expected = expected)
+        else -> Movement.Transfer(
+            productId = id, quantity = a.uint("quantity")!!, fromLocation = a.required("from_location"),
+            toLocation = a.required("to_location"), reason = a.required("reason"),
+        )
+    }
+}
+
 fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
-    val change = listOf("reference", "actor", "expected_stock")
+    val change = listOf("reference", "actor", "expected_stock", "location", "idempotency_key")
     return when (op) {
         "create" -> {
-            val a = Args(step, op, listOf("name", "sku", "price"), listOf("stock"))
+            val a = Args(step, op, listOf("name", "sku", "price"), listOf("stock", "idempotency_key"))
             val (name, sku, price) = Triple(a.required("name"), a.required("sku"), a.price("price")!!)
             val stock = a.uint("stock")
             // An absent stock is not passed: the binding's default applies.
@@ -210,7 +245,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             } else {
                 NewProduct(name = name, sku = sku, price = price, stock = stock)
             }
-            attempt { Outcome.Product(inv.create(new)) }
+            attempt { Outcome.Product(inv.create(new, idempotencyKey = a.text("idempotency_key"))) }
         }
         "get" -> {
             val id = ctx.id(Args(step, op, listOf("id")).required("id"))
@@ -221,7 +256,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             attempt { Outcome.Product(inv.getBySku(sku)) }
         }
         "update" -> {
-            val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "stock", "expected_version"))
+            val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "stock", "expected_version", "idempotency_key"))
             val id = ctx.id(a.required("id"))
             val patch = ProductPatch(
                 name = a.text("name"),
@@ -230,14 +265,62 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 stock = a.uint("stock"),
                 expectedVersion = a.ulong("expected_version"),
             )
-            attempt { Outcome.Product(inv.update(id, patch)) }
+            attempt { Outcome.Product(inv.update(id, patch, idempotencyKey = a.text("idempotency_key"))) }
         }
         "delete" -> {
-            val id = ctx.id(Args(step, op, listOf("id")).required("id"))
+            val a = Args(step, op, listOf("id"), listOf("idempotency_key"))
+            val id = ctx.id(a.required("id"))
             attempt {
-                inv.delete(id)
+                inv.delete(id, idempotencyKey = a.text("idempotency_key"))
                 Outcome.Done
             }
+        }
+        "transfer" -> {
+            val a = Args(
+                step, op, listOf("id", "quantity", "from_location", "to_location", "reason"),
+                listOf("reference", "actor", "expected_stock", "idempotency_key"),
+            )
+            val id = ctx.id(a.required("id"))
+            val quantity = a.uint("quantity")!!
+            attempt {
+                Outcome.Product(
+                    inv.transfer(
+                        id, quantity, fromLocation = a.required("from_location"), toLocation = a.required("to_location"),
+                        reason = a.required("reason"), reference = a.text("reference"), actor = a.text("actor"),
+                        expected = a.uint("expected_stock"), idempotencyKey = a.text("idempotency_key"),
+                    ),
+                )
+            }
+        }
+        "apply" -> {
+            val a = Args(step, op, listOf("movements"), listOf("idempotency_key"))
+            val movements = step["args"].obj("args")["movements"].arr("movements").map { movement(it.obj("a movement"), ctx) }
+            attempt { Outcome.Products(inv.apply(movements, idempotencyKey = a.text("idempotency_key"))) }
+        }
+        "create_location" -> {
+            val a = Args(step, op, listOf("code", "name"), listOf("idempotency_key"))
+            attempt { Outcome.Place(inv.createLocation(a.required("code"), a.required("name"), idempotencyKey = a.text("idempotency_key"))) }
+        }
+        "delete_location" -> {
+            val a = Args(step, op, listOf("code"))
+            attempt {
+                inv.deleteLocation(a.required("code"))
+                Outcome.Done
+            }
+        }
+        "locations" -> {
+            Args(step, op, emptyList())
+            attempt { Outcome.Places(inv.locations()) }
+        }
+        "stock_levels" -> {
+            val id = ctx.id(Args(step, op, listOf("id")).required("id"))
+            attempt { Outcome.Levels(inv.stockLevels(id)) }
+        }
+        "set_reorder_point" -> {
+            val a = Args(step, op, listOf("id"), listOf("reorder_point", "location"))
+            val id = ctx.id(a.required("id"))
+            val point = a.uint("reorder_point")
+            attempt { Outcome.Level(inv.setReorderPoint(id, point, location = a.text("location"))) }
         }
         "adjust_stock" -> {
             val a = Args(step, op, listOf("id", "delta", "reason"), change)
@@ -246,7 +329,12 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val (reason, reference, actor) = Triple(a.required("reason"), a.text("reference"), a.text("actor"))
             val expected = a.uint("expected_stock")
             attempt {
-                Outcome.Product(inv.adjustStock(id, delta, reason, reference = reference, actor = actor, expected = expected))
+                Outcome.Product(
+                    inv.adjustStock(
+                        id, delta, reason, reference = reference, actor = actor, location = a.text("location"),
+                        expected = expected, idempotencyKey = a.text("idempotency_key"),
+                    ),
+                )
             }
         }
         "set_stock" -> {
@@ -256,13 +344,21 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val (reason, reference, actor) = Triple(a.required("reason"), a.text("reference"), a.text("actor"))
             val expected = a.uint("expected_stock")
             attempt {
-                Outcome.Product(inv.setStock(id, quantity, reason, reference = reference, actor = actor, expected = expected))
+                Outcome.Product(
+                    inv.setStock(
+                        id, quantity, reason, reference = reference, actor = actor, location = a.text("location"),
+                        expected = expected, idempotencyKey = a.text("idempotency_key"),
+                    ),
+                )
             }
         }
         "list" -> {
             val a = Args(
                 step, op, emptyList(),
-                listOf("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset"),
+                listOf(
+                    "name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset",
+                    "below_reorder_point", "location",
+                ),
             )
             val query = Query(
                 nameContains = a.text("name_contains"),
@@ -274,6 +370,8 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 limit = a.uint("limit"),
                 cursor = a.text("cursor")?.let { ctx.cursor(it) },
                 offset = a.ulong("offset"),
+                belowReorderPoint = a.flag("below_reorder_point"),
+                location = a.text("location"),
             )
             attempt { Outcome.Listed(inv.list(query)) }
         }
@@ -297,6 +395,7 @@ fun code(e: InventoryException): String = when (e) {
     is InventoryException.InsufficientStock -> "INSUFFICIENT_STOCK"
     is InventoryException.StockOverflow -> "STOCK_OVERFLOW"
     is InventoryException.VersionConflict -> "VERSION_CONFLICT"
+    is InventoryException.IdempotencyConflict -> "IDEMPOTENCY_CONFLICT"
     is InventoryException.Storage -> "STORAGE"
 }
 
@@ -305,6 +404,7 @@ fun field(e: InventoryException): String? = when (e) {
     is InventoryException.Validation -> e.field
     is InventoryException.VersionConflict -> e.field
     is InventoryException.DuplicateSku -> "sku"
+    is InventoryException.IdempotencyConflict -> "idempotency_key"
     is InventoryException.InsufficientStock, is InventoryException.StockOverflow -> "stock"
     is InventoryException.NotFound, is InventoryException.Storage -> null
 }
@@ -316,6 +416,22 @@ fun describe(got: Outcome): String = when (got) {
     is Outcome.Listed -> "page {skus: ${got.page.items.map { it.sku }}, total: ${got.page.total}, has_next: ${got.page.nextCursor != null}}"
     is Outcome.Total -> "value ${got.value.toPlainString()}"
     is Outcome.Events -> "events [${got.events.joinToString { "${it.kind.name.lowercase()} ${it.delta} ${it.reason}" }}]"
+    is Outcome.Products -> "products [${got.ps.joinToString { "${it.sku} stock ${it.stock} version ${it.version}" }}]"
+    is Outcome.Place -> "location ${got.l.code} \"${got.l.name}\" v${got.l.version}"
+    is Outcome.Places -> "locations ${got.ls.map { it.code }}"
+    is Outcome.Level -> "level ${got.l.location} ${got.l.onHand} ${got.l.reorderPoint}"
+    is Outcome.Levels -> "levels ${got.ls.map { Triple(it.location, it.onHand, it.reorderPoint) }}"
+}
+
+fun checkLevel(want: JsonObject, l: StockLevel) {
+    for ((key, v) in want.entrySet()) {
+        when (key) {
+            "location" -> same("location", v.str(key), l.location)
+            "on_hand" -> same("on_hand", v.long(key), l.onHand.toLong())
+            "reorder_point" -> same("reorder_point", v.longOrNull(key), l.reorderPoint?.toLong())
+            else -> throw Mismatch("unknown level field \"$key\" in the expectation")
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------- expectations
@@ -361,6 +477,9 @@ fun checkEvent(want: JsonObject, e: Event) {
             "reason" -> same("reason", v.strOrNull(key), e.reason)
             "reference" -> same("reference", v.strOrNull(key), e.reference)
             "actor" -> same("actor", v.strOrNull(key), e.actor)
+            "location" -> same("location", v.strOrNull(key), e.location)
+            "idempotency_key" -> same("idempotency_key", v.strOrNull(key), e.idempotencyKey)
+            "linked" -> same("linked", v.bool(key), e.transferId != null)
             "changes" -> same(
                 "changes",
                 v.arr(key).map { c -> c.obj("a change").let { Triple(it["field"].str("field"), it["before"].str("before"), it["after"].str("after")) } },
@@ -401,7 +520,30 @@ fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
                     }
                 }
             }
-            kind in listOf("product", "ok", "page", "value", "events") -> throw Mismatch("expected $kind")
+            kind == "products" && got is Outcome.Products -> {
+                val products = v.arr("products")
+                same("number of products", products.size(), got.ps.size)
+                products.forEachIndexed { i, w -> checkProduct(w.obj("a product")["product"].obj("product"), got.ps[i], ctx) }
+            }
+            kind == "location" && got is Outcome.Place -> {
+                for ((key, w) in v.obj("location").entrySet()) {
+                    when (key) {
+                        "code" -> same("code", w.str(key), got.l.code)
+                        "name" -> same("name", w.str(key), got.l.name)
+                        "version" -> same("version", w.long(key), got.l.version.toLong())
+                        else -> throw Mismatch("unknown location field \"$key\"")
+                    }
+                }
+            }
+            kind == "locations" && got is Outcome.Places -> same("locations", v.arr("locations").map { it.str("a code") }, got.ls.map { it.code })
+            kind == "level" && got is Outcome.Level -> checkLevel(v.obj("level"), got.l)
+            kind == "levels" && got is Outcome.Levels -> {
+                val levels = v.arr("levels")
+                same("number of levels", levels.size(), got.ls.size)
+                levels.forEachIndexed { i, w -> checkLevel(w.obj("a level"), got.ls[i]) }
+            }
+            kind in listOf("product", "ok", "page", "value", "events", "products", "location", "locations", "level", "levels") ->
+                throw Mismatch("expected $kind")
             else -> throw Mismatch("unknown expectation \"$kind\"")
         }
     } catch (m: Mismatch) {

@@ -4,6 +4,7 @@
 // each test and reports every failed test.
 
 import inventory.Inventory
+import inventory.Movement
 import inventory.Query
 import inventory.core.Event
 import inventory.core.Durability
@@ -184,7 +185,8 @@ fun stockMovements() {
         eq(inv.adjustStock(p.id, -1, "sale", expected = 41u).stock, 40u, "adjustStock with the current stock")
 
         val events = inv.history(p.id)
-        eq(events.map { it.kind }, listOf(EventKind.CREATED) + List(5) { EventKind.STOCK_CHANGED }, "event kinds")
+        val kinds = listOf(EventKind.CREATED, EventKind.STOCK_CHANGED, EventKind.STOCK_CHANGED, EventKind.COUNTED, EventKind.COUNTED, EventKind.STOCK_CHANGED)
+        eq(events.map { it.kind }, kinds, "event kinds (a count is COUNTED)")
         val sale = events[1]
         eq(sale.delta, -3L, "sale delta")
         eq(sale.stockBefore, 10u, "stockBefore")
@@ -382,10 +384,50 @@ fun everyErrorClass() {
                 is InventoryException.InsufficientStock -> "insufficient"
                 is InventoryException.StockOverflow -> "overflow"
                 is InventoryException.VersionConflict -> "conflict"
+                is InventoryException.IdempotencyConflict -> "key reused"
                 is InventoryException.Storage -> "storage"
             }
         }
         eq(described, listOf("insufficient", "overflow", "duplicate", "not found", "storage"), "sealed errors")
+    }
+}
+
+fun stockInPlaces() {
+    Inventory.inMemory().use { inv ->
+        val p = widget(inv)
+        eq(inv.locations().map { it.code }, listOf("DEFAULT"), "the default location")
+        val wh = inv.createLocation(" wh-1 ", "Main warehouse")
+        eq(wh.code, "WH-1", "a location's code is normalised")
+        eq(inv.adjustStock(p.id, 5, "restock", location = "wh-1", idempotencyKey = "rcv-1").stock, 15u, "adjust at WH-1")
+        eq(inv.adjustStock(p.id, 5, "restock", location = "wh-1", idempotencyKey = "rcv-1").stock, 15u, "a retry applies nothing")
+        val conflict = throws<InventoryException.IdempotencyConflict>("a key reused for another request") {
+            inv.adjustStock(p.id, 6, "restock", location = "wh-1", idempotencyKey = "rcv-1")
+        }
+        eq(conflict.key, "rcv-1", "IdempotencyConflict.key")
+        inv.transfer(p.id, 3u, fromLocation = "WH-1", toLocation = "DEFAULT", reference = "t-9")
+        eq(inv.stockLevels(p.id).map { it.location to it.onHand }, listOf("DEFAULT" to 13u, "WH-1" to 2u), "levels")
+        val legs = inv.history(p.id).takeLast(2)
+        eq(legs.map { it.kind }, listOf(EventKind.TRANSFERRED, EventKind.TRANSFERRED), "two transfer legs")
+        ensure(legs[0].transferId != null && legs[0].transferId == legs[1].transferId) { "the legs share a transferId" }
+        val after = inv.apply(
+            listOf(
+                Movement.Adjust(productId = p.id, delta = -1, reason = "sale", location = "WH-1"),
+                Movement.Count(productId = p.id, quantity = 12u),
+                Movement.Transfer(productId = p.id, quantity = 1u, fromLocation = "DEFAULT", toLocation = "WH-1"),
+            ),
+            idempotencyKey = "order-77",
+        )
+        eq(after.map { it.stock }, listOf(14u, 13u, 13u), "a batch answers the product after each movement")
+        val bad = throws<InventoryException.Validation>("a batch with a bad movement") {
+            inv.apply(listOf(Movement.Adjust(productId = p.id, delta = 1, reason = "restock"), Movement.Count(productId = p.id, quantity = 1u, location = "")))
+        }
+        eq(bad.field, "movements[1].location", "the bad movement is named")
+        eq(inv.setReorderPoint(p.id, 20u).reorderPoint, 20u, "setReorderPoint")
+        eq(inv.list(Query(belowReorderPoint = true)).total, 1uL, "due for reordering")
+        val e = inv.history(p.id).last()
+        eq(e.replica, inv.replicaId(), "events carry the replica id")
+        eq(e.idempotencyKey, "order-77", "events carry the key")
+        inv.checkLedger()
     }
 }
 
@@ -498,6 +540,7 @@ fun main() {
         "listing and events" to ::listing,
         "delete" to ::deleting,
         "every error class" to ::everyErrorClass,
+        "stock in places" to ::stockInPlaces,
         "threads" to ::threads,
         "persistence" to ::persistence,
         "export and import" to ::exportImport,
