@@ -22,7 +22,7 @@ pub const PAGE_SIZE: u32 = 50;
 type Answer = Result<Response, ApiError>;
 
 /// Runs a library call on tokio's blocking pool and maps its error.
-async fn run<T: Send + 'static>(
+pub(crate) async fn run<T: Send + 'static>(
     inv: &Inventory,
     call: impl FnOnce(&Inventory) -> inventory_core::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -34,7 +34,7 @@ async fn run<T: Send + 'static>(
 }
 
 /// A product id from the path: anything that is not a UUID is simply not found, as in DRF.
-fn product_id(raw: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn product_id(raw: &str) -> Result<Uuid, ApiError> {
     inventory_core::parse_id(raw).map_err(|_| ApiError::not_found())
 }
 
@@ -54,6 +54,17 @@ pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) ->
         limit: Some(PAGE_SIZE.into()),
         cursor: params.get("cursor"),
         offset: None,
+        below_reorder_point: match params.get("below_reorder_point").as_deref() {
+            None | Some("" | "false" | "False" | "0") => false,
+            Some("true" | "True" | "1") => true,
+            Some(_) => {
+                return Err(ApiError::field(
+                    "below_reorder_point",
+                    "Must be a valid boolean.",
+                ));
+            }
+        },
+        location: params.get("location"),
     };
     // The core names its own fields; the query string says `search` and `ordering`.
     let mut query = input.parse().map_err(|e| match e {
@@ -111,8 +122,32 @@ pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) ->
     Ok(Json(body).into_response())
 }
 
+/// The inventory a write runs on: keyed by the request's `Idempotency-Key` header when it has
+/// one (the IETF httpapi draft's header), so a retried request applies once and answers what the
+/// first answered.
+pub(crate) fn keyed(inv: &Inventory, headers: &HeaderMap) -> Result<Inventory, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(inv.clone());
+    };
+    let key = value.to_str().map_err(|_| {
+        ApiError::field(
+            "Idempotency-Key",
+            "idempotency_key: must be printable ASCII text",
+        )
+    })?;
+    inv.idempotent(key).map_err(|e| match e {
+        InventoryError::Validation { message, .. } => ApiError::field("Idempotency-Key", message),
+        other => other.into(),
+    })
+}
+
 /// `POST /api/products/`: 201 and the product.
-pub async fn create(State(inv): State<Inventory>, JsonObject(body): JsonObject) -> Answer {
+pub async fn create(
+    State(inv): State<Inventory>,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject,
+) -> Answer {
+    let inv = keyed(&inv, &headers)?;
     let mut f = Fields::new(body);
     let name = f.text("name", Need::Required);
     let sku = f.text("sku", Need::Required);
@@ -177,6 +212,7 @@ async fn update(
 ) -> Answer {
     let id = product_id(id)?;
     let expected_version = if_match(headers)?;
+    let inv = keyed(&inv, headers)?;
     let patch = fields_or_404(&inv, id, body, |f| {
         let patch = ProductPatch {
             name: f.text("name", need),
@@ -203,7 +239,7 @@ async fn update(
 /// Reads a body for product `id` with `read`. As in DRF, an unknown product is 404 whatever the
 /// body holds: only when the body is refused does this look the product up (a read), so a
 /// request that succeeds makes exactly one core call.
-async fn fields_or_404<T>(
+pub(crate) async fn fields_or_404<T>(
     inv: &Inventory,
     id: Uuid,
     body: Result<JsonObject, ApiError>,
@@ -225,8 +261,13 @@ async fn fields_or_404<T>(
 }
 
 /// `DELETE /api/products/{id}/`: 204.
-pub async fn destroy(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
+pub async fn destroy(
+    State(inv): State<Inventory>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
     let id = product_id(&id)?;
+    let inv = keyed(&inv, &headers)?;
     run(&inv, move |inv| inv.delete(id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -234,26 +275,26 @@ pub async fn destroy(State(inv): State<Inventory>, Path(id): Path<String>) -> An
 // ---- what the library adds ----
 
 /// `POST /api/products/{id}/adjust-stock/` with `{"delta": -3, "reason": "sale"}` and optionally
-/// `reference`, `actor` and `expected_stock`: 200 and the product, or 409 when stock would go
-/// below zero (or above the maximum, or is no longer `expected_stock`).
+/// `location`, `reference`, `actor` and `expected_stock`: 200 and the product, or 409 when the
+/// level would go below zero (or stock above the maximum, or the level is no longer
+/// `expected_stock`).
 pub async fn adjust_stock(
     State(inv): State<Inventory>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Result<JsonObject, ApiError>,
 ) -> Answer {
     let id = product_id(&id)?;
+    let inv = keyed(&inv, &headers)?;
     let (delta, change) = fields_or_404(&inv, id, body, |f| {
         let delta = f.integer("delta", Need::Required);
-        let change = StockChange {
-            reason: f.text("reason", Need::Required).unwrap_or_default(),
-            reference: f.text("reference", Need::Optional),
-            actor: f.text("actor", Need::Optional),
-            expected: f.stock("expected_stock", Need::Optional),
-        };
-        (delta.unwrap_or_default(), change)
+        (delta.unwrap_or_default(), stock_change(f, Need::Required))
     })
     .await?;
-    let product = run(&inv, move |inv| inv.adjust_stock(id, delta, change)).await?;
+    let product = run(&inv, move |inv| {
+        inv.adjust_stock(id, delta, change).map_err(in_body)
+    })
+    .await?;
     Ok(product_response(StatusCode::OK, &product))
 }
 
@@ -287,11 +328,35 @@ pub async fn events(State(inv): State<Inventory>, uri: Uri) -> Answer {
     Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
 }
 
+/// An unknown location named in a request body is a bad body (400 naming `location`), not a
+/// missing page.
+pub(crate) fn in_body(e: InventoryError) -> InventoryError {
+    match e {
+        InventoryError::NotFound { key } if key.starts_with("location ") => {
+            let message = InventoryError::NotFound { key }.to_string();
+            InventoryError::validation("location", message)
+        }
+        other => other,
+    }
+}
+
+/// The notes of a movement in a body: `reason` (required or not), `location`, `reference`,
+/// `actor`, `expected_stock`.
+pub(crate) fn stock_change(f: &mut crate::input::Fields, reason: Need) -> StockChange {
+    StockChange {
+        reason: f.text("reason", reason).unwrap_or_default(),
+        reference: f.text("reference", Need::Optional),
+        actor: f.text("actor", Need::Optional),
+        location: f.text("location", Need::Optional),
+        expected: f.stock("expected_stock", Need::Optional),
+    }
+}
+
 // ---- JSON out ----
 
 /// A product as DRF's `ModelSerializer` writes it: price as a decimal string, ISO 8601 times.
 #[derive(Serialize)]
-struct ProductJson<'a> {
+pub(crate) struct ProductJson<'a> {
     id: Uuid,
     name: &'a str,
     sku: &'a str,
@@ -324,7 +389,7 @@ impl<'a> From<&'a Product> for ProductJson<'a> {
     }
 }
 
-fn product_response(status: StatusCode, p: &Product) -> Response {
+pub(crate) fn product_response(status: StatusCode, p: &Product) -> Response {
     let etag = [(header::ETAG, format!("\"{}\"", p.version))];
     (status, etag, Json(ProductJson::from(p))).into_response()
 }
@@ -336,7 +401,7 @@ fn event_json(e: &Event) -> Value {
 }
 
 /// Python's `isoformat()` with `Z` for UTC, as DRF writes it: microseconds only when not zero.
-fn timestamp(t: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     let format = if t.timestamp_subsec_micros() == 0 {
         "%Y-%m-%dT%H:%M:%SZ"
     } else {
@@ -368,7 +433,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
     })
 }
 
-fn int_param(name: &str, value: &str) -> Result<i64, ApiError> {
+pub(crate) fn int_param(name: &str, value: &str) -> Result<i64, ApiError> {
     value
         .trim()
         .parse()
@@ -376,16 +441,16 @@ fn int_param(name: &str, value: &str) -> Result<i64, ApiError> {
 }
 
 /// The query string, in order.
-struct Params(Vec<(String, String)>);
+pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
-    fn new(uri: &Uri) -> Self {
+    pub(crate) fn new(uri: &Uri) -> Self {
         let query = uri.query().unwrap_or_default().as_bytes();
         Self(form_urlencoded::parse(query).into_owned().collect())
     }
 
     /// The last value of `name`, as Django's `QueryDict.get` gives it.
-    fn get(&self, name: &str) -> Option<String> {
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
         self.0
             .iter()
             .rev()

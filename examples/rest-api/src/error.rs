@@ -66,6 +66,10 @@ impl From<InventoryError> for ApiError {
             InventoryError::Validation { field, message } => Self::field(field, message.as_str()),
             InventoryError::DuplicateSku { .. } => Self::field("sku", DUPLICATE_SKU),
             InventoryError::NotFound { .. } => Self::not_found(),
+            InventoryError::IdempotencyConflict { key } => conflict(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "field": "Idempotency-Key", "key": key }),
+            ),
             InventoryError::InsufficientStock {
                 available,
                 requested,

@@ -139,6 +139,15 @@ impl Fields {
         }
     }
 
+    /// Whether the body holds `name` as an explicit `null` (taken out of the body if so).
+    pub fn is_null(&mut self, name: &str) -> bool {
+        if self.body.get(name) == Some(&Value::Null) {
+            self.body.remove(name);
+            return true;
+        }
+        false
+    }
+
     /// A string (a number is taken as its text, as DRF's `CharField` does).
     pub fn text(&mut self, name: &str, need: Need) -> Option<String> {
         match self.value(name, need)? {

@@ -22,6 +22,7 @@
 mod api;
 mod error;
 mod input;
+mod places;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,7 +32,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use inventory_core::Inventory;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -96,6 +97,25 @@ pub fn app(config: Config) -> Router {
                 .delete(api::destroy),
         )
         .route("/api/products/{id}/adjust-stock/", post(api::adjust_stock))
+        .route("/api/products/{id}/count/", post(places::count))
+        .route("/api/products/{id}/transfer/", post(places::transfer))
+        .route("/api/products/{id}/levels/", get(places::levels))
+        .route(
+            "/api/products/{id}/levels/{code}/",
+            put(places::set_reorder_point),
+        )
+        .route(
+            "/api/locations/",
+            get(places::list_locations).post(places::create_location),
+        )
+        .route(
+            "/api/locations/{code}/",
+            get(places::retrieve_location)
+                .put(places::rename_location)
+                .patch(places::rename_location)
+                .delete(places::delete_location),
+        )
+        .route("/api/movements/", post(places::movements))
         .route("/api/products/{id}/history/", get(api::history))
         .route("/api/inventory/value/", get(api::total_value))
         .route("/api/events/", get(api::events))

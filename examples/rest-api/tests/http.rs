@@ -1193,3 +1193,340 @@ fn the_binary_serves_a_sqlite_file_and_logs_each_request() {
     let inv = Inventory::open(db.to_str().unwrap()).unwrap();
     assert_eq!(inv.get_by_sku("W").unwrap().price.to_string(), "1.50");
 }
+
+// ---- stock in places ----
+
+#[test]
+fn locations_are_listed_created_renamed_and_deleted() {
+    let s = start();
+    let r = s.get("/api/locations/");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+    assert_eq!(r.body[0]["code"], "DEFAULT");
+    let r = s.send(
+        "POST",
+        "/api/locations/",
+        json!({"code": " wh-1 ", "name": "Main warehouse"}),
+    );
+    assert_eq!((r.status, &r.body["code"]), (201, &json!("WH-1")), "{r:?}");
+    assert_timestamp(&r.body["created_at"]);
+    let r = s.send(
+        "POST",
+        "/api/locations/",
+        json!({"code": "wh-1", "name": "Again"}),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body["code"][0]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{r:?}"
+    );
+    let r = s.send("POST", "/api/locations/", json!({"name": "No code"}));
+    assert_eq!(r.body, json!({"code": ["This field is required."]}));
+    let r = s.send("PATCH", "/api/locations/wh-1/", json!({"name": "North"}));
+    assert_eq!(
+        (r.status, &r.body["name"], &r.body["version"]),
+        (200, &json!("North"), &json!(2))
+    );
+    assert_eq!(s.get("/api/locations/WH-1/").body["name"], "North");
+    assert_eq!(s.get("/api/locations/NOPE/").status, 404);
+    assert_eq!(
+        s.call("DELETE", "/api/locations/default/", None, &[])
+            .status,
+        400
+    );
+    assert_eq!(
+        s.call("DELETE", "/api/locations/WH-1/", None, &[]).status,
+        204
+    );
+    assert_eq!(
+        s.call("DELETE", "/api/locations/WH-1/", None, &[]).status,
+        404
+    );
+}
+
+#[test]
+fn stock_moves_per_location_by_adjustments_counts_and_transfers() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "2.00", 10);
+    s.send(
+        "POST",
+        "/api/locations/",
+        json!({"code": "VAN", "name": "Van"}),
+    );
+    let path = product_path(&p);
+    let r = s.send(
+        "POST",
+        &format!("{path}adjust-stock/"),
+        json!({"delta": 4, "reason": "restock", "location": "van"}),
+    );
+    assert_eq!((r.status, &r.body["stock"]), (200, &json!(14)), "{r:?}");
+    let r = s.send(
+        "POST",
+        &format!("{path}transfer/"),
+        json!({"quantity": 3, "from_location": "DEFAULT", "to_location": "VAN", "reference": "t-9"}),
+    );
+    assert_eq!((r.status, &r.body["stock"]), (200, &json!(14)), "{r:?}");
+    let r = s.send(
+        "POST",
+        &format!("{path}count/"),
+        json!({"quantity": 6, "location": "VAN", "expected_stock": 7}),
+    );
+    assert_eq!((r.status, &r.body["stock"]), (200, &json!(13)), "{r:?}");
+    let levels = s.get(&format!("{path}levels/"));
+    assert_eq!(
+        levels.body,
+        json!([
+            {"location": "DEFAULT", "on_hand": 7, "reorder_point": null},
+            {"location": "VAN", "on_hand": 6, "reorder_point": null}
+        ])
+    );
+    let history = s.get(&format!("{path}history/")).body;
+    let kinds: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "stock_changed",
+            "transferred",
+            "transferred",
+            "counted"
+        ]
+    );
+    assert_eq!(history[2]["transfer_id"], history[3]["transfer_id"]);
+    assert_eq!(history[3]["location"], "VAN");
+    // Bad bodies are 400 naming the field; too little at the source is 409.
+    let r = s.send(
+        "POST",
+        &format!("{path}transfer/"),
+        json!({"quantity": 1, "from_location": "VAN", "to_location": "MOON"}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["location"][0], "no location \"MOON\"");
+    let r = s.send(
+        "POST",
+        &format!("{path}transfer/"),
+        json!({"quantity": 0, "from_location": "VAN", "to_location": "DEFAULT"}),
+    );
+    assert_eq!(r.body, json!({"quantity": ["must be at least 1"]}));
+    let r = s.send(
+        "POST",
+        &format!("{path}transfer/"),
+        json!({"quantity": 99, "from_location": "VAN", "to_location": "DEFAULT"}),
+    );
+    assert_eq!(
+        (r.status, &r.body["code"]),
+        (409, &json!("INSUFFICIENT_STOCK"))
+    );
+    let r = s.send("POST", &format!("{path}transfer/"), json!({"quantity": 1}));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["from_location"][0], "This field is required.");
+    // The reorder point and the list filter.
+    let r = s.call(
+        "PUT",
+        &format!("{path}levels/VAN/"),
+        Some(r#"{"reorder_point": 6}"#),
+        &[],
+    );
+    assert_eq!(
+        r.body,
+        json!({"location": "VAN", "on_hand": 6, "reorder_point": 6})
+    );
+    let due = s.get("/api/products/?below_reorder_point=true&location=van");
+    assert_eq!(due.body["count"], 1);
+    assert_eq!(
+        s.get("/api/products/?below_reorder_point=true").body["count"],
+        0
+    );
+    let r = s.call(
+        "PUT",
+        &format!("{path}levels/VAN/"),
+        Some(r#"{"reorder_point": null}"#),
+        &[],
+    );
+    assert_eq!(r.body["reorder_point"], Value::Null);
+    s.inv.check_ledger().unwrap();
+}
+
+#[test]
+fn a_batch_of_movements_applies_whole_or_not_at_all() {
+    let s = start();
+    let a = s.create("A", "A-1", "1.00", 5);
+    let b = s.create("B", "B-1", "1.00", 0);
+    s.send(
+        "POST",
+        "/api/locations/",
+        json!({"code": "WH", "name": "Warehouse"}),
+    );
+    let (ida, idb) = (a["id"].clone(), b["id"].clone());
+    let r = s.send(
+        "POST",
+        "/api/movements/",
+        json!({"movements": [
+            {"type": "adjust", "product": ida, "delta": -1, "reason": "sale"},
+            {"type": "count", "product": idb, "quantity": 12, "location": "WH"},
+            {"type": "transfer", "product": ida, "quantity": 2, "from_location": "DEFAULT", "to_location": "WH"}
+        ]}),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let stocks: Vec<&Value> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["stock"])
+        .collect();
+    assert_eq!(stocks, [&json!(4), &json!(12), &json!(4)]);
+    let before = s.inv.export().unwrap();
+    let r = s.send(
+        "POST",
+        "/api/movements/",
+        json!({"movements": [
+            {"type": "adjust", "product": ida, "delta": -1, "reason": "sale"},
+            {"type": "adjust", "product": idb, "delta": 0, "reason": "sale"}
+        ]}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["movements[1].delta"][0], "must not be zero", "{r:?}");
+    let r = s.send(
+        "POST",
+        "/api/movements/",
+        json!({"movements": [
+            {"type": "jump", "product": idb},
+            {"type": "count", "product": "x", "quantity": -1}
+        ]}),
+    );
+    assert_eq!(r.status, 400);
+    let message = |key: &str| r.body[key][0].as_str().unwrap_or_default().to_owned();
+    assert!(message("movements[0].type").contains("adjust"), "{r:?}");
+    assert!(message("movements[1].product").contains("UUID"), "{r:?}");
+    assert!(
+        message("movements[1].quantity").contains("between"),
+        "{r:?}"
+    );
+    let r = s.send(
+        "POST",
+        "/api/movements/",
+        json!({"movements": [
+            {"type": "adjust", "product": ida, "delta": -1, "reason": "sale"},
+            {"type": "adjust", "product": idb, "delta": -50, "reason": "sale", "location": "WH"}
+        ]}),
+    );
+    assert_eq!(
+        (r.status, &r.body["code"]),
+        (409, &json!("INSUFFICIENT_STOCK"))
+    );
+    let r = s.send(
+        "POST",
+        "/api/movements/",
+        json!({"movements": [{"type": "adjust", "product": "00000000-0000-4000-8000-000000000000", "delta": 1, "reason": "restock"}]}),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body["movements"][0]
+            .as_str()
+            .unwrap()
+            .contains("movements[0]"),
+        "{r:?}"
+    );
+    assert_eq!(s.send("POST", "/api/movements/", json!({})).status, 400);
+    assert_eq!(
+        s.inv.export().unwrap(),
+        before,
+        "refused batches changed nothing"
+    );
+}
+
+#[test]
+fn an_idempotency_key_makes_a_retry_apply_once() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "2.00", 10);
+    let adjust = format!("{}adjust-stock/", product_path(&p));
+    let body = r#"{"delta": -2, "reason": "sale"}"#;
+    let key = [("Idempotency-Key", "sale-1")];
+    let first = s.call("POST", &adjust, Some(body), &key);
+    let again = s.call("POST", &adjust, Some(body), &key);
+    assert_eq!((first.status, again.status), (200, 200));
+    assert_eq!(
+        first.body, again.body,
+        "the replay answers what the first answered"
+    );
+    assert_eq!(s.inv.get_by_sku("W-1").unwrap().stock, 8);
+    let r = s.call(
+        "POST",
+        &adjust,
+        Some(r#"{"delta": -3, "reason": "sale"}"#),
+        &key,
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        (&r.body["code"], &r.body["key"]),
+        (&json!("IDEMPOTENCY_CONFLICT"), &json!("sale-1"))
+    );
+    // A create replayed answers 201 with the same product, and makes one.
+    let new = r#"{"name": "Gadget", "sku": "G-1", "price": "1.00"}"#;
+    let made = s.call(
+        "POST",
+        "/api/products/",
+        Some(new),
+        &[("Idempotency-Key", "new-g")],
+    );
+    let replayed = s.call(
+        "POST",
+        "/api/products/",
+        Some(new),
+        &[("Idempotency-Key", "new-g")],
+    );
+    assert_eq!((made.status, replayed.status), (201, 201));
+    assert_eq!(made.body["id"], replayed.body["id"]);
+    assert_eq!(s.count(), 2);
+    let long = "k".repeat(256);
+    let r = s.call(
+        "POST",
+        &adjust,
+        Some(body),
+        &[("Idempotency-Key", long.as_str())],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body["Idempotency-Key"][0]
+            .as_str()
+            .unwrap()
+            .contains("255"),
+        "{r:?}"
+    );
+    // Clients racing with one key: exactly one applies.
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let s = std::sync::Arc::new(s);
+    let answers: Vec<Reply> = (0..4)
+        .map(|_| {
+            let (s, barrier, adjust) = (s.clone(), barrier.clone(), adjust.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                s.call(
+                    "POST",
+                    &adjust,
+                    Some(r#"{"delta": -1, "reason": "sale"}"#),
+                    &[("Idempotency-Key", "race")],
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == 200 && a.body == answers[0].body)
+    );
+    assert_eq!(s.inv.get_by_sku("W-1").unwrap().stock, 7);
+    s.inv.check_ledger().unwrap();
+}
