@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// The library's schema (inventory-core/src/store/sqlite.rs, `MIGRATIONS`), copied: it is the
-/// baseline's own. `check_same_schema` refuses to run the bench if the two drift apart.
+/// The library's schema (inventory-core/src/store/sqlite.rs, `MIGRATIONS`, every version in
+/// order), copied: it is the baseline's own. The bench refuses to run if the two drift apart.
 const SCHEMA: &str = r#"
 CREATE TABLE products (
     id          BLOB PRIMARY KEY NOT NULL,
@@ -20,6 +20,7 @@ CREATE UNIQUE INDEX products_sku ON products (sku);
 CREATE INDEX products_created_at ON products (created_at, id);
 CREATE INDEX products_stock ON products (stock, id);
 CREATE INDEX products_price ON products (price_cents, id);
+CREATE INDEX products_name ON products (name, id);
 CREATE TABLE events (
     seq          INTEGER PRIMARY KEY,
     at           INTEGER NOT NULL,
@@ -35,17 +36,62 @@ CREATE TABLE events (
     changes      TEXT
 );
 CREATE INDEX events_product ON events (product_id, seq);
+
+DROP INDEX products_name;
 CREATE INDEX products_name ON products (name_folded, id);
 CREATE TRIGGER events_kind BEFORE INSERT ON events
 WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
+
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY NOT NULL,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE locations (
+    code       TEXT PRIMARY KEY NOT NULL,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE levels (
+    product_id    BLOB NOT NULL,
+    location      TEXT NOT NULL,
+    on_hand       INTEGER NOT NULL CHECK (on_hand >= 0 AND on_hand <= 2147483647),
+    reorder_point INTEGER CHECK (reorder_point >= 0 AND reorder_point <= 2147483647),
+    PRIMARY KEY (product_id, location)
+) WITHOUT ROWID;
+CREATE INDEX levels_location ON levels (location);
+CREATE TABLE idempotency (
+    key      TEXT PRIMARY KEY NOT NULL,
+    request  TEXT NOT NULL,
+    response TEXT NOT NULL,
+    at       INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE events ADD COLUMN id BLOB;
+ALTER TABLE events ADD COLUMN replica BLOB;
+ALTER TABLE events ADD COLUMN location TEXT;
+ALTER TABLE events ADD COLUMN transfer_id BLOB;
+ALTER TABLE events ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX events_id ON events (id);
+DROP TRIGGER events_kind;
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
+INSERT INTO levels (product_id, location, on_hand)
+    SELECT id, 'DEFAULT', stock FROM products WHERE stock > 0;
+UPDATE events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
 "#;
 
 const COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
 const INSERT_PRODUCT: &str = "INSERT INTO products (id, name, name_folded, sku, price_cents, \
     stock, created_at, updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)";
 const INSERT_EVENT: &str = "INSERT INTO events (at, product_id, kind, sku, delta, \
-    stock_before, stock_after, reason, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    stock_before, stock_after, reason, changes, id, replica, location) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+/// The one location this baseline keeps stock at (the library's default).
+const DEFAULT: &str = "DEFAULT";
 
 /// A product row, as a hand-written application would map it (the bench reads no field but
 /// maps them all, as the library does).
@@ -81,6 +127,13 @@ fn price_text(cents: i64) -> String {
 
 pub struct Baseline {
     conn: Connection,
+    /// The id its events carry, as the library's do.
+    replica: [u8; 16],
+}
+
+/// A new event id, time-ordered as the library's.
+fn event_id() -> [u8; 16] {
+    *Uuid::now_v7().as_bytes()
 }
 
 impl Baseline {
@@ -91,10 +144,19 @@ impl Baseline {
         conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch(SCHEMA).unwrap();
-        Self { conn }
+        let replica = *Uuid::new_v4().as_bytes();
+        Self { conn, replica }
     }
 
-    fn insert(conn: &Connection, name: &str, sku: &str, cents: i64, stock: u32, at: i64) -> Item {
+    fn insert(
+        conn: &Connection,
+        replica: &[u8; 16],
+        name: &str,
+        sku: &str,
+        cents: i64,
+        stock: u32,
+        at: i64,
+    ) -> Item {
         let id = *Uuid::new_v4().as_bytes();
         let sku = sku.trim().to_uppercase();
         conn.prepare_cached(INSERT_PRODUCT)
@@ -110,6 +172,13 @@ impl Baseline {
                 at
             ])
             .unwrap();
+        // Every product gets its level at once, so a movement is one UPDATE of it.
+        conn.prepare_cached(
+            "INSERT INTO levels (product_id, location, on_hand) VALUES (?1, ?2, ?3)",
+        )
+        .unwrap()
+        .execute(params![id, DEFAULT, stock])
+        .unwrap();
         conn.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -121,7 +190,10 @@ impl Baseline {
                 0,
                 stock,
                 "initial",
-                None::<String>
+                None::<String>,
+                event_id(),
+                replica,
+                DEFAULT
             ])
             .unwrap();
         Item {
@@ -141,7 +213,7 @@ impl Baseline {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .unwrap();
-        let item = Self::insert(&tx, name, sku, cents, stock, now_micros());
+        let item = Self::insert(&tx, &self.replica, name, sku, cents, stock, now_micros());
         tx.commit().unwrap();
         item
     }
@@ -154,7 +226,9 @@ impl Baseline {
         let at = now_micros();
         let out = items
             .iter()
-            .map(|(name, sku, cents, stock)| Self::insert(&tx, name, sku, *cents, *stock, at))
+            .map(|(name, sku, cents, stock)| {
+                Self::insert(&tx, &self.replica, name, sku, *cents, *stock, at)
+            })
             .collect();
         tx.commit().unwrap();
         out
@@ -179,7 +253,8 @@ impl Baseline {
             .unwrap()
     }
 
-    /// One atomic statement moves stock, refusing to go below zero; the ledger row follows.
+    /// One atomic statement moves the level, refusing to go below zero, one the product's
+    /// total; the ledger row follows.
     pub fn adjust_stock(&mut self, id: &[u8; 16], delta: i64, reason: &str) -> Option<Item> {
         let tx = self
             .conn
@@ -195,7 +270,14 @@ impl Baseline {
             .query_row(params![id, delta, at], item_from_row)
             .optional()
             .unwrap()?;
-        let before = i64::from(item.stock) - delta;
+        let level: i64 = tx
+            .prepare_cached(
+                "UPDATE levels SET on_hand = on_hand + ?2 WHERE product_id = ?1 AND location = ?3 \
+                 RETURNING on_hand",
+            )
+            .unwrap()
+            .query_row(params![id, delta, DEFAULT], |r| r.get(0))
+            .unwrap();
         tx.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -204,10 +286,13 @@ impl Baseline {
                 "stock_changed",
                 item.sku,
                 delta,
-                before,
-                item.stock,
+                level - delta,
+                level,
                 reason,
-                None::<String>
+                None::<String>,
+                event_id(),
+                self.replica,
+                DEFAULT
             ])
             .unwrap();
         tx.commit().unwrap();
@@ -253,7 +338,10 @@ impl Baseline {
                 None::<i64>,
                 None::<i64>,
                 None::<String>,
-                changes
+                changes,
+                event_id(),
+                self.replica,
+                None::<String>
             ])
             .unwrap();
         tx.commit().unwrap();
@@ -277,6 +365,10 @@ impl Baseline {
         else {
             return false;
         };
+        tx.prepare_cached("DELETE FROM levels WHERE product_id = ?1")
+            .unwrap()
+            .execute([id])
+            .unwrap();
         tx.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -288,6 +380,9 @@ impl Baseline {
                 stock,
                 None::<i64>,
                 None::<String>,
+                None::<String>,
+                event_id(),
+                self.replica,
                 None::<String>
             ])
             .unwrap();
