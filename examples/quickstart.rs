@@ -31,6 +31,20 @@ fn main() -> Result<(), InventoryError> {
     if beans.stock < 5 {
         inv.adjust_stock(beans.id, 40, StockChange::new("restock").actor("warehouse"))?;
     }
+    // Stock in places: the back room is DEFAULT; the shop floor is filled by transfers.
+    if inv.location("SHOP").is_err() {
+        inv.create_location("shop", "Shop floor")?;
+    }
+    let on_floor = |inv: &Inventory| -> Result<u32, InventoryError> {
+        let levels = inv.stock_levels(beans.id)?;
+        Ok(levels
+            .iter()
+            .find(|l| l.location == "SHOP")
+            .map_or(0, |l| l.on_hand))
+    };
+    if on_floor(&inv)? < 3 && inv.get(beans.id)?.stock >= 10 {
+        inv.transfer(beans.id, 3, "DEFAULT", "SHOP", "transfer")?;
+    }
     inv.adjust_stock(
         beans.id,
         -5,
@@ -63,6 +77,10 @@ fn main() -> Result<(), InventoryError> {
         println!("  {:<16} {:>5} left", p.sku, p.stock);
     }
 
+    print!("\nBeans by location:");
+    for level in inv.stock_levels(beans.id)? {
+        print!("  {} {}", level.location, level.on_hand);
+    }
     println!("\nTotal value: {}", inv.total_value()?);
     let last = inv.history(beans.id)?;
     if let Some(e) = last.last() {
