@@ -288,7 +288,7 @@ pub async fn adjust_stock(
     let inv = keyed(&inv, &headers)?;
     let (delta, change) = fields_or_404(&inv, id, body, |f| {
         let delta = f.integer("delta", Need::Required);
-        (delta.unwrap_or_default(), stock_change(f, Need::Required))
+        (delta.unwrap_or_default(), stock_change(f, None))
     })
     .await?;
     let product = run(&inv, move |inv| {
@@ -340,11 +340,19 @@ pub(crate) fn in_body(e: InventoryError) -> InventoryError {
     }
 }
 
-/// The notes of a movement in a body: `reason` (required or not), `location`, `reference`,
-/// `actor`, `expected_stock`.
-pub(crate) fn stock_change(f: &mut crate::input::Fields, reason: Need) -> StockChange {
+/// The notes of a movement in a body: `reason` (required when there is no `default`),
+/// `location`, `reference`, `actor`, `expected_stock`.
+pub(crate) fn stock_change(f: &mut crate::input::Fields, default: Option<&str>) -> StockChange {
+    let need = if default.is_some() {
+        Need::Optional
+    } else {
+        Need::Required
+    };
     StockChange {
-        reason: f.text("reason", reason).unwrap_or_default(),
+        reason: f
+            .text("reason", need)
+            .or_else(|| default.map(str::to_owned))
+            .unwrap_or_default(),
         reference: f.text("reference", Need::Optional),
         actor: f.text("actor", Need::Optional),
         location: f.text("location", Need::Optional),

@@ -156,17 +156,12 @@ pub async fn count(
 ) -> Answer {
     let id = product_id(&id)?;
     let inv = keyed(&inv, &headers)?;
-    let (quantity, mut change) = fields_or_404(&inv, id, body, |f| {
+    let (quantity, change) = fields_or_404(&inv, id, body, |f| {
         let quantity = f.stock("quantity", Need::Required);
-        (
-            quantity.unwrap_or_default(),
-            stock_change(f, Need::Optional),
-        )
+        let change = stock_change(f, Some(inventory_core::reason::COUNT));
+        (quantity.unwrap_or_default(), change)
     })
     .await?;
-    if change.reason.is_empty() {
-        change.reason = inventory_core::reason::COUNT.into();
-    }
     let product = run(&inv, move |inv| {
         inv.set_stock(id, quantity, change).map_err(in_body)
     })
@@ -185,7 +180,7 @@ pub async fn transfer(
 ) -> Answer {
     let id = product_id(&id)?;
     let inv = keyed(&inv, &headers)?;
-    let (quantity, from, to, mut change) = fields_or_404(&inv, id, body, |f| {
+    let (quantity, from, to, change) = fields_or_404(&inv, id, body, |f| {
         let quantity = f.integer("quantity", Need::Required);
         let from = f.text("from_location", Need::Required);
         let to = f.text("to_location", Need::Required);
@@ -195,13 +190,10 @@ pub async fn transfer(
             quantity.unwrap_or_default(),
             from.unwrap_or_default(),
             to.unwrap_or_default(),
-            stock_change(f, Need::Optional),
+            stock_change(f, Some(inventory_core::reason::TRANSFER)),
         )
     })
     .await?;
-    if change.reason.is_empty() {
-        change.reason = inventory_core::reason::TRANSFER.into();
-    }
     let product = run(&inv, move |inv| {
         inv.transfer(id, quantity, &from, &to, change)
             .map_err(in_body)
@@ -274,25 +266,19 @@ fn movement(item: serde_json::Map<String, Value>) -> Result<Movement, ApiError> 
     let movement = match kind.as_str() {
         "adjust" => {
             let delta = f.integer("delta", Need::Required).unwrap_or_default();
-            let change = stock_change(&mut f, Need::Required);
+            let change = stock_change(&mut f, None);
             id.map(|id| Movement::adjust(id, delta, change))
         }
         "count" => {
             let quantity = f.stock("quantity", Need::Required).unwrap_or_default();
-            let mut change = stock_change(&mut f, Need::Optional);
-            if change.reason.is_empty() {
-                change.reason = inventory_core::reason::COUNT.into();
-            }
+            let change = stock_change(&mut f, Some(inventory_core::reason::COUNT));
             id.map(|id| Movement::count(id, quantity, change))
         }
         "transfer" => {
             let quantity = f.stock("quantity", Need::Required).unwrap_or_default();
             let from = f.text("from_location", Need::Required).unwrap_or_default();
             let to = f.text("to_location", Need::Required).unwrap_or_default();
-            let mut change = stock_change(&mut f, Need::Optional);
-            if change.reason.is_empty() {
-                change.reason = inventory_core::reason::TRANSFER.into();
-            }
+            let change = stock_change(&mut f, Some(inventory_core::reason::TRANSFER));
             id.map(|id| Movement::transfer(id, quantity, from, to, change))
         }
         _ => f.check(Err(InventoryError::validation(
