@@ -28,7 +28,7 @@ def batch_cases():
     ]))
     cases.append(case("batch/a_failure_inside_undoes_the_rest", setup + [
         apply([m_adjust("$a", -1), m_count("$b", 1), m_adjust("$b", -5)],
-              E("INSUFFICIENT_STOCK", "stock")),
+              E("INSUFFICIENT_STOCK", "movements[2].stock")),
         apply([m_adjust("$a", -1), m_count("$b", 1, expected_stock=99)],
               E("VERSION_CONFLICT", "movements[1].stock")),
         apply([m_adjust("$a", -1), m_adjust(NO_SUCH_ID, 1)], E("NOT_FOUND")),

@@ -33,13 +33,22 @@ pub enum InventoryError {
     #[error("{}", not_found_message(key))]
     NotFound { key: String },
 
-    /// Taking `requested` units would leave less than zero in stock.
-    #[error("stock: insufficient stock: {available} available, {requested} requested")]
-    InsufficientStock { available: u32, requested: u64 },
+    /// Taking `requested` units would leave less than zero in stock (`field` is `stock`, or
+    /// `movements[3].stock` for a movement of a batch).
+    #[error("{field}: insufficient stock: {available} available, {requested} requested")]
+    InsufficientStock {
+        field: String,
+        available: u32,
+        requested: u64,
+    },
 
-    /// The change would take stock above the maximum.
-    #[error("stock: {current} + {delta} would exceed the maximum stock of {max}", max = crate::MAX_STOCK)]
-    StockOverflow { current: u32, delta: i64 },
+    /// The change would take stock above the maximum (`field` as for `InsufficientStock`).
+    #[error("{field}: {current} + {delta} would exceed the maximum stock of {max}", max = crate::MAX_STOCK)]
+    StockOverflow {
+        field: String,
+        current: u32,
+        delta: i64,
+    },
 
     /// The caller expected a value (`field`: `version` or `stock`) that has since moved.
     #[error("{field}: expected {expected}, but it is now {actual}; reload and retry")]
@@ -179,10 +188,12 @@ impl InventoryError {
     /// The input field the error is about, where there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Validation { field, .. } | Self::VersionConflict { field, .. } => Some(field),
+            Self::Validation { field, .. }
+            | Self::VersionConflict { field, .. }
+            | Self::InsufficientStock { field, .. }
+            | Self::StockOverflow { field, .. } => Some(field),
             Self::DuplicateSku { .. } => Some("sku"),
             Self::IdempotencyConflict { .. } => Some("idempotency_key"),
-            Self::InsufficientStock { .. } | Self::StockOverflow { .. } => Some("stock"),
             Self::NotFound { .. } | Self::Storage { .. } => None,
         }
     }

@@ -651,8 +651,9 @@ impl Inventory {
     /// Runs adjustments, counts and transfers, across products and locations, in one
     /// transaction: all of them, or none when any fails. Returns the product after each
     /// movement, in order. An error names the movement: a `Validation` field
-    /// `movements[3].delta`, a stale expected level `movements[3].stock`, an unknown product
-    /// or location `… (movements[3])`. At most [`MAX_BATCH`] movements.
+    /// `movements[3].delta`, too little stock, too much, or a stale expected level
+    /// `movements[3].stock`, an unknown product or location `… (movements[3])`. At most
+    /// [`MAX_BATCH`] movements.
     pub fn apply(&self, movements: Vec<Movement>) -> Result<Vec<Product>> {
         if movements.is_empty() || movements.len() > MAX_BATCH {
             return Err(InventoryError::validation(
@@ -923,15 +924,34 @@ impl Inventory {
 
 /// The error of movement `index` of a batch, naming it.
 fn in_movement(e: InventoryError, index: usize) -> InventoryError {
+    let named = |field: String| format!("movements[{index}].{field}");
     match e {
         InventoryError::VersionConflict {
             field,
             expected,
             actual,
         } => InventoryError::VersionConflict {
-            field: format!("movements[{index}].{field}"),
+            field: named(field),
             expected,
             actual,
+        },
+        InventoryError::InsufficientStock {
+            field,
+            available,
+            requested,
+        } => InventoryError::InsufficientStock {
+            field: named(field),
+            available,
+            requested,
+        },
+        InventoryError::StockOverflow {
+            field,
+            current,
+            delta,
+        } => InventoryError::StockOverflow {
+            field: named(field),
+            current,
+            delta,
         },
         InventoryError::NotFound { key } => InventoryError::NotFound {
             key: format!("{key} (movements[{index}])"),

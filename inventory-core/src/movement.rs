@@ -254,6 +254,7 @@ pub(crate) fn move_by(
     let target = i64::from(level.on_hand).saturating_add(delta);
     if target < 0 {
         return Err(InventoryError::InsufficientStock {
+            field: "stock".into(),
             available: level.on_hand,
             requested: delta.unsigned_abs(),
         });
@@ -261,6 +262,7 @@ pub(crate) fn move_by(
     let total = i64::from(p.stock).saturating_add(delta);
     if total > i64::from(MAX_STOCK) {
         return Err(InventoryError::StockOverflow {
+            field: "stock".into(),
             current: p.stock,
             delta,
         });
@@ -307,6 +309,7 @@ fn transfer(
     check_expected(&source, change)?;
     if source.on_hand < quantity {
         return Err(InventoryError::InsufficientStock {
+            field: "stock".into(),
             available: source.on_hand,
             requested: quantity.into(),
         });

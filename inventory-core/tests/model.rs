@@ -400,9 +400,10 @@ struct Reference {
 /// An error of movement `i` of a batch, as the batch names it.
 fn in_batch(e: Expected, i: usize) -> Expected {
     match e {
-        Expected::Fails(code @ ("VALIDATION" | "VERSION_CONFLICT"), Some(field)) => {
-            Expected::Fails(code, Some(format!("movements[{i}].{field}")))
-        }
+        Expected::Fails(
+            code @ ("VALIDATION" | "VERSION_CONFLICT" | "INSUFFICIENT_STOCK" | "STOCK_OVERFLOW"),
+            Some(field),
+        ) => Expected::Fails(code, Some(format!("movements[{i}].{field}"))),
         other => other,
     }
 }

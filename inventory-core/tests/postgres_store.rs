@@ -93,6 +93,7 @@ fn four_connections_adjusting_twenty_products_lose_no_update() {
                         Err(InventoryError::InsufficientStock {
                             available,
                             requested,
+                            ..
                         }) => {
                             assert!(u64::from(available) < requested);
                             refused += 1;

@@ -226,12 +226,13 @@ fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
             InventoryError::InsufficientStock {
                 available,
                 requested,
+                ..
             } => {
                 kwargs.set_item("available", available)?;
                 kwargs.set_item("requested", requested)?;
                 "InsufficientStockError"
             }
-            InventoryError::StockOverflow { current, delta } => {
+            InventoryError::StockOverflow { current, delta, .. } => {
                 kwargs.set_item("current", current)?;
                 kwargs.set_item("delta", delta)?;
                 "StockOverflowError"

@@ -88,11 +88,12 @@ pub fn to_js_error(error: &InventoryError) -> JsValue {
         InventoryError::InsufficientStock {
             available,
             requested,
+            ..
         } => {
             set(&js, "available", *available);
             set(&js, "requested", *requested as f64);
         }
-        InventoryError::StockOverflow { current, delta } => {
+        InventoryError::StockOverflow { current, delta, .. } => {
             set(&js, "current", *current);
             set(&js, "delta", *delta as f64);
         }

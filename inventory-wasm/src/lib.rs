@@ -191,10 +191,10 @@ export interface NotFoundError extends InventoryErrorBase {
   field: null;
 }
 
-/** Taking `requested` units would leave less than zero: only `available` are in stock. */
+/** Taking `requested` units would leave less than zero: only `available` are in stock. `field` is `"stock"`, or `"movements[2].stock"` in a batch. */
 export interface InsufficientStockError extends InventoryErrorBase {
   code: "INSUFFICIENT_STOCK";
-  field: "stock";
+  field: string;
   available: number;
   requested: number;
 }
@@ -202,7 +202,7 @@ export interface InsufficientStockError extends InventoryErrorBase {
 /** Adding `delta` to `current` would pass the maximum stock (2147483647). */
 export interface StockOverflowError extends InventoryErrorBase {
   code: "STOCK_OVERFLOW";
-  field: "stock";
+  field: string;
   current: number;
   delta: number;
 }

@@ -70,16 +70,28 @@ impl From<InventoryError> for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "field": "Idempotency-Key", "key": key }),
             ),
+            // The field is said only where it is not plain `stock`: a movement of a batch.
             InventoryError::InsufficientStock {
+                field,
                 available,
                 requested,
             } => conflict(
                 StatusCode::CONFLICT,
-                json!({ "available": available, "requested": requested }),
+                with_field(
+                    field,
+                    json!({ "available": available, "requested": requested }),
+                ),
             ),
-            InventoryError::StockOverflow { current, delta } => conflict(
+            InventoryError::StockOverflow {
+                field,
+                current,
+                delta,
+            } => conflict(
                 StatusCode::CONFLICT,
-                json!({ "current": current, "delta": delta, "max": inventory_core::MAX_STOCK }),
+                with_field(
+                    field,
+                    json!({ "current": current, "delta": delta, "max": inventory_core::MAX_STOCK }),
+                ),
             ),
             InventoryError::VersionConflict {
                 field,
@@ -124,6 +136,16 @@ impl From<InventoryError> for ApiError {
             ),
         }
     }
+}
+
+/// `body` with `"field"` added when it names more than plain `stock`.
+fn with_field(field: &str, mut body: Value) -> Value {
+    if field != "stock"
+        && let Value::Object(map) = &mut body
+    {
+        map.insert("field".into(), json!(field));
+    }
+    body
 }
 
 impl IntoResponse for ApiError {

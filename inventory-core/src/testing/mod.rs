@@ -274,6 +274,7 @@ macro_rules! store_integration_tests {
             assert_eq!(
                 err,
                 InventoryError::InsufficientStock {
+                    field: "stock".into(),
                     available: 5,
                     requested: 6
                 }
@@ -286,6 +287,7 @@ macro_rules! store_integration_tests {
             assert_eq!(
                 err,
                 InventoryError::StockOverflow {
+                    field: "stock".into(),
                     current: 0,
                     delta: i64::from(MAX_STOCK) + 1
                 }

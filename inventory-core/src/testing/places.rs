@@ -81,6 +81,7 @@ macro_rules! store_places_tests {
             assert_eq!(
                 err,
                 InventoryError::InsufficientStock {
+                    field: "stock".into(),
                     available: 7,
                     requested: 8
                 }
@@ -230,6 +231,7 @@ macro_rules! store_places_tests {
             assert_eq!(
                 err,
                 InventoryError::InsufficientStock {
+                    field: "stock".into(),
                     available: 2,
                     requested: 3
                 }
@@ -290,7 +292,7 @@ macro_rules! store_places_tests {
                     Movement::adjust(b.id, -5, "sale"),
                 ],
                 "INSUFFICIENT_STOCK",
-                Some("stock"),
+                Some("movements[2].stock"),
             );
             bad(
                 vec![

@@ -405,7 +405,8 @@ fun field(e: InventoryException): String? = when (e) {
     is InventoryException.VersionConflict -> e.field
     is InventoryException.DuplicateSku -> "sku"
     is InventoryException.IdempotencyConflict -> "idempotency_key"
-    is InventoryException.InsufficientStock, is InventoryException.StockOverflow -> "stock"
+    is InventoryException.InsufficientStock -> e.field
+    is InventoryException.StockOverflow -> e.field
     is InventoryException.NotFound, is InventoryException.Storage -> null
 }
 
