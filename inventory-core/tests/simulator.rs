@@ -14,6 +14,7 @@
 //! cargo test -p inventory-core --test simulator                       # the short CI budget
 //! SIM_SEED=1234 cargo test -p inventory-core --test simulator -- --nocapture
 //! SIM_SEEDS=200 SIM_STEPS=2000 cargo test --release -p inventory-core --test simulator
+//! SIM_TRACE=1 SIM_SEED=1234 cargo test -p inventory-core --test simulator -- --nocapture  # every step
 //! ```
 
 mod common;
@@ -374,6 +375,9 @@ fn run(backend: &str, seed: u64, steps: usize) -> Result<(usize, usize), String>
     for step in 0..steps {
         let what =
             one_step(&mut rng, &mut world, &mut model).map_err(|e| format!("step {step}: {e}"))?;
+        if std::env::var_os("SIM_TRACE").is_some() {
+            eprintln!("{step}: {what}");
+        }
         check(&world, &model).map_err(|e| format!("step {step} ({what}): {e}"))?;
     }
     let injected = world.plan.lock().unwrap().injected;
@@ -530,13 +534,15 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 _ if stale => Err("VERSION_CONFLICT"),
                 Some(p) => adjusted(p, place, delta).map(|_| ()),
             };
+            let reason = *rng.pick(&["sale", "restock", "damage"]);
             let change = StockChange {
                 expected: expect_stock,
-                ..StockChange::new(*rng.pick(&["sale", "restock", "damage"])).at(place)
+                ..StockChange::new(reason).at(place)
             };
             // Sometimes under a key: a retry of an earlier request, or a new one.
             let key = rng.chance(25).then(|| format!("k-{}", rng.below(6)));
-            let request = format!("adjust {id} by {delta} at {place} expecting {expect_stock:?}");
+            let request =
+                format!("adjust {id} by {delta} at {place} ({reason}) expecting {expect_stock:?}");
             let (expected, replay) = keyed(model, key.as_deref(), &request, expected);
             let inv = match &key {
                 Some(k) => inv.idempotent(k.as_str()).unwrap(),
