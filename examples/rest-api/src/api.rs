@@ -1,10 +1,10 @@
 //! The endpoints. Each handler reads the request, makes one library call (on a blocking thread:
 //! SQLite calls block) and writes the result as Django REST Framework would.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Event, Inventory, InventoryError, NewProduct, Product, ProductFields, ProductPatch, QueryInput,
@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::guard::Scheme;
 use crate::input::{Fields, JsonObject, Need};
 
 /// Products per page, as in the original.
@@ -40,8 +41,25 @@ pub(crate) fn product_id(raw: &str) -> Result<Uuid, ApiError> {
 
 // ---- products: the original API ----
 
+/// `GET /api/`: DRF's API root, a link to each collection.
+pub async fn root(headers: HeaderMap, uri: Uri, scheme: Option<Extension<Scheme>>) -> Answer {
+    let base = origin(&headers, &uri, scheme);
+    Ok(Json(json!({
+        "products": format!("{base}/api/products/"),
+        "locations": format!("{base}/api/locations/"),
+        "movements": format!("{base}/api/movements/"),
+        "events": format!("{base}/api/events/"),
+    }))
+    .into_response())
+}
+
 /// `GET /api/products/`: filters, ordering, and page-number (or cursor) pagination.
-pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) -> Answer {
+pub async fn list(
+    State(inv): State<Inventory>,
+    headers: HeaderMap,
+    uri: Uri,
+    scheme: Option<Extension<Scheme>>,
+) -> Answer {
     let params = Params::new(&uri);
     let int = |name: &str| params.get(name).map(|v| int_param(name, &v)).transpose();
     let input = QueryInput {
@@ -80,9 +98,17 @@ pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) ->
     })?;
 
     let invalid_page = || ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.");
-    let page: u64 = match (params.get("page"), &query.cursor) {
+    // DRF: an empty `page=` is page 1, `page=last` the last page (found from the count).
+    let requested = params.get("page").filter(|p| !p.trim().is_empty());
+    let page: u64 = match (requested, &query.cursor) {
         (Some(_), Some(_)) => {
             return Err(ApiError::field("page", "cannot be combined with cursor"));
+        }
+        (Some(p), None) if p.trim() == "last" => {
+            let mut count = query.clone();
+            count.limit = Some(1);
+            let total = run(&inv, move |inv| inv.list(&count)).await?.total;
+            total.div_ceil(PAGE_SIZE.into()).max(1)
         }
         (Some(p), None) => p
             .trim()
@@ -102,7 +128,8 @@ pub async fn list(State(inv): State<Inventory>, headers: HeaderMap, uri: Uri) ->
         return Err(invalid_page());
     }
 
-    let link = |key: &str, value: Option<String>| params.link(&headers, &uri, key, value);
+    let base = origin(&headers, &uri, scheme);
+    let link = |key: &str, value: Option<String>| params.link(&base, &uri, key, value);
     let (next, previous) = if cursor_mode {
         (found.next_cursor.map(|c| link("cursor", Some(c))), None)
     } else {
@@ -466,9 +493,9 @@ impl Params {
             .map(|(_, v)| v.clone())
     }
 
-    /// This URL, absolute (from the `Host` header), with `key` set to `value` or removed and the
+    /// This URL, absolute (after `origin`), with `key` set to `value` or removed and the
     /// parameters sorted: DRF's `next` and `previous` links.
-    fn link(&self, headers: &HeaderMap, uri: &Uri, key: &str, value: Option<String>) -> String {
+    fn link(&self, origin: &str, uri: &Uri, key: &str, value: Option<String>) -> String {
         let mut pairs: Vec<(String, String)> =
             self.0.iter().filter(|(k, _)| k != key).cloned().collect();
         pairs.extend(value.map(|v| (key.to_owned(), v)));
@@ -476,12 +503,19 @@ impl Params {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| uri.authority().map(|a| a.as_str()))
-            .unwrap_or("localhost");
         let mark = if query.is_empty() { "" } else { "?" };
-        format!("http://{host}{}{mark}{query}", uri.path())
+        format!("{origin}{}{mark}{query}", uri.path())
     }
+}
+
+/// `scheme://host` of this request, for absolute links: the `Host` header (checked against
+/// the allowed hosts before any handler runs), and `https` when a trusted proxy says so.
+fn origin(headers: &HeaderMap, uri: &Uri, scheme: Option<Extension<Scheme>>) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .unwrap_or("localhost");
+    let Scheme(scheme) = scheme.map_or(Scheme("http"), |Extension(s)| s);
+    format!("{scheme}://{host}")
 }

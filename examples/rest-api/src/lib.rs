@@ -21,20 +21,25 @@
 
 mod api;
 mod error;
+mod guard;
 mod input;
 mod places;
+pub mod server;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware;
+use axum::routing::{MethodRouter, get, post, put};
 use inventory_core::Inventory;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -55,6 +60,19 @@ pub struct Config {
     pub cors_origins: Vec<HeaderValue>,
     /// The largest request body accepted, in bytes; larger ones get 413.
     pub body_limit: usize,
+    /// The host names requests may name in `Host` (Django's `ALLOWED_HOSTS`: a name, a
+    /// `.example.com` suffix that also matches its subdomains, or `*`); others get 400. Links in
+    /// pages are built from the `Host`, so a name not listed here could make them point anywhere.
+    pub allowed_hosts: Vec<String>,
+    /// The reverse proxies whose `X-Forwarded-Proto` / `Forwarded: proto=` are believed (links
+    /// then say `https://`); from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Whether reads need the token too (the history and the event feed show every movement).
+    pub protect_reads: bool,
+    /// How long a request may take, body included; slower ones get 408.
+    pub request_timeout: Duration,
+    /// How many requests are handled at once; more get 503 at once, with `Retry-After`.
+    pub max_concurrent: usize,
 }
 
 /// Shows whether a token is set, never the token.
@@ -65,76 +83,177 @@ impl std::fmt::Debug for Config {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("cors_origins", &self.cors_origins)
             .field("body_limit", &self.body_limit)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("protect_reads", &self.protect_reads)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_concurrent", &self.max_concurrent)
             .finish()
     }
 }
 
 impl Config {
-    /// No token, no CORS, the default body limit.
+    /// No token, no CORS, the default body limit, loopback host names only, no trusted proxy,
+    /// 30 s per request, 256 requests at once.
     pub fn new(inventory: Inventory) -> Self {
         Self {
             inventory,
             token: None,
             cors_origins: Vec::new(),
             body_limit: DEFAULT_BODY_LIMIT,
+            allowed_hosts: DEFAULT_ALLOWED_HOSTS
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+            trusted_proxies: Vec::new(),
+            protect_reads: false,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent: 256,
         }
     }
+}
+
+/// The host names allowed when none are configured: loopback only.
+pub const DEFAULT_ALLOWED_HOSTS: &[&str] = &["localhost", "127.0.0.1", "[::1]"];
+
+/// A route: its handlers, and the methods it answers, which `OPTIONS` and every response's
+/// `Allow` header list (as DRF's views do).
+fn route(methods: MethodRouter<Inventory>, allow: &'static str) -> MethodRouter<Inventory> {
+    methods
+        .options(move || guard::options(allow))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::ALLOW,
+            HeaderValue::from_static(allow),
+        ))
 }
 
 /// The whole API as an axum [`Router`].
 pub fn app(config: Config) -> Router {
     let token: Option<Arc<str>> = config
         .token
-        .filter(|t| !t.trim().is_empty())
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
         .map(Into::into);
-    let router = Router::new()
-        .route("/api/products/", get(api::list).post(api::create))
+    const READ: &str = "GET, HEAD, OPTIONS";
+    const COLLECTION: &str = "GET, POST, HEAD, OPTIONS";
+    const ITEM: &str = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS";
+    const ACTION: &str = "POST, OPTIONS";
+    let api = Router::new()
+        .route("/api/", route(get(api::root), READ))
+        .route(
+            "/api/products/",
+            route(get(api::list).post(api::create), COLLECTION),
+        )
         .route(
             "/api/products/{id}/",
-            get(api::retrieve)
-                .put(api::replace)
-                .patch(api::modify)
-                .delete(api::destroy),
+            route(
+                get(api::retrieve)
+                    .put(api::replace)
+                    .patch(api::modify)
+                    .delete(api::destroy),
+                ITEM,
+            ),
         )
-        .route("/api/products/{id}/adjust-stock/", post(api::adjust_stock))
-        .route("/api/products/{id}/count/", post(places::count))
-        .route("/api/products/{id}/transfer/", post(places::transfer))
-        .route("/api/products/{id}/levels/", get(places::levels))
+        .route(
+            "/api/products/{id}/adjust-stock/",
+            route(post(api::adjust_stock), ACTION),
+        )
+        .route(
+            "/api/products/{id}/count/",
+            route(post(places::count), ACTION),
+        )
+        .route(
+            "/api/products/{id}/transfer/",
+            route(post(places::transfer), ACTION),
+        )
+        .route(
+            "/api/products/{id}/levels/",
+            route(get(places::levels), READ),
+        )
         .route(
             "/api/products/{id}/levels/{code}/",
-            put(places::set_reorder_point),
+            route(put(places::set_reorder_point), "PUT, OPTIONS"),
         )
         .route(
             "/api/locations/",
-            get(places::list_locations).post(places::create_location),
+            route(
+                get(places::list_locations).post(places::create_location),
+                COLLECTION,
+            ),
         )
         .route(
             "/api/locations/{code}/",
-            get(places::retrieve_location)
-                .put(places::rename_location)
-                .patch(places::rename_location)
-                .delete(places::delete_location),
+            route(
+                get(places::retrieve_location)
+                    .put(places::rename_location)
+                    .patch(places::rename_location)
+                    .delete(places::delete_location),
+                ITEM,
+            ),
         )
-        .route("/api/movements/", post(places::movements))
-        .route("/api/products/{id}/history/", get(api::history))
-        .route("/api/inventory/value/", get(api::total_value))
-        .route("/api/events/", get(api::events))
-        .route_layer(middleware::from_fn_with_state(token, require_token))
+        .route("/api/movements/", route(post(places::movements), ACTION))
+        .route(
+            "/api/products/{id}/history/",
+            route(get(api::history), READ),
+        )
+        .route("/api/inventory/value/", route(get(api::total_value), READ))
+        .route("/api/events/", route(get(api::events), READ))
+        .route_layer(middleware::from_fn_with_state(
+            guard::Auth {
+                token,
+                protect_reads: config.protect_reads,
+            },
+            guard::require_token,
+        ));
+    // Probes for load balancers and orchestrators: outside the token, never redirected.
+    let probes = Router::new()
+        .route("/healthz", get(guard::healthz))
+        .route("/readyz", get(guard::readyz));
+    let router = api
+        .merge(probes)
         .method_not_allowed_fallback(|method: Method| async move {
             let message = format!("Method \"{method}\" not allowed.");
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, message)
         })
-        .fallback(|| async { ApiError::not_found() })
+        .fallback(guard::not_found_or_slash)
         .layer(DefaultBodyLimit::max(config.body_limit))
         .with_state(config.inventory);
     let router = match cors(&config.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,
     };
-    router.layer(
-        TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    let hosts = Arc::new(guard::Hosts {
+        allowed: config.allowed_hosts,
+        trusted_proxies: config.trusted_proxies,
+    });
+    router
+        .layer(
+            // Outermost to innermost: requests over the concurrency limit are answered 503 at
+            // once, a request slower than the timeout 408; both as JSON.
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(guard::overloaded_or_timed_out))
+                .load_shed()
+                .concurrency_limit(config.max_concurrent.max(1))
+                .timeout(config.request_timeout),
+        )
+        .layer(middleware::from_fn_with_state(hosts, guard::check_host))
+        .layer(middleware::from_fn(guard::readable_path))
+        .layer(security_header("x-content-type-options", "nosniff"))
+        .layer(security_header("x-frame-options", "DENY"))
+        .layer(security_header("referrer-policy", "same-origin"))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+/// A header every response carries, as Django's security middleware sends it.
+fn security_header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
     )
 }
 
@@ -182,48 +301,8 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
                 header::IF_MATCH,
+                HeaderName::from_static("idempotency-key"),
             ])
             .expose_headers([header::ETAG]),
     )
-}
-
-/// Writes need `Authorization: Bearer <token>` when a token is configured; reads are open.
-/// The messages are DRF's.
-async fn require_token(
-    State(token): State<Option<Arc<str>>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let read = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if let (Some(token), false) = (token, read) {
-        let given = req.headers().get(header::AUTHORIZATION);
-        let given = given
-            .map(|v| v.to_str().unwrap_or_default())
-            .unwrap_or_default();
-        if let Err(message) = check_bearer(given, &token) {
-            return ApiError::unauthorized(message).into_response();
-        }
-    }
-    next.run(req).await
-}
-
-fn check_bearer(header: &str, token: &str) -> Result<(), &'static str> {
-    let mut words = header.split_whitespace();
-    match (words.next(), words.next(), words.next()) {
-        (Some(scheme), given, rest) if scheme.eq_ignore_ascii_case("bearer") => match (given, rest)
-        {
-            (None, _) => Err("Invalid token header. No credentials provided."),
-            (Some(_), Some(_)) => {
-                Err("Invalid token header. Token string should not contain spaces.")
-            }
-            (Some(given), None) if same(given.as_bytes(), token.as_bytes()) => Ok(()),
-            _ => Err("Invalid token."),
-        },
-        _ => Err("Authentication credentials were not provided."),
-    }
-}
-
-/// Compares in time that does not depend on where the inputs differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -6,13 +6,17 @@
 //! ```
 
 use std::io::IsTerminal;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::Parser;
 use inventory_core::{Durability, Inventory, OpenOptions};
-use inventory_rest_api::{Config, DEFAULT_BODY_LIMIT, app, check_listen_addr};
+use inventory_rest_api::server::{self, Limits};
+use inventory_rest_api::{
+    Config, DEFAULT_ALLOWED_HOSTS, DEFAULT_BODY_LIMIT, app, check_listen_addr,
+};
 use tracing_subscriber::EnvFilter;
 
 /// The inventory REST API: products, stock movements, history and events over HTTP.
@@ -38,6 +42,37 @@ struct Args {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "INVENTORY_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// A host name clients may use (repeat, or comma-separate; `.example.com` for it and its
+    /// subdomains; `*` for any). Default: localhost, 127.0.0.1, [::1].
+    #[arg(
+        long = "allowed-host",
+        env = "INVENTORY_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// A reverse proxy (its IP address) whose X-Forwarded-Proto / Forwarded headers are
+    /// believed (repeat, or comma-separate).
+    #[arg(
+        long = "trusted-proxy",
+        env = "INVENTORY_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<IpAddr>,
+    /// Reads need the token too (the history and the event feed show every movement).
+    #[arg(long, env = "INVENTORY_PROTECT_READS")]
+    protect_reads: bool,
+    /// Seconds a request may take, body included (408 after).
+    #[arg(long, env = "INVENTORY_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// Seconds a client may take to send its headers (the connection is closed after).
+    #[arg(long, env = "INVENTORY_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Requests handled at once; more get 503 with Retry-After.
+    #[arg(long, env = "INVENTORY_MAX_CONCURRENT", default_value_t = 256)]
+    max_concurrent: usize,
+    /// Seconds in-flight requests may run after SIGTERM or Ctrl-C.
+    #[arg(long, env = "INVENTORY_SHUTDOWN_GRACE", default_value_t = 30)]
+    shutdown_grace: u64,
 }
 
 #[tokio::main]
@@ -58,7 +93,19 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let token = args.token.filter(|t| !t.trim().is_empty());
+    // A token read from a secret file often ends with a newline: it is trimmed, and said so.
+    if let Some(t) = &args.token
+        && t.trim() != t
+    {
+        tracing::warn!("the API token has leading or trailing whitespace; it was trimmed");
+    }
+    let token = args
+        .token
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if args.protect_reads && token.is_none() {
+        return Err("--protect-reads needs a token (INVENTORY_API_TOKEN or --token)".into());
+    }
     check_listen_addr(args.addr, token.as_deref())?;
     let options = OpenOptions {
         durability: Durability::parse(&args.durability)?,
@@ -71,16 +118,31 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         writes_need_token = token.is_some(),
         "listening"
     );
+    let allowed_hosts = if args.allowed_hosts.is_empty() {
+        DEFAULT_ALLOWED_HOSTS
+            .iter()
+            .map(|h| h.to_string())
+            .collect()
+    } else {
+        args.allowed_hosts
+    };
     let config = Config {
         token,
         cors_origins: args.cors_origins,
         body_limit: args.body_limit,
+        allowed_hosts,
+        trusted_proxies: args.trusted_proxies,
+        protect_reads: args.protect_reads,
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        max_concurrent: args.max_concurrent,
         ..Config::new(inventory)
     };
-    axum::serve(listener, app(config))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let limits = Limits {
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        shutdown_grace: Duration::from_secs(args.shutdown_grace),
+        ..Limits::default()
+    };
+    server::serve(listener, app(config), limits, server::shutdown_signal()).await?;
+    tracing::info!("stopped");
     Ok(())
 }

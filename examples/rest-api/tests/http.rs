@@ -54,11 +54,15 @@ fn start_with(configure: impl FnOnce(Config) -> Config) -> Server {
             .unwrap();
         rt.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
+            let limits = inventory_rest_api::server::Limits::default();
+            inventory_rest_api::server::serve(listener, router, limits, std::future::pending())
+                .await
+                .unwrap();
         });
     });
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
@@ -450,7 +454,20 @@ fn unknown_or_malformed_ids_and_paths_are_404() {
         assert_eq!((r.status, &r.body), (404, &not_found()), "{path}");
     }
     assert_eq!(s.get("/api/nothing/").body, not_found());
-    assert_eq!(s.get("/api/products").status, 404);
+    // Django's APPEND_SLASH: a read is redirected to the path with the slash.
+    let r = s.get("/api/products?page=2");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (301, Some("/api/products/?page=2"))
+    );
+    let r = s.send("POST", "/api/products", json!({}));
+    assert_eq!(
+        (r.status, r.header("location")),
+        (308, Some("/api/products/"))
+    );
+    // A path that is not text is not found, as JSON.
+    let r = s.get("/api/products/%ff%fe/");
+    assert_eq!((r.status, &r.body), (404, &not_found()));
     let r = s.call("DELETE", "/api/products/", None, &[]);
     assert_eq!(
         (r.status, &r.body),
