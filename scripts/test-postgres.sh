@@ -62,7 +62,10 @@ cargo clippy -p inventory-core --all-targets --features postgres-tests --locked 
 # suite, the model test (every backend against each other), the PostgreSQL-only tests
 # (concurrency, ledger order, schema versions), and the doc examples compile with the feature.
 cargo test -p inventory-core --features postgres-tests --locked \
-  --test store_suite --test model --test postgres_store --test simulator
+  --test store_suite --test model --test postgres_store --test simulator --test key_processes
+# The REST server's whole HTTP suite, on PostgreSQL (a schema per test).
+INVENTORY_REST_TEST_POSTGRES_URL="$INVENTORY_TEST_POSTGRES_URL" \
+  cargo test -p inventory-rest-api --locked --test http
 # A server crash while four connections write, on the durable server.
 cargo test -p inventory-core --features postgres-tests --locked --test postgres_crash -- --nocapture
 cargo test -p inventory-core --features postgres-tests --locked --doc

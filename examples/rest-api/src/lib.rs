@@ -227,7 +227,10 @@ pub fn app(config: Config) -> Router {
         allowed: config.allowed_hosts,
         trusted_proxies: config.trusted_proxies,
     });
-    router
+    // Router::layer wraps each route on its own; the limits must hold for the whole server, so
+    // they wrap one router whose only route is the whole API.
+    Router::new()
+        .fallback_service(router)
         .layer(
             // Outermost to innermost: requests over the concurrency limit are answered 503 at
             // once, a request slower than the timeout 408; both as JSON.

@@ -1,5 +1,6 @@
 //! The API over real HTTP: each test starts the app on 127.0.0.1 (an ephemeral port) over its own
-//! SQLite file and drives it with a plain HTTP client.
+//! SQLite file (or, with `INVENTORY_REST_TEST_POSTGRES_URL` set, its own schema of that
+//! PostgreSQL server) and drives it with a plain HTTP client.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -19,6 +20,8 @@ struct Server {
     inv: Inventory,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL schema the server uses, when the suite runs on PostgreSQL.
+    _schema: Option<PgSchema>,
 }
 
 /// A response: status, headers and the JSON body (`Null` when empty).
@@ -40,8 +43,24 @@ fn start() -> Server {
 }
 
 fn start_with(configure: impl FnOnce(Config) -> Config) -> Server {
+    start_limits(configure, inventory_rest_api::server::Limits::default())
+}
+
+fn start_limits(
+    configure: impl FnOnce(Config) -> Config,
+    limits: inventory_rest_api::server::Limits,
+) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let inv = Inventory::open(dir.path().join("test.db").to_str().unwrap()).unwrap();
+    let (inv, schema) = match std::env::var("INVENTORY_REST_TEST_POSTGRES_URL") {
+        Ok(server) => {
+            let schema = PgSchema::new(&server);
+            (Inventory::open(&schema.url).unwrap(), Some(schema))
+        }
+        Err(_) => (
+            Inventory::open(dir.path().join("test.db").to_str().unwrap()).unwrap(),
+            None,
+        ),
+    };
     let router = app(configure(Config::new(inv.clone())));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -54,7 +73,6 @@ fn start_with(configure: impl FnOnce(Config) -> Config) -> Server {
             .unwrap();
         rt.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let limits = inventory_rest_api::server::Limits::default();
             inventory_rest_api::server::serve(listener, router, limits, std::future::pending())
                 .await
                 .unwrap();
@@ -71,6 +89,39 @@ fn start_with(configure: impl FnOnce(Config) -> Config) -> Server {
         inv,
         agent,
         _dir: dir,
+        _schema: schema,
+    }
+}
+
+/// A schema of its own in the PostgreSQL server the suite is pointed at, dropped after.
+struct PgSchema {
+    server: String,
+    name: String,
+    url: String,
+}
+
+impl PgSchema {
+    fn new(server: &str) -> Self {
+        let name = format!("rest_{}", inventory_core::Uuid::new_v4().simple());
+        let mut client = postgres::Client::connect(server, postgres::NoTls).unwrap();
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .unwrap();
+        let sep = if server.contains('?') { '&' } else { '?' };
+        let url = format!("{server}{sep}options=-csearch_path%3D{name}");
+        Self {
+            server: server.to_owned(),
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.server, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
     }
 }
 
@@ -1151,7 +1202,8 @@ fn the_binary_serves_a_sqlite_file_and_logs_each_request() {
     let mut child = binary()
         .args(["--addr", "127.0.0.1:0", "--durability", "full", "--db"])
         .arg(&db)
-        .env("INVENTORY_API_TOKEN", "t0ken")
+        // As read from a secret file: with its newline. It is trimmed, with a warning.
+        .env("INVENTORY_API_TOKEN", "t0ken\n")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -1162,7 +1214,9 @@ fn the_binary_serves_a_sqlite_file_and_logs_each_request() {
             let _ = lines_tx.send(line.unwrap());
         }
     });
-    let listening = lines.recv_timeout(Duration::from_secs(60)).unwrap();
+    let mut listening = lines.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert!(listening.contains("trimmed"), "{listening}");
+    listening = lines.recv_timeout(Duration::from_secs(60)).unwrap();
     let addr = listening
         .split("addr=")
         .nth(1)
@@ -1197,13 +1251,23 @@ fn the_binary_serves_a_sqlite_file_and_logs_each_request() {
         .read_to_string()
         .unwrap();
     assert!(body.contains("\"sku\":\"W\""), "{body}");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // SIGTERM (what systemd, Docker and Kubernetes send): a clean stop, status 0.
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 
     let log: Vec<String> = lines.try_iter().collect();
     let log = log.join("\n");
     assert!(
         log.contains("method=POST") && log.contains("status=201") && log.contains("latency="),
+        "{log}"
+    );
+    assert!(
+        log.contains("shutting down") && log.contains("stopped"),
         "{log}"
     );
     // The data is in the SQLite file.
@@ -1546,4 +1610,251 @@ fn an_idempotency_key_makes_a_retry_apply_once() {
     );
     assert_eq!(s.inv.get_by_sku("W-1").unwrap().stock, 7);
     s.inv.check_ledger().unwrap();
+}
+
+// ---- compatibility with DRF, hardening and operations ----
+
+#[test]
+fn every_answer_has_drfs_headers_options_and_the_api_root() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "1.00", 1);
+    let r = s.get("/api/products/");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+    assert_eq!(r.header("allow"), Some("GET, POST, HEAD, OPTIONS"));
+    let r = s.call("OPTIONS", &product_path(&p), None, &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("allow"),
+        Some("GET, PUT, PATCH, DELETE, HEAD, OPTIONS")
+    );
+    assert_eq!(r.body["name"], "Inventory API");
+    let r = s.call("OPTIONS", "/api/movements/", None, &[]);
+    assert_eq!((r.status, r.header("allow")), (200, Some("POST, OPTIONS")));
+    let root = s.get("/api/");
+    assert_eq!(root.status, 200);
+    let products = root.body["products"].as_str().unwrap();
+    assert!(products.starts_with("http://127.0.0.1:") && products.ends_with("/api/products/"));
+    assert_eq!(
+        s.get("/api/nothing/").header("x-frame-options"),
+        Some("DENY")
+    );
+}
+
+#[test]
+fn page_last_and_an_empty_page_answer_as_drf_does() {
+    let s = start();
+    let rows: Vec<_> = (0..120)
+        .map(|i| NewProduct::new("P", format!("P-{i:03}"), parse_price("1").unwrap()))
+        .collect();
+    s.inv.create_many(rows).unwrap();
+    let last = s.get("/api/products/?page=last");
+    assert_eq!(last.status, 200);
+    assert_eq!(last.body["results"].as_array().unwrap().len(), 20);
+    assert!(last.body["next"].is_null());
+    assert!(last.body["previous"].as_str().unwrap().ends_with("page=2"));
+    let first = s.get("/api/products/?page=");
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body["results"].as_array().unwrap().len(), 50);
+    let none = start().get("/api/products/?page=last");
+    assert_eq!((none.status, &none.body["count"]), (200, &json!(0)));
+}
+
+#[test]
+fn hosts_must_be_allowed_and_only_trusted_proxies_set_the_scheme() {
+    let s = start();
+    for host in [
+        "evil.example",
+        "evil.example/phish?x=",
+        "127.0.0.1.evil.example",
+    ] {
+        let r = s.call("GET", "/api/products/", None, &[("Host", host)]);
+        assert_eq!(r.status, 400, "{host}");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Invalid HTTP_HOST header")
+        );
+    }
+    let r = s.call("GET", "/api/", None, &[("Host", "localhost:8000")]);
+    assert_eq!(r.body["products"], "http://localhost:8000/api/products/");
+    // A forwarded scheme from a client that is not a trusted proxy is ignored.
+    let r = s.call(
+        "GET",
+        "/api/",
+        None,
+        &[("Host", "localhost"), ("X-Forwarded-Proto", "https")],
+    );
+    assert_eq!(r.body["products"], "http://localhost/api/products/");
+    let proxied = start_with(|c| Config {
+        allowed_hosts: vec![".shop.example".into()],
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..c
+    });
+    let r = proxied.call(
+        "GET",
+        "/api/",
+        None,
+        &[("Host", "api.shop.example"), ("X-Forwarded-Proto", "https")],
+    );
+    assert_eq!(r.body["products"], "https://api.shop.example/api/products/");
+    let r = proxied.call(
+        "GET",
+        "/api/",
+        None,
+        &[
+            ("Host", "shop.example"),
+            ("Forwarded", "for=1.2.3.4;proto=https"),
+        ],
+    );
+    assert_eq!(r.body["products"], "https://shop.example/api/products/");
+    assert_eq!(
+        proxied
+            .call("GET", "/api/", None, &[("Host", "localhost")])
+            .status,
+        400
+    );
+}
+
+#[test]
+fn reads_can_need_the_token_too_and_a_token_is_trimmed() {
+    let s = start_with(|c| Config {
+        token: Some(" s3cret\n".into()),
+        protect_reads: true,
+        ..c
+    });
+    assert_eq!(s.get("/api/products/").status, 401);
+    assert_eq!(s.get("/api/events/").status, 401);
+    let auth = [("Authorization", "Bearer s3cret")];
+    assert_eq!(s.call("GET", "/api/products/", None, &auth).status, 200);
+    // Probes stay open for load balancers.
+    assert_eq!(s.get("/healthz").status, 200);
+}
+
+#[test]
+fn health_and_readiness_probes() {
+    let s = start();
+    let r = s.get("/healthz");
+    assert_eq!((r.status, &r.body), (200, &json!({"status": "ok"})));
+    let r = s.get("/readyz");
+    assert_eq!((r.status, &r.body), (200, &json!({"status": "ready"})));
+    s.inv.close();
+    let r = s.get("/readyz");
+    assert_eq!(
+        (r.status, &r.body["kind"]),
+        (503, &json!("CLOSED")),
+        "{r:?}"
+    );
+}
+
+/// The first `Some` that `attempt` gives, trying again for up to a minute: for a state the
+/// server reaches on its own (a connection taken in, or released) that a client cannot observe
+/// directly. The outcome never depends on how fast the machine is, only on it getting there.
+fn until<T>(mut attempt: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Some(found) = attempt() {
+            return Some(found);
+        }
+        std::thread::yield_now();
+    }
+    None
+}
+
+/// A raw connection: what no HTTP client library lets a test do (stop halfway).
+fn raw(s: &Server) -> std::net::TcpStream {
+    let addr = s.base.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    stream
+}
+
+/// Everything the server sends until it closes the connection.
+fn read_to_close(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn slow_and_oversized_requests_are_cut_off() {
+    use std::io::Write;
+    let limits = inventory_rest_api::server::Limits {
+        header_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let s = start_limits(
+        |c| Config {
+            request_timeout: Duration::from_millis(300),
+            ..c
+        },
+        limits,
+    );
+    // Headers never finished: the server closes the connection (it would wait forever before).
+    let mut stalled = raw(&s);
+    stalled
+        .write_all(b"GET /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let answer = read_to_close(&mut stalled);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    // A body announced and never sent: 408, as JSON.
+    let mut slow = raw(&s);
+    slow.write_all(
+        b"POST /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+          Content-Length: 1000\r\n\r\n{\"name\"",
+    )
+    .unwrap();
+    let answer = read_to_close(&mut slow);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("took too long"), "{answer}");
+    // Headers far larger than any real request: refused (431), not buffered.
+    let mut huge = raw(&s);
+    let header = format!(
+        "GET /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(200 * 1024)
+    );
+    let _ = huge.write_all(header.as_bytes());
+    let answer = read_to_close(&mut huge);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "{answer}"
+    );
+    // The server still serves everyone else.
+    assert_eq!(s.get("/api/products/").status, 200);
+}
+
+#[test]
+fn past_the_concurrency_limit_requests_get_503_at_once() {
+    use std::io::Write;
+    let s = start_with(|c| Config {
+        max_concurrent: 2,
+        ..c
+    });
+    // Two requests whose bodies never finish hold both places.
+    let mut holders = Vec::new();
+    for _ in 0..2 {
+        let mut c = raw(&s);
+        c.write_all(
+            b"POST /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{",
+        )
+        .unwrap();
+        holders.push(c);
+    }
+    // Once the server has taken them in, the next request is refused rather than queued.
+    let busy = until(|| Some(s.get("/api/products/")).filter(|r| r.status == 503))
+        .expect("a request past the limit is refused");
+    assert_eq!(busy.header("retry-after"), Some("1"));
+    assert!(busy.body["detail"].as_str().unwrap().contains("busy"));
+    drop(holders);
+    let ok = until(|| Some(s.get("/api/products/")).filter(|r| r.status == 200));
+    assert!(ok.is_some(), "the places come back once the holders leave");
 }
