@@ -39,8 +39,9 @@ use axum::routing::{MethodRouter, get, post, put};
 use inventory_core::Inventory;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use api::PAGE_SIZE;
@@ -247,9 +248,36 @@ pub fn app(config: Config) -> Router {
         .layer(security_header("referrer-policy", "same-origin"))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Every request has an id: the client's `X-Request-Id`, or a new UUID; it is in the
+        // request's log lines and sent back.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The span of a request's log lines: its method, path, request id, and the trace id of a W3C
+/// `traceparent` it came with (so its lines join the caller's trace).
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let trace_id = header("traceparent")
+        .split('-')
+        .nth(1)
+        .filter(|id| id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        uri = %req.uri(),
+        request_id = header("x-request-id"),
+        trace_id,
+    )
 }
 
 /// A header every response carries, as Django's security middleware sends it.
@@ -305,7 +333,8 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 header::IF_MATCH,
                 HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("x-request-id"),
             ])
-            .expose_headers([header::ETAG]),
+            .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")]),
     )
 }

@@ -70,6 +70,9 @@ struct Args {
     /// Requests handled at once; more get 503 with Retry-After.
     #[arg(long, env = "INVENTORY_MAX_CONCURRENT", default_value_t = 256)]
     max_concurrent: usize,
+    /// Log lines as `text` or `json` (one object per line, for log collectors).
+    #[arg(long, env = "INVENTORY_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
     /// Seconds in-flight requests may run after SIGTERM or Ctrl-C.
     #[arg(long, env = "INVENTORY_SHUTDOWN_GRACE", default_value_t = 30)]
     shutdown_grace: u64,
@@ -77,13 +80,20 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Request logs and errors on stderr; RUST_LOG picks the level (default: info).
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-    match serve(Args::parse()).await {
+    let args = Args::parse();
+    // Request logs and errors on stderr, written by a thread of their own (a stalled stderr
+    // never blocks a request); RUST_LOG picks the level (default: info).
+    let (writer, _flush_at_exit) = tracing_appender::non_blocking(std::io::stderr());
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    if args.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::stderr().is_terminal()).init();
+    }
+    match serve(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1858,3 +1858,65 @@ fn past_the_concurrency_limit_requests_get_503_at_once() {
     let ok = until(|| Some(s.get("/api/products/")).filter(|r| r.status == 200));
     assert!(ok.is_some(), "the places come back once the holders leave");
 }
+
+#[test]
+fn every_request_has_an_id_it_is_answered_with() {
+    let s = start();
+    let r = s.call("GET", "/api/products/", None, &[("X-Request-Id", "req-42")]);
+    assert_eq!(r.header("x-request-id"), Some("req-42"));
+    let r = s.get("/api/products/");
+    let id = r.header("x-request-id").unwrap();
+    assert!(inventory_core::parse_id(id).is_ok(), "a new UUID: {id}");
+}
+
+#[test]
+fn the_binary_logs_json_lines_with_the_request_and_trace_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = binary()
+        .args(["--addr", "127.0.0.1:0", "--log-format", "json", "--db"])
+        .arg(dir.path().join("shop.db"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let _ = lines_tx.send(line.unwrap());
+        }
+    });
+    let listening: Value =
+        serde_json::from_str(&lines.recv_timeout(Duration::from_secs(60)).unwrap()).unwrap();
+    let addr = listening["fields"]["addr"].as_str().unwrap().to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let status = agent
+        .get(format!("http://{addr}/api/products/"))
+        .header("X-Request-Id", "req-7")
+        .header("traceparent", trace)
+        .call()
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(child.wait().unwrap().success());
+    let logged: Vec<Value> = lines
+        .try_iter()
+        .map(|l| serde_json::from_str(&l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let response = logged
+        .iter()
+        .find(|l| l["span"]["request_id"] == "req-7")
+        .unwrap_or_else(|| panic!("no line of request req-7: {logged:?}"));
+    assert_eq!(
+        response["span"]["trace_id"],
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+}
