@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Request, State};
@@ -265,4 +266,41 @@ pub(crate) async fn overloaded_or_timed_out(error: tower::BoxError) -> Response 
         "A server error occurred.",
     )
     .into_response()
+}
+
+/// The per-client rate limit: governor's token bucket per peer address, its refusal as JSON.
+pub(crate) fn rate_limit(
+    limit: crate::RateLimit,
+) -> tower_governor::GovernorLayer<
+    tower_governor::key_extractor::PeerIpKeyExtractor,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+> {
+    let config = tower_governor::governor::GovernorConfigBuilder::default()
+        .period(limit.replenish_every.max(Duration::from_nanos(1)))
+        .burst_size(limit.burst.max(1))
+        .error_handler(|error| {
+            let (status, message) = match &error {
+                tower_governor::GovernorError::TooManyRequests { .. } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Request was throttled. Expected available soon.",
+                ),
+                _ => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "A server error occurred.",
+                ),
+            };
+            let mut answer = ApiError::detail(status, message).into_response();
+            if let tower_governor::GovernorError::TooManyRequests { wait_time, .. } = error {
+                let seconds = wait_time.max(1).to_string();
+                if let Ok(value) = HeaderValue::from_str(&seconds) {
+                    answer.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+            }
+            answer
+        })
+        .finish()
+        .expect("a burst and a period above zero");
+    tower_governor::GovernorLayer {
+        config: Arc::new(config),
+    }
 }

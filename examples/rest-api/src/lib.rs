@@ -74,6 +74,27 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How many requests are handled at once; more get 503 at once, with `Retry-After`.
     pub max_concurrent: usize,
+    /// Requests per client address (each connection's peer): a burst, then one more per
+    /// period; past it, 429 with `Retry-After`. `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A per-client rate limit: `burst` requests at once, then one more every `replenish_every`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub replenish_every: Duration,
+}
+
+impl RateLimit {
+    /// `per_second` requests a second on average, in bursts of as many.
+    pub fn per_second(per_second: u32) -> Self {
+        let per_second = per_second.max(1);
+        Self {
+            burst: per_second,
+            replenish_every: Duration::from_secs(1) / per_second,
+        }
+    }
 }
 
 /// Shows whether a token is set, never the token.
@@ -89,6 +110,7 @@ impl std::fmt::Debug for Config {
             .field("protect_reads", &self.protect_reads)
             .field("request_timeout", &self.request_timeout)
             .field("max_concurrent", &self.max_concurrent)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -110,6 +132,7 @@ impl Config {
             protect_reads: false,
             request_timeout: Duration::from_secs(30),
             max_concurrent: 256,
+            rate_limit: None,
         }
     }
 }
@@ -230,8 +253,12 @@ pub fn app(config: Config) -> Router {
     });
     // Router::layer wraps each route on its own; the limits must hold for the whole server, so
     // they wrap one router whose only route is the whole API.
-    Router::new()
-        .fallback_service(router)
+    let router = Router::new().fallback_service(router);
+    let router = match config.rate_limit {
+        None => router,
+        Some(limit) => router.layer(guard::rate_limit(limit)),
+    };
+    router
         .layer(
             // Outermost to innermost: requests over the concurrency limit are answered 503 at
             // once, a request slower than the timeout 408; both as JSON.

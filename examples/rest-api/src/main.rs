@@ -15,7 +15,7 @@ use clap::Parser;
 use inventory_core::{Durability, Inventory, OpenOptions};
 use inventory_rest_api::server::{self, Limits};
 use inventory_rest_api::{
-    Config, DEFAULT_ALLOWED_HOSTS, DEFAULT_BODY_LIMIT, app, check_listen_addr,
+    Config, DEFAULT_ALLOWED_HOSTS, DEFAULT_BODY_LIMIT, RateLimit, app, check_listen_addr,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -70,6 +70,10 @@ struct Args {
     /// Requests handled at once; more get 503 with Retry-After.
     #[arg(long, env = "INVENTORY_MAX_CONCURRENT", default_value_t = 256)]
     max_concurrent: usize,
+    /// Requests a second each client (peer address) may make on average, in bursts of as
+    /// many; past it, 429 with Retry-After. Off unless set.
+    #[arg(long, env = "INVENTORY_RATE_LIMIT")]
+    rate_limit: Option<u32>,
     /// Log lines as `text` or `json` (one object per line, for log collectors).
     #[arg(long, env = "INVENTORY_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -145,6 +149,7 @@ async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         protect_reads: args.protect_reads,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_concurrent: args.max_concurrent,
+        rate_limit: args.rate_limit.map(RateLimit::per_second),
         ..Config::new(inventory)
     };
     let limits = Limits {

@@ -1920,3 +1920,25 @@ fn the_binary_logs_json_lines_with_the_request_and_trace_ids() {
         "4bf92f3577b34da6a3ce929d0e0e4736"
     );
 }
+
+#[test]
+fn a_client_past_its_rate_limit_gets_429_with_retry_after() {
+    let s = start_with(|c| Config {
+        // Two at once, then one an hour: the third request is refused however slow the machine.
+        rate_limit: Some(inventory_rest_api::RateLimit {
+            burst: 2,
+            replenish_every: Duration::from_secs(3600),
+        }),
+        ..c
+    });
+    assert_eq!(s.get("/api/products/").status, 200);
+    assert_eq!(s.get("/api/products/").status, 200);
+    let r = s.get("/api/products/");
+    assert_eq!(r.status, 429);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("throttled"),
+        "{r:?}"
+    );
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 60, "{wait}");
+}
