@@ -28,7 +28,13 @@ pub(crate) async fn run<T: Send + 'static>(
     call: impl FnOnce(&Inventory) -> inventory_core::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let inv = inv.clone();
-    let joined = tokio::task::spawn_blocking(move || call(&inv)).await;
+    let joined = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let result = call(&inv);
+        crate::metrics::store_call(started.elapsed().as_secs_f64());
+        result
+    })
+    .await;
     joined
         .map_err(|e| InventoryError::storage(format!("the task failed: {e}")))?
         .map_err(ApiError::from)
@@ -318,10 +324,12 @@ pub async fn adjust_stock(
         (delta.unwrap_or_default(), stock_change(f, None))
     })
     .await?;
+    let reason = change.reason.clone();
     let product = run(&inv, move |inv| {
         inv.adjust_stock(id, delta, change).map_err(in_body)
     })
     .await?;
+    crate::metrics::movement("adjust", &reason);
     Ok(product_response(StatusCode::OK, &product))
 }
 

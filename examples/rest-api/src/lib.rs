@@ -23,6 +23,7 @@ mod api;
 mod error;
 mod guard;
 mod input;
+mod metrics;
 mod places;
 pub mod server;
 
@@ -223,6 +224,7 @@ pub fn app(config: Config) -> Router {
         )
         .route("/api/inventory/value/", route(get(api::total_value), READ))
         .route("/api/events/", route(get(api::events), READ))
+        .route_layer(middleware::from_fn(metrics::track))
         .route_layer(middleware::from_fn_with_state(
             guard::Auth {
                 token,
@@ -233,7 +235,9 @@ pub fn app(config: Config) -> Router {
     // Probes for load balancers and orchestrators: outside the token, never redirected.
     let probes = Router::new()
         .route("/healthz", get(guard::healthz))
-        .route("/readyz", get(guard::readyz));
+        .route("/readyz", get(guard::readyz))
+        .route("/metrics", get(metrics::render));
+    metrics::init();
     let router = api
         .merge(probes)
         .method_not_allowed_fallback(|method: Method| async move {

@@ -162,10 +162,12 @@ pub async fn count(
         (quantity.unwrap_or_default(), change)
     })
     .await?;
+    let reason = change.reason.clone();
     let product = run(&inv, move |inv| {
         inv.set_stock(id, quantity, change).map_err(in_body)
     })
     .await?;
+    crate::metrics::movement("count", &reason);
     Ok(product_response(StatusCode::OK, &product))
 }
 
@@ -194,11 +196,13 @@ pub async fn transfer(
         )
     })
     .await?;
+    let reason = change.reason.clone();
     let product = run(&inv, move |inv| {
         inv.transfer(id, quantity, &from, &to, change)
             .map_err(in_body)
     })
     .await?;
+    crate::metrics::movement("transfer", &reason);
     Ok(product_response(StatusCode::OK, &product))
 }
 
@@ -239,6 +243,14 @@ pub async fn movements(
     if !errors.is_empty() {
         return Err(ApiError::fields(errors));
     }
+    let counted: Vec<(&'static str, String)> = batch
+        .iter()
+        .map(|m| match m {
+            Movement::Adjust { change, .. } => ("adjust", change.reason.clone()),
+            Movement::Count { change, .. } => ("count", change.reason.clone()),
+            Movement::Transfer { change, .. } => ("transfer", change.reason.clone()),
+        })
+        .collect();
     // An unknown product or location inside the batch is a bad body, which names it.
     let after = run(&inv, move |inv| {
         inv.apply(batch).map_err(|e| match e {
@@ -249,6 +261,9 @@ pub async fn movements(
         })
     })
     .await?;
+    for (kind, reason) in &counted {
+        crate::metrics::movement(kind, reason);
+    }
     Ok(Json(after.iter().map(ProductJson::from).collect::<Vec<_>>()).into_response())
 }
 

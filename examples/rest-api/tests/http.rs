@@ -1942,3 +1942,40 @@ fn a_client_past_its_rate_limit_gets_429_with_retry_after() {
     let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!(wait > 60, "{wait}");
 }
+
+#[test]
+fn metrics_count_requests_by_route_and_movements_by_reason() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "1.00", 5);
+    let r = s.send(
+        "POST",
+        &format!("{}adjust-stock/", product_path(&p)),
+        json!({"delta": -1, "reason": "sale"}),
+    );
+    assert_eq!(r.status, 200);
+    let metrics = s
+        .agent
+        .get(s.url("/metrics"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let has = |needle: &str| metrics.lines().any(|l| l.contains(needle));
+    // Labelled by the route's pattern, not the id in the path.
+    assert!(
+        has(
+            "http_requests_total{route=\"/api/products/{id}/adjust-stock/\",method=\"POST\",status=\"200\"}"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has("http_request_duration_seconds_bucket{route=\"/api/products/\",method=\"POST\""),
+        "{metrics}"
+    );
+    assert!(
+        has("inventory_stock_movements_total{kind=\"adjust\",reason=\"sale\"}"),
+        "{metrics}"
+    );
+    assert!(has("inventory_store_call_seconds_count"), "{metrics}");
+}
