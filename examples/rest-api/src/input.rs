@@ -9,6 +9,10 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 
+/// The configured body limit, put in every request's extensions by the app.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit(pub usize);
+
 /// The body of a write: a JSON object. Answers 415 for a body that is not `application/json`,
 /// 413 over the body limit, 400 `{"detail": "JSON parse error - ..."}` for malformed JSON and
 /// 400 `{"non_field_errors": [...]}` for JSON that is not an object. An empty body is `{}`.
@@ -23,6 +27,22 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .unwrap_or_default();
+        // A body announced larger than the limit is refused before any of it is read (and
+        // before a client that never sends it can hold the connection).
+        let limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let (Some(limit), Some(announced)) = (limit, announced)
+            && announced > limit as u64
+        {
+            return Err(ApiError::detail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body is larger than the server accepts.",
+            ));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::detail(

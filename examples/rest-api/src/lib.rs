@@ -246,6 +246,7 @@ pub fn app(config: Config) -> Router {
         })
         .fallback(guard::not_found_or_slash)
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::Extension(input::BodyLimit(config.body_limit)))
         .with_state(config.inventory);
     let router = match cors(&config.cors_origins) {
         Some(cors) => router.layer(cors),

@@ -1979,3 +1979,21 @@ fn metrics_count_requests_by_route_and_movements_by_reason() {
     );
     assert!(has("inventory_store_call_seconds_count"), "{metrics}");
 }
+
+#[test]
+fn a_body_announced_past_the_limit_is_refused_before_it_is_sent() {
+    use std::io::Write;
+    // A long request timeout: the answer must come from the announced length alone.
+    let s = start_with(|c| Config {
+        request_timeout: Duration::from_secs(3600),
+        ..c
+    });
+    let mut c = raw(&s);
+    c.write_all(
+        b"POST /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+          Content-Length: 10000000\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let answer = read_to_close(&mut c);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
