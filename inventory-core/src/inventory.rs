@@ -701,12 +701,6 @@ impl Inventory {
         self.write(
             || fingerprint("create_location", &(&code, &name)),
             |tx| {
-                if tx.store.location(&code)?.is_some() {
-                    return Err(InventoryError::validation(
-                        "code",
-                        format!("a location with code {code:?} already exists"),
-                    ));
-                }
                 let location = Location {
                     code: code.clone(),
                     name: name.clone(),
@@ -714,7 +708,7 @@ impl Inventory {
                     updated_at: at,
                     version: 1,
                 };
-                tx.store.put_location(&location)?;
+                tx.store.insert_location(&location)?;
                 Ok(location)
             },
         )

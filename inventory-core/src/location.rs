@@ -74,6 +74,14 @@ pub fn normalize_location_code(raw: &str, field: &str) -> Result<String> {
     })
 }
 
+/// The error for a location code that is taken.
+pub(crate) fn duplicate_location(code: &str) -> InventoryError {
+    InventoryError::validation(
+        "code",
+        format!("a location with code {code:?} already exists"),
+    )
+}
+
 /// The location code of an optional argument: normalised, or [`DEFAULT_LOCATION`] when absent.
 pub(crate) fn location_or_default(raw: Option<&str>, field: &str) -> Result<String> {
     match raw {

@@ -591,3 +591,57 @@ fn an_unreachable_server_is_a_lost_connection() {
     let err = PostgresStore::open_with(&Schema::new().url, zero).unwrap_err();
     assert_eq!(err.field(), Some("connection_timeout"));
 }
+
+/// Two servers creating one location at once: both look it up and find nothing, then both
+/// insert; the second waits on the first's unique entry and fails as a duplicate, rather than
+/// overwrite the first's name.
+#[test]
+fn of_two_servers_creating_one_location_the_second_is_a_duplicate() {
+    let schema = Schema::new();
+    let stores: Vec<Arc<PostgresStore>> = (0..2)
+        .map(|_| Arc::new(PostgresStore::open(&schema.url).unwrap()))
+        .collect();
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let results: Vec<_> = stores
+        .iter()
+        .enumerate()
+        .map(|(i, store)| {
+            let (store, barrier) = (Arc::clone(store), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                let at = chrono::DateTime::from_timestamp_micros(1_700_000_000_000_000).unwrap();
+                let location = inventory_core::Location {
+                    code: "WH".into(),
+                    name: format!("Server {i}"),
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                };
+                let mut waited = false;
+                store.write(&mut |tx| {
+                    assert!(tx.location("WH")?.is_none());
+                    // Both have looked and found nothing before either inserts.
+                    if !waited {
+                        barrier.wait();
+                        waited = true;
+                    }
+                    tx.insert_location(&location)
+                })
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(ok, 1, "{results:?}");
+    let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert_eq!(refused.field(), Some("code"), "{refused}");
+    let inv = Inventory::open(&schema.url).unwrap();
+    let names: Vec<String> = inv
+        .locations()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(names.len(), 2, "DEFAULT and one WH: {names:?}");
+}

@@ -103,6 +103,10 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.put_location(location)
     }
+    fn insert_location(&mut self, location: &Location) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.insert_location(location)
+    }
     fn delete_location(&mut self, code: &str) -> inventory_core::Result<()> {
         self.step()?;
         self.inner.delete_location(code)

@@ -100,6 +100,16 @@ pub trait WriteTx {
     fn location(&mut self, code: &str) -> Result<Option<Location>>;
     /// Adds a location, or replaces the one with its code.
     fn put_location(&mut self, location: &Location) -> Result<()>;
+    /// Adds a location whose code is not taken; fails with the duplicate-code error otherwise.
+    /// A backend shared by several processes must refuse the second of two concurrent inserts
+    /// of one code (the default, a look-up then [`WriteTx::put_location`], is right only where
+    /// writers are serialised, as in the memory and SQLite stores).
+    fn insert_location(&mut self, location: &Location) -> Result<()> {
+        if self.location(&location.code)?.is_some() {
+            return Err(crate::location::duplicate_location(&location.code));
+        }
+        self.put_location(location)
+    }
     /// Removes a location and the levels stored at it.
     fn delete_location(&mut self, code: &str) -> Result<()>;
     /// Σ on hand over every level at the location, and how many levels there have a reorder

@@ -202,6 +202,32 @@ impl WriteTx for Tx<'_, '_> {
         Ok(())
     }
 
+    /// A plain `INSERT`: of two servers inserting one code at once, the second waits on the
+    /// first's unique entry and then fails, as a duplicate, rather than overwrite it.
+    fn insert_location(&mut self, l: &Location) -> Result<()> {
+        let version = to_i64("version", l.version)?;
+        self.execute(
+            &format!(
+                "INSERT INTO inventory_locations ({}) VALUES ($1, $2, $3, $4, $5)",
+                sql::LOCATION_COLUMNS
+            ),
+            &[
+                &l.code,
+                &l.name,
+                &l.created_at.timestamp_micros(),
+                &l.updated_at.timestamp_micros(),
+                &version,
+            ],
+        )
+        .map_err(|e| match e.as_db_error() {
+            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => {
+                crate::location::duplicate_location(&l.code)
+            }
+            _ => storage(e),
+        })?;
+        Ok(())
+    }
+
     fn delete_location(&mut self, code: &str) -> Result<()> {
         self.execute("DELETE FROM inventory_levels WHERE location = $1", &[&code])
             .map_err(storage)?;
