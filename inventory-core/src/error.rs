@@ -250,13 +250,46 @@ impl InventoryError {
         self.in_list("items", index)
     }
 
-    /// The error as it concerns item `index` of the list `list`: a `Validation` error's field
-    /// becomes `list[index].field` (`movements[3].delta`); other errors stay as they are.
+    /// The error as it concerns item `index` of the list `list`: the field of a `Validation`,
+    /// `VersionConflict`, `InsufficientStock` or `StockOverflow` error becomes
+    /// `list[index].field` (`movements[3].delta`), a `NotFound` key ends `(list[index])`; other
+    /// errors stay as they are.
     pub fn in_list(self, list: &str, index: usize) -> Self {
+        let named = |field: String| format!("{list}[{index}].{field}");
         match self {
             Self::Validation { field, message } => Self::Validation {
-                field: format!("{list}[{index}].{field}"),
+                field: named(field),
                 message,
+            },
+            Self::VersionConflict {
+                field,
+                expected,
+                actual,
+            } => Self::VersionConflict {
+                field: named(field),
+                expected,
+                actual,
+            },
+            Self::InsufficientStock {
+                field,
+                available,
+                requested,
+            } => Self::InsufficientStock {
+                field: named(field),
+                available,
+                requested,
+            },
+            Self::StockOverflow {
+                field,
+                current,
+                delta,
+            } => Self::StockOverflow {
+                field: named(field),
+                current,
+                delta,
+            },
+            Self::NotFound { key } => Self::NotFound {
+                key: format!("{key} ({list}[{index}])"),
             },
             other => other,
         }

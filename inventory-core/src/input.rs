@@ -174,3 +174,56 @@ impl StockChange {
         })
     }
 }
+
+impl crate::movement::Movement {
+    /// A movement of a batch from a binding's arguments: its kind by name (`adjust`, `count`,
+    /// `transfer`), the amount as a signed integer (an adjustment's delta, or a quantity, whose
+    /// range names `quantity`), the locations of a transfer, and the change. A blank reason of a
+    /// count or a transfer is its kind's own (`count`, `transfer`); an adjustment needs one.
+    ///
+    /// ```
+    /// use inventory_core::{Movement, StockChange, Uuid};
+    /// let id = Uuid::nil();
+    /// let m = Movement::from_input("count", id, 7, None, None, StockChange::default())?;
+    /// assert_eq!(m, Movement::count(id, 7, "count"));
+    /// let err = Movement::from_input("jump", id, 1, None, None, StockChange::default()).unwrap_err();
+    /// assert_eq!(err.field(), Some("type"));
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn from_input(
+        kind: &str,
+        product_id: Uuid,
+        amount: i64,
+        from_location: Option<String>,
+        to_location: Option<String>,
+        mut change: StockChange,
+    ) -> Result<Self> {
+        let default_reason = match kind {
+            "adjust" => None,
+            "count" => Some(crate::ledger::reason::COUNT),
+            "transfer" => Some(crate::ledger::reason::TRANSFER),
+            _ => {
+                return Err(InventoryError::validation(
+                    "type",
+                    "must be \"adjust\", \"count\" or \"transfer\"",
+                ));
+            }
+        };
+        if let Some(reason) = default_reason
+            && change.reason.trim().is_empty()
+        {
+            change.reason = reason.into();
+        }
+        Ok(match kind {
+            "adjust" => Self::adjust(product_id, amount, change),
+            "count" => Self::count(product_id, stock_from_i64("quantity", amount)?, change),
+            _ => Self::transfer(
+                product_id,
+                stock_from_i64("quantity", amount)?,
+                from_location.unwrap_or_default(),
+                to_location.unwrap_or_default(),
+                change,
+            ),
+        })
+    }
+}

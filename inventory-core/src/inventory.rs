@@ -667,7 +667,7 @@ impl Inventory {
         let checked = movements
             .into_iter()
             .enumerate()
-            .map(|(i, m)| m.check().map_err(|e| in_movement(e, i)))
+            .map(|(i, m)| m.check().map_err(|e| e.in_list("movements", i)))
             .collect::<Result<Vec<_>>>()?;
         self.write(
             || fingerprint("apply", &checked),
@@ -675,7 +675,7 @@ impl Inventory {
                 checked
                     .iter()
                     .enumerate()
-                    .map(|(i, m)| m.apply(tx).map_err(|e| in_movement(e, i)))
+                    .map(|(i, m)| m.apply(tx).map_err(|e| e.in_list("movements", i)))
                     .collect()
             },
         )
@@ -752,7 +752,7 @@ impl Inventory {
                 if tx.store.location(&code)?.is_none() {
                     return Err(InventoryError::not_found_location(&code));
                 }
-                let (on_hand, _) = tx.store.location_usage(&code)?;
+                let on_hand = tx.store.location_on_hand(&code)?;
                 if on_hand > 0 {
                     return Err(InventoryError::validation(
                         "code",
@@ -913,44 +913,6 @@ impl Inventory {
         replay
             .check_levels(&store.all_levels()?, &store.locations()?)
             .map_err(mismatch)
-    }
-}
-
-/// The error of movement `index` of a batch, naming it.
-fn in_movement(e: InventoryError, index: usize) -> InventoryError {
-    let named = |field: String| format!("movements[{index}].{field}");
-    match e {
-        InventoryError::VersionConflict {
-            field,
-            expected,
-            actual,
-        } => InventoryError::VersionConflict {
-            field: named(field),
-            expected,
-            actual,
-        },
-        InventoryError::InsufficientStock {
-            field,
-            available,
-            requested,
-        } => InventoryError::InsufficientStock {
-            field: named(field),
-            available,
-            requested,
-        },
-        InventoryError::StockOverflow {
-            field,
-            current,
-            delta,
-        } => InventoryError::StockOverflow {
-            field: named(field),
-            current,
-            delta,
-        },
-        InventoryError::NotFound { key } => InventoryError::NotFound {
-            key: format!("{key} (movements[{index}])"),
-        },
-        other => other.in_list("movements", index),
     }
 }
 

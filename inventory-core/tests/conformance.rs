@@ -239,19 +239,8 @@ fn movement_input(m: &Json, ctx: &Ctx) -> Result<MovementInput, Fail> {
     let amount = a.int("delta")?.or(a.int("quantity")?).unwrap_or_default();
     let (from, to) = (a.text("from_location")?, a.text("to_location")?);
     Ok(Box::new(move || {
-        let id = parse_id(&id)?;
         let change = StockChange::from_input(reason, None, None, location, expected)?;
-        Ok(match kind.as_str() {
-            "adjust" => Movement::adjust(id, amount, change),
-            "count" => Movement::count(id, stock_from_i64("quantity", amount)?, change),
-            _ => Movement::transfer(
-                id,
-                stock_from_i64("quantity", amount)?,
-                from.unwrap_or_default(),
-                to.unwrap_or_default(),
-                change,
-            ),
-        })
+        Movement::from_input(&kind, parse_id(&id)?, amount, from, to, change)
     }))
 }
 

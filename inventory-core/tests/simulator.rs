@@ -111,9 +111,9 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.delete_location(code)
     }
-    fn location_usage(&mut self, code: &str) -> inventory_core::Result<(u64, u64)> {
+    fn location_on_hand(&mut self, code: &str) -> inventory_core::Result<u64> {
         self.step()?;
-        self.inner.location_usage(code)
+        self.inner.location_on_hand(code)
     }
     fn level(&mut self, id: Uuid, location: &str) -> inventory_core::Result<Option<StockLevel>> {
         self.step()?;

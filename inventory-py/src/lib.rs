@@ -176,19 +176,8 @@ type MovementTuple = (
 /// The core's movement for a tuple of the front.
 fn movement(tuple: MovementTuple) -> inventory_core::Result<Movement> {
     let (kind, id, amount, reason, reference, actor, location, from, to, expected) = tuple;
-    let id = id.get()?;
     let change = StockChange::from_input(reason, reference, actor, location, expected)?;
-    Ok(match kind.as_str() {
-        "adjust" => Movement::adjust(id, amount, change),
-        "count" => Movement::count(id, stock_from_i64("quantity", amount)?, change),
-        _ => Movement::transfer(
-            id,
-            stock_from_i64("quantity", amount)?,
-            from.unwrap_or_default(),
-            to.unwrap_or_default(),
-            change,
-        ),
-    })
+    Movement::from_input(&kind, id.get()?, amount, from, to, change)
 }
 
 /// A page, keyed like the front's `Page`.

@@ -344,14 +344,9 @@ fn movement(value: &JsValue) -> Result<Movement> {
         InventoryError::Validation { message, .. } => invalid("productId", message),
         other => other,
     })?;
-    let default_reason = match kind.as_str() {
-        "count" => inventory_core::reason::COUNT,
-        "transfer" => inventory_core::reason::TRANSFER,
-        _ => "",
-    };
+    // A count's and a transfer's reason default to their kind's (Movement::from_input).
     let change = StockChange::from_input(
-        o.with("reason", string)?
-            .unwrap_or_else(|| default_reason.into()),
+        o.with("reason", string)?.unwrap_or_default(),
         o.with("reference", string)?,
         o.with("actor", string)?,
         o.with("location", string)?,
@@ -360,17 +355,14 @@ fn movement(value: &JsValue) -> Result<Movement> {
     let n = o
         .with(amount, integer)?
         .ok_or_else(|| invalid(amount, "is required"))?;
-    Ok(match kind.as_str() {
-        "adjust" => Movement::adjust(id, n, change),
-        "count" => Movement::count(id, stock_from_i64("quantity", n)?, change),
-        _ => Movement::transfer(
-            id,
-            stock_from_i64("quantity", n)?,
-            o.with("fromLocation", string)?.unwrap_or_default(),
-            o.with("toLocation", string)?.unwrap_or_default(),
-            change,
-        ),
-    })
+    Movement::from_input(
+        &kind,
+        id,
+        n,
+        o.with("fromLocation", string)?,
+        o.with("toLocation", string)?,
+        change,
+    )
 }
 
 /// An array of movements; an error names the movement (`movements[2].delta`).

@@ -278,29 +278,35 @@ fn movement(item: serde_json::Map<String, Value>) -> Result<Movement, ApiError> 
         }
         other => other,
     }));
-    let movement = match kind.as_str() {
-        "adjust" => {
-            let delta = f.integer("delta", Need::Required).unwrap_or_default();
-            let change = stock_change(&mut f, None);
-            id.map(|id| Movement::adjust(id, delta, change))
-        }
-        "count" => {
-            let quantity = f.stock("quantity", Need::Required).unwrap_or_default();
-            let change = stock_change(&mut f, Some(inventory_core::reason::COUNT));
-            id.map(|id| Movement::count(id, quantity, change))
-        }
-        "transfer" => {
-            let quantity = f.stock("quantity", Need::Required).unwrap_or_default();
-            let from = f.text("from_location", Need::Required).unwrap_or_default();
-            let to = f.text("to_location", Need::Required).unwrap_or_default();
-            let change = stock_change(&mut f, Some(inventory_core::reason::TRANSFER));
-            id.map(|id| Movement::transfer(id, quantity, from, to, change))
-        }
-        _ => f.check(Err(InventoryError::validation(
-            "type",
-            "must be \"adjust\", \"count\" or \"transfer\"",
-        ))),
+    // What this body must hold for its kind; the kind's rules (its name, the quantity's range,
+    // the default reason) are the core's, in Movement::from_input.
+    let amount = f.integer(
+        if kind == "adjust" {
+            "delta"
+        } else {
+            "quantity"
+        },
+        Need::Required,
+    );
+    let (from, to) = if kind == "transfer" {
+        (
+            f.text("from_location", Need::Required),
+            f.text("to_location", Need::Required),
+        )
+    } else {
+        (None, None)
     };
+    let reason = if kind == "adjust" { None } else { Some("") };
+    let change = stock_change(&mut f, reason);
+    // The kind's rules run even when the product id is bad, so every bad field is reported.
+    let movement = f.check(Movement::from_input(
+        &kind,
+        id.unwrap_or_default(),
+        amount.unwrap_or_default(),
+        from,
+        to,
+        change,
+    ));
     f.finish()?;
-    movement.ok_or_else(|| ApiError::field("type", "is required"))
+    movement.ok_or_else(|| ApiError::field("movement", "is not valid"))
 }

@@ -326,14 +326,9 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
-    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+    fn location_on_hand(&mut self, code: &str) -> Result<u64> {
         let at = self.state.levels.values().filter_map(|l| l.get(code));
-        Ok(at.fold((0, 0), |(on_hand, points), l| {
-            (
-                on_hand + u64::from(l.on_hand),
-                points + u64::from(l.reorder_point.is_some()),
-            )
-        }))
+        Ok(at.map(|l| u64::from(l.on_hand)).sum())
     }
 
     fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>> {

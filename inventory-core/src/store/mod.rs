@@ -112,9 +112,8 @@ pub trait WriteTx {
     }
     /// Removes a location and the levels stored at it.
     fn delete_location(&mut self, code: &str) -> Result<()>;
-    /// Σ on hand over every level at the location, and how many levels there have a reorder
-    /// point.
-    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)>;
+    /// Σ on hand over every level at the location.
+    fn location_on_hand(&mut self, code: &str) -> Result<u64>;
     /// The stored level of a product at a location (locked for update where the backend locks
     /// rows; the product's row is locked already).
     fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>>;

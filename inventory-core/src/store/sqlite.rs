@@ -840,13 +840,10 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
-    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+    fn location_on_hand(&mut self, code: &str) -> Result<u64> {
         self.conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(on_hand), 0), COUNT(reorder_point) FROM levels \
-                 WHERE location = ?1",
-            )
-            .and_then(|mut s| s.query_row([code], |r| Ok((r.get(0)?, r.get(1)?))))
+            .prepare_cached("SELECT COALESCE(SUM(on_hand), 0) FROM levels WHERE location = ?1")
+            .and_then(|mut s| s.query_row([code], |r| r.get(0)))
             .map_err(storage)
     }
 

@@ -236,22 +236,18 @@ impl WriteTx for Tx<'_, '_> {
         Ok(())
     }
 
-    fn location_usage(&mut self, code: &str) -> Result<(u64, u64)> {
+    fn location_on_hand(&mut self, code: &str) -> Result<u64> {
         let rows = self
             .query(
-                "SELECT COALESCE(SUM(on_hand), 0)::bigint, COUNT(reorder_point) \
-                 FROM inventory_levels WHERE location = $1",
+                "SELECT COALESCE(SUM(on_hand), 0)::bigint FROM inventory_levels WHERE location = $1",
                 &[&code],
             )
             .map_err(storage)?;
         let row = rows
             .first()
             .ok_or_else(|| InventoryError::storage("SUM returned no row"))?;
-        let (on_hand, points): (i64, i64) = (
-            row.try_get(0).map_err(storage)?,
-            row.try_get(1).map_err(storage)?,
-        );
-        Ok((on_hand.max(0) as u64, points.max(0) as u64))
+        let on_hand: i64 = row.try_get(0).map_err(storage)?;
+        Ok(on_hand.max(0) as u64)
     }
 
     fn level(&mut self, product_id: Uuid, location: &str) -> Result<Option<StockLevel>> {
