@@ -62,6 +62,19 @@ pub enum InventoryError {
     #[error("idempotency_key: {key:?} was already used for a different request")]
     IdempotencyConflict { key: String },
 
+    /// The hold was committed, released or expired before (`status` says which): a hold
+    /// resolves once. Nothing was changed.
+    #[error("hold_id: hold {hold_id} is already {status}")]
+    HoldClosed { hold_id: Uuid, status: String },
+
+    /// The hold passed its `expires_at` before it was committed or released: its stock is
+    /// no longer reserved. Nothing was changed.
+    #[error("hold_id: hold {hold_id} expired at {}", expires_at.to_rfc3339())]
+    HoldExpired {
+        hold_id: Uuid,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    },
+
     /// The storage backend failed: `kind` says how (a full disk, a database busy past the
     /// timeout, a lost connection, …), `message` says what, `source` is the backend's own error.
     #[error("storage: {message}")]
@@ -75,9 +88,12 @@ pub enum InventoryError {
 
 /// The message of [`InventoryError::NotFound`]: `no product with id …`, `no location "WH-9"`.
 fn not_found_message(key: &str) -> String {
-    match key.strip_prefix("location ") {
-        Some(code) => format!("no location {code}"),
-        None => format!("no product with {key}"),
+    if let Some(code) = key.strip_prefix("location ") {
+        format!("no location {code}")
+    } else if let Some(id) = key.strip_prefix("hold ") {
+        format!("no hold {id}")
+    } else {
+        format!("no product with {key}")
     }
 }
 
@@ -164,7 +180,7 @@ impl Eq for Cause {}
 impl InventoryError {
     /// A stable, language-neutral code for the variant: `VALIDATION`, `DUPLICATE_SKU`,
     /// `NOT_FOUND`, `INSUFFICIENT_STOCK`, `STOCK_OVERFLOW`, `VERSION_CONFLICT`,
-    /// `IDEMPOTENCY_CONFLICT` or `STORAGE`.
+    /// `IDEMPOTENCY_CONFLICT`, `HOLD_CLOSED`, `HOLD_EXPIRED` or `STORAGE`.
     ///
     /// ```
     /// use inventory_core::InventoryError;
@@ -181,6 +197,8 @@ impl InventoryError {
             Self::StockOverflow { .. } => "STOCK_OVERFLOW",
             Self::VersionConflict { .. } => "VERSION_CONFLICT",
             Self::IdempotencyConflict { .. } => "IDEMPOTENCY_CONFLICT",
+            Self::HoldClosed { .. } => "HOLD_CLOSED",
+            Self::HoldExpired { .. } => "HOLD_EXPIRED",
             Self::Storage { .. } => "STORAGE",
         }
     }
@@ -194,6 +212,7 @@ impl InventoryError {
             | Self::StockOverflow { field, .. } => Some(field),
             Self::DuplicateSku { .. } => Some("sku"),
             Self::IdempotencyConflict { .. } => Some("idempotency_key"),
+            Self::HoldClosed { .. } | Self::HoldExpired { .. } => Some("hold_id"),
             Self::NotFound { .. } | Self::Storage { .. } => None,
         }
     }
@@ -312,6 +331,12 @@ impl InventoryError {
     pub(crate) fn not_found_location(code: &str) -> Self {
         Self::NotFound {
             key: format!("location {code:?}"),
+        }
+    }
+
+    pub(crate) fn not_found_hold(id: Uuid) -> Self {
+        Self::NotFound {
+            key: format!("hold {id}"),
         }
     }
 

@@ -1,6 +1,6 @@
 //! [`Inventory`]: the service every caller uses. It holds every rule; the store only keeps.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{InventoryError, Result, StorageKind};
+use crate::hold::{self, Hold, HoldStatus, NewHold};
 use crate::idempotency::{IdempotencyRecord, check_idempotency_key, fingerprint};
 use crate::ledger::{Event, EventKind, FieldChange, StockChange, reason};
 use crate::location::{
@@ -33,6 +35,9 @@ pub struct OpenOptions {
 
 /// How many events [`Inventory::events_since`] returns when asked for no particular number.
 pub const DEFAULT_EVENTS_LIMIT: u32 = 1000;
+/// How many holds one transaction of [`Inventory::expire_holds`] expires.
+const EXPIRE_BATCH: u32 = 1000;
+
 /// The most events one call of [`Inventory::events_since`] returns.
 pub const MAX_EVENTS_LIMIT: u32 = 10_000;
 
@@ -69,6 +74,8 @@ pub struct Inventory {
     replica: Arc<OnceLock<Uuid>>,
     /// The idempotency key every mutation of this handle carries ([`Inventory::idempotent`]).
     key: Option<Arc<str>>,
+    /// Where time comes from ([`Inventory::with_clock`]).
+    clock: Arc<dyn Clock>,
 }
 
 /// A write transaction as the service's rules see it: the store's primitives, and what every
@@ -78,9 +85,15 @@ pub(crate) struct Tx<'a> {
     replica: Uuid,
     key: Option<&'a str>,
     new_id: Option<&'a (dyn Fn() -> Uuid + Send + Sync)>,
+    clock: &'a dyn Clock,
 }
 
 impl Tx<'_> {
+    /// Now, by the inventory's clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// A new event or transfer id: time-ordered (v7), unless a test gave its own generator.
     pub(crate) fn new_id(&self) -> Uuid {
         self.new_id.map_or_else(Uuid::now_v7, |f| f())
@@ -101,21 +114,6 @@ impl std::fmt::Debug for Inventory {
     }
 }
 
-/// Now, at the precision every store keeps (microseconds), so a product reads back equal; and
-/// strictly later than the previous call in this process, so products created one after another
-/// keep their order in `created_at` (the default listing order) even when the clock has not
-/// ticked, or has stepped back, in between.
-fn now() -> DateTime<Utc> {
-    static LAST_MICROS: AtomicI64 = AtomicI64::new(i64::MIN);
-    let wall = Utc::now().timestamp_micros();
-    let next = |last: i64| wall.max(last.saturating_add(1));
-    let (Ok(last) | Err(last)) =
-        LAST_MICROS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
-            Some(next(last))
-        });
-    DateTime::from_timestamp_micros(next(last)).unwrap_or_else(Utc::now)
-}
-
 impl Inventory {
     /// An inventory over `store`.
     pub fn new(store: impl Store + 'static) -> Self {
@@ -130,7 +128,20 @@ impl Inventory {
             new_id: None,
             replica: Arc::new(OnceLock::new()),
             key: None,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Uses `clock` for every time the inventory reads: event and product times, and when
+    /// holds expire. The default is the [`SystemClock`]; tests move a [`ManualClock`](crate::ManualClock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by this inventory's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Uses `new_id` instead of random UUIDs for new products, events and transfers. For tests
@@ -346,6 +357,7 @@ impl Inventory {
         let replica = self.replica_id()?;
         let keyed = self.key.as_deref().map(|key| (key, request()));
         let new_id = self.new_id.as_deref();
+        let clock = &*self.clock;
         let mut out = None;
         store.write(&mut |store| {
             let mut tx = Tx {
@@ -353,6 +365,7 @@ impl Inventory {
                 replica,
                 key: keyed.as_ref().map(|(key, _)| *key),
                 new_id,
+                clock,
             };
             let Some((key, request)) = &keyed else {
                 out = Some(f(&mut tx)?);
@@ -374,7 +387,7 @@ impl Inventory {
                 key: (*key).to_owned(),
                 request: request.clone(),
                 response: serde_json::to_string(&value).map_err(InventoryError::storage)?,
-                at: now(),
+                at: tx.now(),
             })?;
             out = Some(value);
             Ok(())
@@ -386,7 +399,7 @@ impl Inventory {
     ///
     /// Fails with `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
     pub fn create(&self, new: NewProduct) -> Result<Product> {
-        let product = self.build(new, now())?;
+        let product = self.build(new, self.now())?;
         self.write(
             || fingerprint("create", &new_fields(&product)),
             |tx| insert(tx, &product),
@@ -415,7 +428,7 @@ impl Inventory {
         let products = new
             .into_iter()
             .enumerate()
-            .map(|(i, n)| self.build(n, now()).map_err(|e| e.in_item(i)))
+            .map(|(i, n)| self.build(n, self.now()).map_err(|e| e.in_item(i)))
             .collect::<Result<Vec<_>>>()?;
         self.write(
             || {
@@ -538,7 +551,7 @@ impl Inventory {
             p.name = name.clone().unwrap_or(p.name);
             p.sku = sku.clone().unwrap_or(p.sku);
             p.price = price.unwrap_or(p.price);
-            touch(&mut p);
+            touch(&mut p, tx.now());
             tx.store.update(&p)?;
             let mut event = Event {
                 changes,
@@ -561,9 +574,10 @@ impl Inventory {
             || fingerprint("delete", &id),
             |tx| {
                 let p = movement::product(tx, id)?;
+                hold::close_all(tx, &p)?;
                 tx.store.delete(id)?;
                 let mut e = Event {
-                    at: now(),
+                    at: tx.now(),
                     stock_before: Some(p.stock),
                     ..event(&p, EventKind::Deleted)
                 };
@@ -697,7 +711,7 @@ impl Inventory {
     pub fn create_location(&self, code: &str, name: &str) -> Result<Location> {
         let code = normalize_location_code(code, "code")?;
         let name = validate_location_name(name)?;
-        let at = now();
+        let at = self.now();
         self.write(
             || fingerprint("create_location", &(&code, &name)),
             |tx| {
@@ -727,7 +741,7 @@ impl Inventory {
                     .ok_or_else(|| InventoryError::not_found_location(&code))?;
                 if location.name != name {
                     location.name = name.clone();
-                    location.updated_at = now().max(location.updated_at);
+                    location.updated_at = tx.now().max(location.updated_at);
                     location.version += 1;
                     tx.store.put_location(&location)?;
                 }
@@ -788,7 +802,127 @@ impl Inventory {
         if store.get(id)?.is_none() {
             return Err(InventoryError::not_found_id(id));
         }
-        store.levels(id)
+        let (levels, holds) = store.levels_and_holds(id)?;
+        Ok(hold::levels_at(levels, &holds, self.now()))
+    }
+
+    /// Reserves stock for a cart or an order: `quantity` of a product at a location, until it
+    /// is committed ([`Inventory::commit_hold`]), released ([`Inventory::release_hold`]) or
+    /// expires. Fails, changing nothing, with `InsufficientStock` (field `quantity`) when less
+    /// is available (on hand less the live holds), however many callers race for the last
+    /// units; `Validation` for a quantity below 1, an `expires_at` not in the future, or both
+    /// `expires_in` and `expires_at`; `NotFound` for an unknown product or location.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use inventory_core::{Inventory, NewHold, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(3))?;
+    /// let cart = inv.reserve(NewHold::new(p.id, 2).expires_in(Duration::from_secs(900)).reference("cart-1"))?;
+    /// let level = &inv.stock_levels(p.id)?[0];
+    /// assert_eq!((level.on_hand, level.reserved, level.available), (3, 2, 1));
+    /// assert_eq!(inv.adjust_stock(p.id, -2, "sale").unwrap_err().code(), "INSUFFICIENT_STOCK");
+    /// let p = inv.commit_hold(cart.id, Some(1), "sale")?; // one sold, the other released
+    /// assert_eq!(p.stock, 2);
+    /// assert_eq!(inv.release_hold(cart.id).unwrap_err().code(), "HOLD_CLOSED");
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn reserve(&self, new: NewHold) -> Result<Hold> {
+        let checked = new.check()?;
+        self.write(|| fingerprint("reserve", &checked), |tx| checked.place(tx))
+    }
+
+    /// Commits a hold: `quantity` of it (all of it when `None`) leaves the stock as a
+    /// `HoldCommitted` movement (`reason` defaults to `sale` in the bindings), and the rest is
+    /// released. Returns the product after it. Fails, changing nothing, with `HoldClosed` when
+    /// the hold was resolved before (unless this call repeats the first with its idempotency
+    /// key), `HoldExpired` when it is past its time, `Validation` for more than was held or a
+    /// location or expected stock in `change` (a commit moves stock where the hold is), or
+    /// `InsufficientStock` when a count left less on hand than is committed.
+    pub fn commit_hold(
+        &self,
+        hold_id: Uuid,
+        quantity: Option<u32>,
+        change: impl Into<StockChange>,
+    ) -> Result<Product> {
+        let quantity = quantity
+            .map(|q| hold::check_quantity(i64::from(q), "quantity"))
+            .transpose()?;
+        let change = change.into();
+        if change.location.is_some() || change.expected.is_some() {
+            return Err(InventoryError::validation(
+                if change.location.is_some() {
+                    "location"
+                } else {
+                    "expected"
+                },
+                "a commit moves stock at the hold's location, as it is",
+            ));
+        }
+        let change = change.check()?;
+        self.write(
+            || fingerprint("commit_hold", &(hold_id, quantity, &change)),
+            |tx| hold::commit(tx, hold_id, quantity, &change),
+        )
+    }
+
+    /// Releases a hold: its units are available again. Returns the released hold. Fails,
+    /// changing nothing, with `HoldClosed` when it was resolved before (unless this call repeats
+    /// the first with its idempotency key), or `HoldExpired` when it is past its time (its
+    /// stock is free already).
+    pub fn release_hold(&self, hold_id: Uuid) -> Result<Hold> {
+        self.write(
+            || fingerprint("release_hold", &hold_id),
+            |tx| hold::release(tx, hold_id, None),
+        )
+    }
+
+    /// The hold with this id, as it is now (an active hold past its time reads as expired), or
+    /// `NotFound`.
+    pub fn hold(&self, hold_id: Uuid) -> Result<Hold> {
+        let hold = self
+            .live()?
+            .hold(hold_id)?
+            .ok_or_else(|| InventoryError::not_found_hold(hold_id))?;
+        Ok(hold.seen_at(self.now()))
+    }
+
+    /// A product's holds, oldest first, as they are now: those with `status` (`Some(Active)`
+    /// for the holds reserving stock), or every one with `None`. `NotFound` for a product that
+    /// never existed.
+    pub fn holds(&self, product_id: Uuid, status: Option<HoldStatus>) -> Result<Vec<Hold>> {
+        let store = self.live()?;
+        let now = self.now();
+        let holds: Vec<Hold> = store
+            .holds(product_id)?
+            .into_iter()
+            .map(|h| h.seen_at(now))
+            .filter(|h| status.is_none_or(|s| h.status == s))
+            .collect();
+        if holds.is_empty()
+            && store.get(product_id)?.is_none()
+            && store.history(product_id)?.is_empty()
+        {
+            return Err(InventoryError::not_found_id(product_id));
+        }
+        Ok(holds)
+    }
+
+    /// Records the expiry of the holds past their time (a `HoldExpired` event each) and returns
+    /// how many. Not needed for correctness (a hold stops reserving at its `expires_at` for every
+    /// read and write); run it now and then to keep the ledger and the active holds current.
+    pub fn expire_holds(&self) -> Result<u32> {
+        let mut total = 0;
+        loop {
+            let n = self.write(
+                || fingerprint("expire_holds", &()),
+                |tx| hold::expire(tx, EXPIRE_BATCH),
+            )?;
+            total += n;
+            if n < EXPIRE_BATCH || self.key.is_some() {
+                return Ok(total);
+            }
+        }
     }
 
     /// Sets (or with `None` clears) a product's reorder point at a location (the default one
@@ -820,7 +954,7 @@ impl Inventory {
                 let mut level = movement::level(tx, id, &location)?;
                 level.reorder_point = reorder_point;
                 tx.store.put_level(&level)?;
-                Ok(level)
+                hold::live_level(tx, &level)
             },
         )
     }
@@ -912,7 +1046,8 @@ impl Inventory {
             .map_err(mismatch)?;
         replay
             .check_levels(&store.all_levels()?, &store.locations()?)
-            .map_err(mismatch)
+            .map_err(mismatch)?;
+        replay.check_holds(&store.all_holds()?).map_err(mismatch)
     }
 }
 
@@ -924,8 +1059,8 @@ fn new_fields(p: &Product) -> impl Serialize + '_ {
 /// Marks a write: one more version, and `updated_at` now, but never before the product's own
 /// times (a product created by another device whose clock runs ahead, or before this host's
 /// clock stepped back, must not end up updated before it was created).
-pub(crate) fn touch(p: &mut Product) {
-    p.updated_at = now().max(p.updated_at);
+pub(crate) fn touch(p: &mut Product, now: DateTime<Utc>) {
+    p.updated_at = now.max(p.updated_at);
     p.version += 1;
 }
 
@@ -947,6 +1082,9 @@ pub(crate) fn event(p: &Product, kind: EventKind) -> Event {
         reference: None,
         actor: None,
         transfer_id: None,
+        hold_id: None,
+        quantity: None,
+        expires_at: None,
         idempotency_key: None,
         changes: Vec::new(),
     }
@@ -992,7 +1130,7 @@ fn correct(
         ));
     }
     let delta = i64::from(target) - i64::from(p.stock);
-    movement::move_by(tx, p, level, delta, EventKind::StockChanged, change)
+    movement::move_by(tx, p, level, delta, EventKind::StockChanged, change, None)
 }
 
 #[cfg(test)]
@@ -1020,9 +1158,10 @@ mod tests {
 
     #[test]
     fn timestamps_strictly_increase() {
-        let mut last = now();
+        let clock = SystemClock;
+        let mut last = clock.now();
         for _ in 0..10_000 {
-            let t = now();
+            let t = clock.now();
             assert!(t > last, "{t} is not after {last}");
             assert_eq!(
                 t.timestamp_subsec_nanos() % 1000,

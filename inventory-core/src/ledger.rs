@@ -29,6 +29,17 @@ pub enum EventKind {
     /// One leg of a transfer: the source's negative `delta` or the destination's positive one,
     /// written together and sharing a `transfer_id`.
     Transferred,
+    /// A hold was placed: `hold_id`, `location`, `quantity` (reserved), `expires_at`,
+    /// `reference` and `actor` are the hold's. Moves no stock.
+    HoldPlaced,
+    /// A hold was committed: a movement (`delta` the units sold, `stock_before`/`stock_after`
+    /// the level) of the hold `hold_id` whose `quantity` was held; the rest went back.
+    HoldCommitted,
+    /// A hold was released: its `quantity` is available again.
+    HoldReleased,
+    /// A hold's expiry was recorded ([`Inventory::expire_holds`](crate::Inventory::expire_holds)):
+    /// it stopped reserving its `quantity` at its `expires_at`.
+    HoldExpired,
 }
 
 impl EventKind {
@@ -41,6 +52,10 @@ impl EventKind {
             Self::Deleted => "deleted",
             Self::Counted => "counted",
             Self::Transferred => "transferred",
+            Self::HoldPlaced => "hold_placed",
+            Self::HoldCommitted => "hold_committed",
+            Self::HoldReleased => "hold_released",
+            Self::HoldExpired => "hold_expired",
         }
     }
 
@@ -49,9 +64,36 @@ impl EventKind {
     pub fn is_movement(self) -> bool {
         matches!(
             self,
-            Self::Created | Self::StockChanged | Self::Counted | Self::Transferred
+            Self::Created
+                | Self::StockChanged
+                | Self::Counted
+                | Self::Transferred
+                | Self::HoldCommitted
         )
     }
+
+    /// Whether events of this kind are about a hold (and so carry a `hold_id`, a location
+    /// and the hold's quantity).
+    pub fn is_hold(self) -> bool {
+        matches!(
+            self,
+            Self::HoldPlaced | Self::HoldCommitted | Self::HoldReleased | Self::HoldExpired
+        )
+    }
+
+    /// Every kind, in the order they were added.
+    pub const ALL: [Self; 10] = [
+        Self::Created,
+        Self::Updated,
+        Self::StockChanged,
+        Self::Deleted,
+        Self::Counted,
+        Self::Transferred,
+        Self::HoldPlaced,
+        Self::HoldCommitted,
+        Self::HoldReleased,
+        Self::HoldExpired,
+    ];
 
     /// The inverse of [`EventKind::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
@@ -62,6 +104,10 @@ impl EventKind {
             "deleted" => Self::Deleted,
             "counted" => Self::Counted,
             "transferred" => Self::Transferred,
+            "hold_placed" => Self::HoldPlaced,
+            "hold_committed" => Self::HoldCommitted,
+            "hold_released" => Self::HoldReleased,
+            "hold_expired" => Self::HoldExpired,
             _ => return None,
         })
     }
@@ -114,6 +160,15 @@ pub struct Event {
     /// For `Transferred`: the id both legs of the transfer share.
     #[serde(default)]
     pub transfer_id: Option<Uuid>,
+    /// For the hold kinds: the hold.
+    #[serde(default)]
+    pub hold_id: Option<Uuid>,
+    /// For the hold kinds: the hold's quantity.
+    #[serde(default)]
+    pub quantity: Option<u32>,
+    /// For `HoldPlaced`: when the hold expires (`None`: it does not).
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
     /// The idempotency key of the request that wrote the event.
     #[serde(default)]
     pub idempotency_key: Option<String>,

@@ -24,7 +24,9 @@
 //! # Ok::<(), inventory_core::InventoryError>(())
 //! ```
 
+mod clock;
 mod error;
+mod hold;
 mod idempotency;
 mod input;
 mod inventory;
@@ -48,7 +50,9 @@ mod uniffi_support;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Cause, INTERNAL, InventoryError, Result, StorageKind};
+pub use hold::{Hold, HoldStatus, MAX_HOLD_DURATION, NewHold};
 pub use idempotency::{IdempotencyRecord, MAX_IDEMPOTENCY_KEY_CHARS, check_idempotency_key};
 pub use input::{
     QueryInput, count_from_i64, integer_from_f64, limit_from_i64, parse_id, stock_from_i64,

@@ -39,6 +39,17 @@ pub struct StockLevel {
     /// At or below this, the product is due for reordering here (`None`: no reorder point).
     #[serde(default)]
     pub reorder_point: Option<u32>,
+    /// Σ quantity of the live holds here (a store keeps the sum of its active holds; a read
+    /// leaves out those past their time).
+    #[serde(default)]
+    pub reserved: u32,
+    /// `on_hand` − `reserved`, at least 0: what can be sold, moved or held.
+    #[serde(default)]
+    pub available: u32,
+    /// How far the holds are short of what is on hand (`reserved` − `on_hand`, when a count
+    /// found less than is held); 0 otherwise.
+    #[serde(default)]
+    pub short: u32,
 }
 
 impl StockLevel {
@@ -49,7 +60,37 @@ impl StockLevel {
             location: location.to_owned(),
             on_hand: 0,
             reorder_point: None,
+            reserved: 0,
+            available: 0,
+            short: 0,
         }
+    }
+
+    /// A level as a store keeps it: `reserved` the sum of its active holds, `available` and
+    /// `short` following from it.
+    pub fn stored(
+        product_id: Uuid,
+        location: String,
+        on_hand: u32,
+        reserved: u32,
+        reorder_point: Option<u32>,
+    ) -> Self {
+        Self {
+            product_id,
+            location,
+            on_hand,
+            reorder_point,
+            ..Self::empty(product_id, "")
+        }
+        .with_reserved(reserved)
+    }
+
+    /// The level with `reserved` units held, `available` and `short` set to follow.
+    pub fn with_reserved(mut self, reserved: u32) -> Self {
+        self.reserved = reserved;
+        self.available = self.on_hand.saturating_sub(reserved);
+        self.short = reserved.saturating_sub(self.on_hand);
+        self
     }
 
     /// Whether the level is due for reordering: a reorder point is set and on hand is at or

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
+use crate::hold::Hold;
 use crate::inventory::{Tx, event, touch};
 use crate::ledger::{CheckedChange, Event, EventKind, StockChange};
 use crate::location::{DEFAULT_LOCATION, StockLevel, normalize_location_code};
@@ -236,11 +237,22 @@ fn adjust(tx: &mut Tx<'_>, id: Uuid, delta: i64, change: &CheckedChange) -> Resu
     let p = product(tx, id)?;
     let level = level(tx, id, &change.location)?;
     check_expected(&level, change)?;
-    move_by(tx, p, level, delta, EventKind::StockChanged, change)
+    // Held stock is not for sale: a movement out may take only what is available.
+    if delta < 0 && level.reserved > 0 {
+        let available = crate::hold::available(tx, &level)?;
+        if delta.unsigned_abs() > u64::from(available) {
+            return Err(InventoryError::InsufficientStock {
+                field: "stock".into(),
+                available,
+                requested: delta.unsigned_abs(),
+            });
+        }
+    }
+    move_by(tx, p, level, delta, EventKind::StockChanged, change, None)
 }
 
 /// Moves `level` by `delta` (checked against 0 and the product's maximum), writes the level
-/// and the product, and records an event of `kind`.
+/// and the product, and records an event of `kind` (about `hold`, for a commit).
 pub(crate) fn move_by(
     tx: &mut Tx<'_>,
     mut p: Product,
@@ -248,6 +260,7 @@ pub(crate) fn move_by(
     delta: i64,
     kind: EventKind,
     change: &CheckedChange,
+    hold: Option<&Hold>,
 ) -> Result<Product> {
     // Levels are at least 0 and at most the product's stock, so only a huge positive delta
     // can saturate, and that is an overflow all the same.
@@ -271,9 +284,11 @@ pub(crate) fn move_by(
     level.on_hand = target as u32;
     tx.store.put_level(&level)?;
     p.stock = total as u32;
-    touch(&mut p);
+    touch(&mut p, tx.now());
     tx.store.update_stock(&p)?;
     let mut e = Event {
+        hold_id: hold.map(|h| h.id),
+        quantity: hold.map(|h| h.quantity),
         location: Some(level.location.clone()),
         delta: Some(delta),
         stock_before: Some(before),
@@ -292,7 +307,7 @@ fn count(tx: &mut Tx<'_>, id: Uuid, quantity: u32, change: &CheckedChange) -> Re
     let level = level(tx, id, &change.location)?;
     check_expected(&level, change)?;
     let delta = i64::from(quantity) - i64::from(level.on_hand);
-    move_by(tx, p, level, delta, EventKind::Counted, change)
+    move_by(tx, p, level, delta, EventKind::Counted, change, None)
 }
 
 fn transfer(
@@ -307,10 +322,12 @@ fn transfer(
     let mut source = level(tx, id, from)?;
     let mut target = level(tx, id, to)?;
     check_expected(&source, change)?;
-    if source.on_hand < quantity {
+    // Held stock stays where it is held.
+    let available = crate::hold::available(tx, &source)?;
+    if available < quantity {
         return Err(InventoryError::InsufficientStock {
             field: "stock".into(),
-            available: source.on_hand,
+            available,
             requested: quantity.into(),
         });
     }
@@ -320,7 +337,7 @@ fn transfer(
     target.on_hand += quantity;
     tx.store.put_level(&source)?;
     tx.store.put_level(&target)?;
-    touch(&mut p);
+    touch(&mut p, tx.now());
     tx.store.update_stock(&p)?;
     let transfer_id = tx.new_id();
     let leg = |location: &str, delta: i64, before: u32, after: u32| Event {

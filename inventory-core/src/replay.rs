@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::check_idempotency_key;
 use crate::ledger::{Event, EventKind, FieldChange, MAX_NOTE_CHARS, MAX_REASON_CHARS};
 use crate::location::{DEFAULT_LOCATION, Location, StockLevel};
@@ -41,6 +42,8 @@ struct Projected {
     deleted: bool,
     /// On hand per location code, for every location where the product moved.
     levels: BTreeMap<String, u32>,
+    /// The product's active holds (as recorded: one past its time stays until its expiry is).
+    active_holds: Vec<Uuid>,
 }
 
 /// The first leg of a transfer, waiting for its second.
@@ -59,6 +62,7 @@ pub(crate) struct Replay {
     last_seq: u64,
     ids: HashSet<Uuid>,
     open_transfer: Option<OpenTransfer>,
+    holds: BTreeMap<Uuid, Hold>,
 }
 
 /// A timestamp in the form every store keeps: microseconds, between the years 1 and 9999.
@@ -88,12 +92,22 @@ impl Replay {
             return Err(bad(format!("id {} is nil or not unique", e.id)));
         }
         let movement = e.kind.is_movement();
-        if movement != e.delta.is_some() || movement != e.location.is_some() {
+        if movement != e.delta.is_some() || (movement || e.kind.is_hold()) != e.location.is_some() {
             return Err(bad(format!(
                 "a {} event {} a delta and a location",
                 e.kind.as_str(),
                 if movement { "needs" } else { "has no" }
             )));
+        }
+        if e.kind.is_hold() != e.hold_id.is_some()
+            || e.kind.is_hold() != e.quantity.is_some()
+            || (e.expires_at.is_some() && e.kind != EventKind::HoldPlaced)
+        {
+            return Err(bad(
+                "only a hold event has a hold_id and a quantity (and only a placed one an expiry), \
+                 and every hold event has them"
+                    .into(),
+            ));
         }
         if (e.kind == EventKind::Transferred) != e.transfer_id.is_some() {
             return Err(bad(
@@ -169,6 +183,7 @@ impl Replay {
                     price: None,
                     deleted: false,
                     levels: BTreeMap::from([(DEFAULT_LOCATION.to_owned(), stock)]),
+                    active_holds: Vec::new(),
                 },
             );
             return Ok(());
@@ -185,9 +200,21 @@ impl Replay {
                 e.sku, p.sku
             )));
         }
+        if e.kind.is_hold() {
+            apply_hold(&mut self.holds, p, e).map_err(bad)?;
+            if e.kind != EventKind::HoldCommitted {
+                return Ok(());
+            }
+        }
         match e.kind {
             EventKind::Created => unreachable!("handled above"),
-            EventKind::StockChanged | EventKind::Counted | EventKind::Transferred => {
+            EventKind::HoldPlaced | EventKind::HoldReleased | EventKind::HoldExpired => {
+                unreachable!("handled above")
+            }
+            EventKind::StockChanged
+            | EventKind::Counted
+            | EventKind::Transferred
+            | EventKind::HoldCommitted => {
                 let delta = e.delta.unwrap_or(0);
                 if delta == 0 && e.kind != EventKind::Counted {
                     return Err(bad("only a count may move stock by 0".into()));
@@ -267,6 +294,12 @@ impl Replay {
                 p.updated_at = e.at;
             }
             EventKind::Deleted => {
+                if !p.active_holds.is_empty() {
+                    return Err(bad(format!(
+                        "deletes a product with {} active holds",
+                        p.active_holds.len()
+                    )));
+                }
                 if e.stock_before != Some(p.stock) || e.stock_after.is_some() {
                     return Err(bad(format!(
                         "deletes with stock {:?}, but stock was {}",
@@ -311,6 +344,13 @@ impl Replay {
                     l.on_hand
                 )));
             }
+            let reserved = self.reserved(p, &l.location);
+            if reserved != l.reserved {
+                return Err(bad(format!(
+                    "{} reserved differs from the sum of its active holds ({reserved})",
+                    l.reserved
+                )));
+            }
             if stored
                 .insert((l.product_id, l.location.as_str()), l.on_hand)
                 .is_some()
@@ -319,6 +359,14 @@ impl Replay {
             }
         }
         for (id, p) in self.products.iter().filter(|(_, p)| !p.deleted) {
+            for h in p.active_holds.iter().filter_map(|h| self.holds.get(h)) {
+                if !stored.contains_key(&(*id, h.location.as_str())) {
+                    return Err(format!(
+                        "level of {id} at {}: hold {} is active there, but no level is stored",
+                        h.location, h.id
+                    ));
+                }
+            }
             for (location, on_hand) in p.levels.iter().filter(|(_, n)| **n > 0) {
                 if !stored.contains_key(&(*id, location.as_str())) {
                     return Err(format!(
@@ -327,6 +375,45 @@ impl Replay {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Σ quantity of a product's active holds (as recorded) at a location.
+    fn reserved(&self, p: &Projected, location: &str) -> u32 {
+        p.active_holds
+            .iter()
+            .filter_map(|id| self.holds.get(id))
+            .filter(|h| h.location == location)
+            .map(|h| h.quantity)
+            .fold(0, u32::saturating_add)
+    }
+
+    /// Checks that the stored holds are exactly those the events project, each as its events
+    /// left it.
+    pub(crate) fn check_holds<'a>(
+        &self,
+        holds: impl IntoIterator<Item = &'a Hold>,
+    ) -> Result<(), String> {
+        let mut seen = 0;
+        for h in holds {
+            seen += 1;
+            match self.holds.get(&h.id) {
+                None => return Err(format!("hold {}: no event placed it", h.id)),
+                Some(projected) if projected != h => {
+                    return Err(format!(
+                        "hold {}: stored as {h:?}, but its events make {projected:?}",
+                        h.id
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if seen != self.holds.len() {
+            return Err(format!(
+                "{} holds were placed, but {seen} are stored",
+                self.holds.len()
+            ));
         }
         Ok(())
     }
@@ -374,6 +461,108 @@ impl Replay {
         }
         Ok(())
     }
+}
+
+/// Applies a hold event to the holds and to its product's active holds: a hold is placed once,
+/// never for more than was available (on hand less the holds live at that time), and resolves
+/// at most once, a commit for at most what it held, while it was live; an expiry only after
+/// its time.
+fn apply_hold(
+    holds: &mut BTreeMap<Uuid, Hold>,
+    p: &mut Projected,
+    e: &Event,
+) -> Result<(), String> {
+    let (Some(id), Some(quantity), Some(location)) = (e.hold_id, e.quantity, e.location.clone())
+    else {
+        return Err("a hold event without its hold".into());
+    };
+    if e.kind == EventKind::HoldPlaced {
+        if holds.contains_key(&id) {
+            return Err(format!("hold {id} is placed a second time"));
+        }
+        if quantity == 0 || quantity > MAX_STOCK {
+            return Err(format!("hold {id} holds {quantity}"));
+        }
+        if e.expires_at
+            .is_some_and(|t| t <= e.at || !is_normal_time(t))
+        {
+            return Err(format!("hold {id} expires before it is placed"));
+        }
+        let live: u32 = p
+            .active_holds
+            .iter()
+            .filter_map(|h| holds.get(h))
+            .filter(|h| h.location == location && h.is_live(e.at))
+            .map(|h| h.quantity)
+            .fold(0, u32::saturating_add);
+        let on_hand = p.levels.get(&location).copied().unwrap_or(0);
+        if u64::from(live) + u64::from(quantity) > u64::from(on_hand) {
+            return Err(format!(
+                "hold {id} takes {quantity} at {location}, where {on_hand} are on hand and {live} held"
+            ));
+        }
+        holds.insert(
+            id,
+            Hold {
+                id,
+                product_id: e.product_id,
+                location,
+                quantity,
+                status: HoldStatus::Active,
+                committed: 0,
+                expires_at: e.expires_at,
+                reference: e.reference.clone(),
+                actor: e.actor.clone(),
+                created_at: e.at,
+                closed_at: None,
+            },
+        );
+        p.active_holds.push(id);
+        return Ok(());
+    }
+    let Some(hold) = holds.get_mut(&id) else {
+        return Err(format!("hold {id} was never placed"));
+    };
+    if hold.status != HoldStatus::Active
+        || hold.product_id != e.product_id
+        || hold.location != location
+        || hold.quantity != quantity
+    {
+        return Err(format!(
+            "{} names hold {id}, which is not an active hold of {quantity} of this product at {location}",
+            e.kind.as_str()
+        ));
+    }
+    let live = hold.is_live(e.at);
+    match e.kind {
+        EventKind::HoldCommitted => {
+            let sold = e.delta.and_then(|d| u32::try_from(-d).ok()).unwrap_or(0);
+            if !live || sold == 0 || sold > quantity {
+                return Err(format!(
+                    "commits {sold} of hold {id}, which holds {quantity} and is live: {live}"
+                ));
+            }
+            hold.status = HoldStatus::Committed;
+            hold.committed = sold;
+            hold.closed_at = Some(e.at);
+        }
+        EventKind::HoldReleased if live => {
+            hold.status = HoldStatus::Released;
+            hold.closed_at = Some(e.at);
+        }
+        EventKind::HoldExpired if !live => {
+            hold.status = HoldStatus::Expired;
+            hold.closed_at = hold.expires_at;
+        }
+        _ => {
+            return Err(format!(
+                "{} for hold {id}, which is live: {live}",
+                e.kind.as_str()
+            ));
+        }
+    }
+    p.active_holds.retain(|h| *h != id);
+    Ok(())
 }
 
 /// `Ok` when both sides of a change are already what `rule` makes of them.

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{InventoryError, Result};
+use crate::hold::Hold;
 use crate::idempotency::{IdempotencyRecord, check_idempotency_key};
 use crate::inventory::{Inventory, MAX_EVENTS_LIMIT};
 use crate::ledger::Event;
@@ -18,9 +19,10 @@ use crate::product::{Product, validate_name, validate_stock};
 use crate::replay::{Replay, is_normal_time};
 use crate::sku::normalize_sku;
 
-/// The snapshot format this build writes. It reads format 1 too (from before locations: its
-/// stock is at the default location, and its events get ids as they are read).
-pub const SNAPSHOT_FORMAT: u32 = 2;
+/// The snapshot format this build writes. It reads formats 1 (from before locations: its stock
+/// is at the default location, and its events get ids as they are read) and 2 (from before
+/// holds) too.
+pub const SNAPSHOT_FORMAT: u32 = 3;
 
 /// Everything an inventory holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +41,10 @@ pub struct Snapshot {
     /// Ordered by key.
     #[serde(default)]
     pub idempotency: Vec<IdempotencyRecord>,
+    /// Every hold, as stored (an active hold past its time stays active until its expiry is
+    /// recorded), ordered by id.
+    #[serde(default)]
+    pub holds: Vec<Hold>,
 }
 
 fn invalid(message: impl Into<String>) -> InventoryError {
@@ -59,6 +65,9 @@ impl Snapshot {
         if snapshot.format == 1 {
             snapshot.upgrade_from_1();
         }
+        if snapshot.format == 2 {
+            snapshot.format = SNAPSHOT_FORMAT;
+        }
         snapshot.validate()?;
         Ok(snapshot)
     }
@@ -74,12 +83,7 @@ impl Snapshot {
             .products
             .iter()
             .filter(|p| p.stock > 0)
-            .map(|p| StockLevel {
-                product_id: p.id,
-                location: DEFAULT_LOCATION.into(),
-                on_hand: p.stock,
-                reorder_point: None,
-            })
+            .map(|p| StockLevel::stored(p.id, DEFAULT_LOCATION.into(), p.stock, 0, None))
             .collect();
         self.levels.sort_by_key(|l| l.product_id);
         for e in &mut self.events {
@@ -190,7 +194,8 @@ impl Snapshot {
         replay.check_products(&self.products).map_err(invalid)?;
         replay
             .check_levels(&self.levels, &self.locations)
-            .map_err(invalid)
+            .map_err(invalid)?;
+        replay.check_holds(&self.holds).map_err(invalid)
     }
 }
 
@@ -224,6 +229,8 @@ impl Inventory {
         levels.sort_by(|a, b| (a.product_id, &a.location).cmp(&(b.product_id, &b.location)));
         let mut idempotency = store.all_idempotency()?;
         idempotency.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut holds = store.all_holds()?;
+        holds.sort_by_key(|h| h.id);
         Ok(Snapshot {
             format: SNAPSHOT_FORMAT,
             locations: store.locations()?,
@@ -231,6 +238,7 @@ impl Inventory {
             levels,
             events,
             idempotency,
+            holds,
         })
     }
 
@@ -259,6 +267,9 @@ impl Inventory {
             }
             for k in &snapshot.idempotency {
                 tx.put_idempotency(k)?;
+            }
+            for h in &snapshot.holds {
+                tx.put_hold(h)?;
             }
             Ok(())
         })

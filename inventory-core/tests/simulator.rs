@@ -26,9 +26,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
 use inventory_core::{
-    Decimal, Event, IdempotencyRecord, Inventory, InventoryError, Location, MAX_STOCK, MemoryStore,
-    Movement, NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange, StockLevel,
-    Store, Uuid, WriteFn, WriteTx,
+    Decimal, Event, Hold, IdempotencyRecord, Inventory, InventoryError, Location, MAX_STOCK,
+    MemoryStore, Movement, NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange,
+    StockLevel, Store, Uuid, WriteFn, WriteTx,
 };
 
 // ------------------------------------------------------------------------------ fault injection
@@ -131,6 +131,26 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.put_idempotency(record)
     }
+    fn hold(&mut self, id: Uuid) -> inventory_core::Result<Option<Hold>> {
+        self.step()?;
+        self.inner.hold(id)
+    }
+    fn active_holds(&mut self, product_id: Uuid) -> inventory_core::Result<Vec<Hold>> {
+        self.step()?;
+        self.inner.active_holds(product_id)
+    }
+    fn due_holds(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> inventory_core::Result<Vec<Hold>> {
+        self.step()?;
+        self.inner.due_holds(now, limit)
+    }
+    fn put_hold(&mut self, hold: &Hold) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.put_hold(hold)
+    }
 }
 
 impl Store for FaultyStore {
@@ -186,6 +206,21 @@ impl Store for FaultyStore {
     }
     fn all_idempotency(&self) -> inventory_core::Result<Vec<IdempotencyRecord>> {
         self.inner.all_idempotency()
+    }
+    fn hold(&self, id: Uuid) -> inventory_core::Result<Option<Hold>> {
+        self.inner.hold(id)
+    }
+    fn holds(&self, product_id: Uuid) -> inventory_core::Result<Vec<Hold>> {
+        self.inner.holds(product_id)
+    }
+    fn all_holds(&self) -> inventory_core::Result<Vec<Hold>> {
+        self.inner.all_holds()
+    }
+    fn levels_and_holds(
+        &self,
+        product_id: Uuid,
+    ) -> inventory_core::Result<(Vec<StockLevel>, Vec<Hold>)> {
+        self.inner.levels_and_holds(product_id)
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use common::new_product;
 use inventory_core::store::sqlite::APPLICATION_ID;
+use inventory_core::store::sqlite::SCHEMA_VERSION;
 use inventory_core::{Inventory, InventoryError, Query, SqliteStore, StorageKind};
 
 fn storage_kind(e: &InventoryError) -> Option<StorageKind> {
@@ -198,7 +199,7 @@ fn a_file_of_the_release_before_locations_migrates() {
     )
     .unwrap();
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let inv = Inventory::new(store);
     common::check_migrated_release_2(&inv);
     let replica = inv.replica_id().unwrap();
@@ -206,6 +207,43 @@ fn a_file_of_the_release_before_locations_migrates() {
     // Opened again, it is the same replica and needs no migration.
     let inv = Inventory::new(SqliteStore::open(&path).unwrap());
     assert_eq!(inv.replica_id().unwrap(), replica);
+    inv.check_ledger().unwrap();
+}
+
+/// Schema version 4 keeps holds: a file the release before wrote (version 3, with locations, a
+/// transfer, a count, a reorder point and a keyed adjustment) opens with its data and ledger
+/// intact, no holds, and takes holds at once.
+#[test]
+fn a_file_of_the_release_before_holds_migrates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-3.db"),
+        &path,
+    )
+    .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let inv = Inventory::new(store);
+    inv.check_ledger().unwrap();
+    let w = inv.get_by_sku("W-1").unwrap();
+    let levels: Vec<_> = inv
+        .stock_levels(w.id)
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.location, l.on_hand, l.reserved, l.available))
+        .collect();
+    assert_eq!(
+        levels,
+        [("DEFAULT".into(), 6, 0, 6), ("WH-1".into(), 3, 0, 3)]
+    );
+    assert_eq!(inv.get_by_sku("G-1").unwrap().stock, 7);
+    assert_eq!(inv.export().unwrap().events.len(), 7);
+    let hold = inv
+        .reserve(inventory_core::NewHold::new(w.id, 3).at("WH-1"))
+        .unwrap();
+    assert_eq!(inv.stock_levels(w.id).unwrap()[1].available, 0);
+    inv.commit_hold(hold.id, None, "sale").unwrap();
     inv.check_ledger().unwrap();
 }
 

@@ -5,10 +5,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result};
+use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
@@ -81,6 +83,11 @@ struct State {
     events: Vec<Event>,
     events_by_product: HashMap<Uuid, Vec<usize>>,
     total_cents: i128,
+    /// Holds by id (time-ordered v7 ids, so oldest first).
+    holds: BTreeMap<Uuid, Hold>,
+    holds_by_product: HashMap<Uuid, BTreeSet<Uuid>>,
+    /// The active holds that expire: (expires_at, id).
+    expiring: BTreeSet<(DateTime<Utc>, Uuid)>,
 }
 
 impl State {
@@ -124,6 +131,46 @@ impl State {
                 index.insert((SortKey::of(new, field), new.id));
             }
         }
+    }
+
+    /// Stores a hold (replacing the one with its id), keeping its indexes in step; returns the
+    /// one it replaces.
+    fn set_hold(&mut self, hold: Hold) -> Option<Hold> {
+        let old = self.holds.insert(hold.id, hold.clone());
+        if let Some(old) = &old
+            && let Some(at) = old.expires_at
+        {
+            self.expiring.remove(&(at, old.id));
+        }
+        if hold.status == HoldStatus::Active
+            && let Some(at) = hold.expires_at
+        {
+            self.expiring.insert((at, hold.id));
+        }
+        self.holds_by_product
+            .entry(hold.product_id)
+            .or_default()
+            .insert(hold.id);
+        old
+    }
+
+    fn remove_hold(&mut self, id: Uuid) {
+        if let Some(old) = self.holds.remove(&id) {
+            if let Some(at) = old.expires_at {
+                self.expiring.remove(&(at, id));
+            }
+            if let Some(ids) = self.holds_by_product.get_mut(&old.product_id) {
+                ids.remove(&id);
+            }
+        }
+    }
+
+    fn product_holds(&self, product_id: Uuid) -> impl Iterator<Item = &Hold> {
+        self.holds_by_product
+            .get(&product_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.holds.get(id))
     }
 
     /// Stores a level, returning the one it replaces.
@@ -176,6 +223,7 @@ enum Undo {
     RemoveLocation(Location, Vec<StockLevel>),
     Level(Uuid, String, Option<StockLevel>),
     Key(String),
+    Hold(Uuid, Option<Hold>),
 }
 
 struct Tx<'a> {
@@ -226,6 +274,12 @@ impl Tx<'_> {
                 Undo::Key(key) => {
                     self.state.keys.remove(&key);
                 }
+                Undo::Hold(id, old) => match old {
+                    Some(old) => {
+                        self.state.set_hold(old);
+                    }
+                    None => self.state.remove_hold(id),
+                },
                 Undo::Append => {
                     if let Some(e) = self.state.events.pop()
                         && let Some(list) = self.state.events_by_product.get_mut(&e.product_id)
@@ -241,6 +295,36 @@ impl Tx<'_> {
 impl WriteTx for Tx<'_> {
     fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
         Ok(self.state.products.get(&id).cloned())
+    }
+
+    fn hold(&mut self, id: Uuid) -> Result<Option<Hold>> {
+        Ok(self.state.holds.get(&id).cloned())
+    }
+
+    fn active_holds(&mut self, product_id: Uuid) -> Result<Vec<Hold>> {
+        Ok(self
+            .state
+            .product_holds(product_id)
+            .filter(|h| h.status == HoldStatus::Active)
+            .cloned()
+            .collect())
+    }
+
+    fn due_holds(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Hold>> {
+        Ok(self
+            .state
+            .expiring
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .take(limit as usize)
+            .filter_map(|(_, id)| self.state.holds.get(id).cloned())
+            .collect())
+    }
+
+    fn put_hold(&mut self, hold: &Hold) -> Result<()> {
+        let old = self.state.set_hold(hold.clone());
+        self.undo.push(Undo::Hold(hold.id, old));
+        Ok(())
     }
 
     fn insert(&mut self, product: &Product) -> Result<()> {
@@ -500,6 +584,18 @@ impl Store for MemoryStore {
 
     fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>> {
         Ok(self.read()?.keys.values().cloned().collect())
+    }
+
+    fn hold(&self, id: Uuid) -> Result<Option<Hold>> {
+        Ok(self.read()?.holds.get(&id).cloned())
+    }
+
+    fn holds(&self, product_id: Uuid) -> Result<Vec<Hold>> {
+        Ok(self.read()?.product_holds(product_id).cloned().collect())
+    }
+
+    fn all_holds(&self) -> Result<Vec<Hold>> {
+        Ok(self.read()?.holds.values().cloned().collect())
     }
 }
 

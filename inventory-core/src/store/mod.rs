@@ -8,6 +8,9 @@
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
+use chrono::{DateTime, Utc};
+
+use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
@@ -70,6 +73,26 @@ pub trait Store: Send + Sync {
     fn all_levels(&self) -> Result<Vec<StockLevel>>;
     /// Every idempotency record, in no particular order (for snapshots).
     fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>>;
+    /// The hold with this id, as stored.
+    fn hold(&self, id: Uuid) -> Result<Option<Hold>>;
+    /// Every hold of one product, as stored, ordered by id (oldest first).
+    fn holds(&self, product_id: Uuid) -> Result<Vec<Hold>>;
+    /// Every hold, in no particular order (for snapshots and checks).
+    fn all_holds(&self) -> Result<Vec<Hold>>;
+    /// The stored levels of one product and its active holds, read together (a backend whose
+    /// reads are not one snapshot reads them in one).
+    fn levels_and_holds(&self, product_id: Uuid) -> Result<(Vec<StockLevel>, Vec<Hold>)> {
+        let levels = self.levels(product_id)?;
+        let holds = if levels.iter().any(|l| l.reserved > 0) {
+            self.holds(product_id)?
+                .into_iter()
+                .filter(|h| h.status == HoldStatus::Active)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok((levels, holds))
+    }
 }
 
 /// The operations available inside [`Store::write`].
@@ -125,6 +148,17 @@ pub trait WriteTx {
     fn idempotency(&mut self, key: &str) -> Result<Option<IdempotencyRecord>>;
     /// Stores the record of a key not stored before.
     fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<()>;
+
+    /// The hold with this id.
+    fn hold(&mut self, id: Uuid) -> Result<Option<Hold>>;
+    /// The holds of a product whose stored status is active, ordered by id (the product's row
+    /// is locked already).
+    fn active_holds(&mut self, product_id: Uuid) -> Result<Vec<Hold>>;
+    /// Up to `limit` holds whose stored status is active and whose `expires_at` is at or before
+    /// `now`, ordered by `expires_at`, then id.
+    fn due_holds(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Hold>>;
+    /// Stores a hold, replacing the one with its id.
+    fn put_hold(&mut self, hold: &Hold) -> Result<()>;
 }
 
 /// How much a commit survives. Either way a crash or power loss never corrupts the file.

@@ -13,11 +13,13 @@ use crate::query::{ListQuery, ReorderFilter, SortField, SortKey, prefix_upper_bo
 pub(crate) const PRODUCT_COLUMNS: &str =
     "id, name, sku, price_cents, stock, created_at, updated_at, version";
 /// An event row's columns, in the order the stores read and write them.
-pub(crate) const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes, id, replica, location, transfer_id, idempotency_key";
+pub(crate) const EVENT_COLUMNS: &str = "seq, at, product_id, kind, sku, delta, stock_before, stock_after, reason, reference, actor, changes, id, replica, location, transfer_id, idempotency_key, hold_id, quantity, expires_at";
 /// A location row's columns, in the order the stores read them.
 pub(crate) const LOCATION_COLUMNS: &str = "code, name, created_at, updated_at, version";
 /// A level row's columns, in the order the stores read them.
-pub(crate) const LEVEL_COLUMNS: &str = "product_id, location, on_hand, reorder_point";
+pub(crate) const LEVEL_COLUMNS: &str = "product_id, location, on_hand, reorder_point, reserved";
+/// A hold row's columns, in the order the stores read and write them.
+pub(crate) const HOLD_COLUMNS: &str = "id, product_id, location, quantity, status, committed, expires_at, reference, actor, created_at, closed_at";
 /// An idempotency record's columns, in the order the stores read them.
 pub(crate) const KEY_COLUMNS: &str = "key, request, response, at";
 

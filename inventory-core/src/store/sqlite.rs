@@ -21,9 +21,10 @@ use rusqlite::{
 use uuid::Uuid;
 
 pub use super::Durability;
-use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
+use super::sql::{self, EVENT_COLUMNS, HOLD_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn, WriteTx};
 use crate::error::{InventoryError, Result, StorageKind};
+use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::{Event, EventKind};
 use crate::location::{Location, StockLevel};
@@ -115,6 +116,34 @@ BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 INSERT INTO levels (product_id, location, on_hand)
     SELECT id, 'DEFAULT', stock FROM products WHERE stock > 0;
 UPDATE events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
+"#,
+    // Holds: the holds, each level's reserved units, and the hold columns of events.
+    r#"
+CREATE TABLE holds (
+    id         BLOB PRIMARY KEY NOT NULL,
+    product_id BLOB NOT NULL,
+    location   TEXT NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0 AND quantity <= 2147483647),
+    status     TEXT NOT NULL CHECK (status IN ('active', 'committed', 'released', 'expired')),
+    committed  INTEGER NOT NULL CHECK (committed >= 0 AND committed <= quantity),
+    expires_at INTEGER,
+    reference  TEXT,
+    actor      TEXT,
+    created_at INTEGER NOT NULL,
+    closed_at  INTEGER
+) WITHOUT ROWID;
+CREATE INDEX holds_product ON holds (product_id, id);
+CREATE INDEX holds_due ON holds (expires_at, id) WHERE status = 'active' AND expires_at IS NOT NULL;
+ALTER TABLE levels ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0
+    CHECK (reserved >= 0 AND reserved <= 2147483647);
+ALTER TABLE events ADD COLUMN hold_id BLOB;
+ALTER TABLE events ADD COLUMN quantity INTEGER;
+ALTER TABLE events ADD COLUMN expires_at INTEGER;
+DROP TRIGGER events_kind;
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred',
+                      'hold_placed', 'hold_committed', 'hold_released', 'hold_expired')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 "#,
 ];
 
@@ -616,11 +645,34 @@ fn location_from_row(row: &Row<'_>) -> rusqlite::Result<Location> {
 }
 
 fn level_from_row(row: &Row<'_>) -> rusqlite::Result<StockLevel> {
-    Ok(StockLevel {
-        product_id: uuid_at(row, 0)?,
-        location: row.get(1)?,
-        on_hand: row.get(2)?,
-        reorder_point: row.get(3)?,
+    Ok(StockLevel::stored(
+        uuid_at(row, 0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(4)?,
+        row.get(3)?,
+    ))
+}
+
+fn hold_from_row(row: &Row<'_>) -> rusqlite::Result<Hold> {
+    let status: String = row.get(4)?;
+    let optional_time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        row.get::<_, Option<i64>>(i)?.map(from_micros).transpose()
+    };
+    Ok(Hold {
+        id: uuid_at(row, 0)?,
+        product_id: uuid_at(row, 1)?,
+        location: row.get(2)?,
+        quantity: row.get(3)?,
+        status: HoldStatus::parse(&status, "status").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, e.into())
+        })?,
+        committed: row.get(5)?,
+        expires_at: optional_time(6)?,
+        reference: row.get(7)?,
+        actor: row.get(8)?,
+        created_at: from_micros(row.get(9)?)?,
+        closed_at: optional_time(10)?,
     })
 }
 
@@ -650,6 +702,12 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         location: row.get(14)?,
         transfer_id: optional_uuid_at(row, 15)?,
         idempotency_key: row.get(16)?,
+        hold_id: optional_uuid_at(row, 17)?,
+        quantity: row.get(18)?,
+        expires_at: row
+            .get::<_, Option<i64>>(19)?
+            .map(from_micros)
+            .transpose()?,
         at: from_micros(row.get(1)?)?,
         product_id: uuid_at(row, 2)?,
         kind: EventKind::parse(&kind).ok_or_else(|| bad("kind"))?,
@@ -675,6 +733,12 @@ fn write_error(e: rusqlite::Error, product: &Product) -> InventoryError {
         };
     }
     storage(e)
+}
+
+fn get_hold(conn: &Connection, id: Uuid) -> Result<Option<Hold>> {
+    conn.prepare_cached(&format!("SELECT {HOLD_COLUMNS} FROM holds WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([id.as_bytes()], hold_from_row).optional())
+        .map_err(storage)
 }
 
 fn get_product(conn: &Connection, id: Uuid) -> Result<Option<Product>> {
@@ -863,9 +927,10 @@ impl WriteTx for Tx<'_> {
     fn put_level(&mut self, l: &StockLevel) -> Result<()> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO levels ({}) VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO levels ({}) VALUES (?1, ?2, ?3, ?4, ?5) \
                  ON CONFLICT (product_id, location) DO UPDATE \
-                 SET on_hand = excluded.on_hand, reorder_point = excluded.reorder_point",
+                 SET on_hand = excluded.on_hand, reorder_point = excluded.reorder_point, \
+                 reserved = excluded.reserved",
                 sql::LEVEL_COLUMNS
             ))
             .and_then(|mut s| {
@@ -873,7 +938,8 @@ impl WriteTx for Tx<'_> {
                     l.product_id.as_bytes(),
                     l.location,
                     l.on_hand,
-                    l.reorder_point
+                    l.reorder_point,
+                    l.reserved
                 ])
             })
             .map_err(storage)?;
@@ -899,6 +965,61 @@ impl WriteTx for Tx<'_> {
                 sql::KEY_COLUMNS
             ))
             .and_then(|mut s| s.execute(params![k.key, k.request, k.response, micros(k.at)]))
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn hold(&mut self, id: Uuid) -> Result<Option<Hold>> {
+        get_hold(self.conn, id)
+    }
+
+    fn active_holds(&mut self, product_id: Uuid) -> Result<Vec<Hold>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {HOLD_COLUMNS} FROM holds WHERE product_id = ?1 AND status = 'active' \
+                 ORDER BY id"
+            ))
+            .and_then(|mut s| {
+                s.query_map([product_id.as_bytes()], hold_from_row)?
+                    .collect()
+            })
+            .map_err(storage)
+    }
+
+    fn due_holds(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Hold>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {HOLD_COLUMNS} FROM holds WHERE status = 'active' \
+                 AND expires_at IS NOT NULL AND expires_at <= ?1 ORDER BY expires_at, id LIMIT ?2"
+            ))
+            .and_then(|mut s| {
+                s.query_map(params![micros(now), limit], hold_from_row)?
+                    .collect()
+            })
+            .map_err(storage)
+    }
+
+    fn put_hold(&mut self, h: &Hold) -> Result<()> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO holds ({HOLD_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ))
+            .and_then(|mut s| {
+                s.execute(params![
+                    h.id.as_bytes(),
+                    h.product_id.as_bytes(),
+                    h.location,
+                    h.quantity,
+                    h.status.as_str(),
+                    h.committed,
+                    h.expires_at.map(micros),
+                    h.reference,
+                    h.actor,
+                    micros(h.created_at),
+                    h.closed_at.map(micros),
+                ])
+            })
             .map_err(storage)?;
         Ok(())
     }
@@ -934,7 +1055,7 @@ impl WriteTx for Tx<'_> {
             .prepare_cached(&format!(
                 "INSERT INTO events ({EVENT_COLUMNS}) \
                  VALUES (NULLIF(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-                 ?13, ?14, ?15, ?16, ?17)"
+                 ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
             ))
             .and_then(|mut s| {
                 s.execute(params![
@@ -955,6 +1076,9 @@ impl WriteTx for Tx<'_> {
                     e.location,
                     e.transfer_id.as_ref().map(|t| t.as_bytes()),
                     e.idempotency_key,
+                    e.hold_id.as_ref().map(|t| t.as_bytes()),
+                    e.quantity,
+                    e.expires_at.map(micros),
                 ])
             })
             .map_err(storage)?;
@@ -1141,6 +1265,50 @@ impl Store for SqliteStore {
             [],
             key_from_row,
         )
+    }
+
+    fn hold(&self, id: Uuid) -> Result<Option<Hold>> {
+        self.with_conn(|c| get_hold(c, id))
+    }
+
+    fn holds(&self, product_id: Uuid) -> Result<Vec<Hold>> {
+        self.rows(
+            &format!("SELECT {HOLD_COLUMNS} FROM holds WHERE product_id = ?1 ORDER BY id"),
+            [product_id.as_bytes().to_vec()],
+            hold_from_row,
+        )
+    }
+
+    fn all_holds(&self) -> Result<Vec<Hold>> {
+        self.rows(
+            &format!("SELECT {HOLD_COLUMNS} FROM holds"),
+            [],
+            hold_from_row,
+        )
+    }
+
+    fn levels_and_holds(&self, product_id: Uuid) -> Result<(Vec<StockLevel>, Vec<Hold>)> {
+        // One read transaction: the levels and the holds of one moment.
+        self.with_conn(|c| {
+            let tx = c.transaction().map_err(storage)?;
+            let levels: Vec<StockLevel> = tx
+                .prepare_cached(&format!(
+                    "SELECT {} FROM levels WHERE product_id = ?1 ORDER BY location",
+                    sql::LEVEL_COLUMNS
+                ))
+                .and_then(|mut s| {
+                    s.query_map([product_id.as_bytes()], level_from_row)?
+                        .collect()
+                })
+                .map_err(storage)?;
+            let holds = if levels.iter().any(|l| l.reserved > 0) {
+                Tx { conn: &tx }.active_holds(product_id)?
+            } else {
+                Vec::new()
+            };
+            tx.commit().map_err(storage)?;
+            Ok((levels, holds))
+        })
     }
 }
 

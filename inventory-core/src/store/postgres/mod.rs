@@ -37,7 +37,8 @@ use uuid::Uuid;
 
 use self::faults::{backoff, is_transient, storage};
 use self::rows::{
-    event_from_row, key_from_row, level_from_row, location_from_row, product_from_row,
+    event_from_row, hold_from_row, key_from_row, level_from_row, location_from_row,
+    product_from_row,
 };
 pub use self::schema::SCHEMA_VERSION;
 use self::schema::{connect_and_migrate, read_schema_version};
@@ -45,6 +46,7 @@ use self::tx::Tx;
 use super::sql::{self, EVENT_COLUMNS, PRODUCT_COLUMNS, SqlValue};
 use super::{Store, WriteFn};
 use crate::error::{InventoryError, Result, StorageKind};
+use crate::hold::Hold;
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
@@ -421,6 +423,67 @@ impl Store for PostgresStore {
     fn all_idempotency(&self) -> Result<Vec<IdempotencyRecord>> {
         let sql = format!("SELECT {} FROM inventory_idempotency", sql::KEY_COLUMNS);
         off_async(|| self.rows_here(&sql, &[], key_from_row))
+    }
+
+    fn hold(&self, id: Uuid) -> Result<Option<Hold>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_holds WHERE id = $1",
+            sql::HOLD_COLUMNS
+        );
+        off_async(|| Ok(self.rows_here(&sql, &[&id], hold_from_row)?.pop()))
+    }
+
+    fn holds(&self, product_id: Uuid) -> Result<Vec<Hold>> {
+        let sql = format!(
+            "SELECT {} FROM inventory_holds WHERE product_id = $1 ORDER BY id",
+            sql::HOLD_COLUMNS
+        );
+        off_async(|| self.rows_here(&sql, &[&product_id], hold_from_row))
+    }
+
+    fn all_holds(&self) -> Result<Vec<Hold>> {
+        let sql = format!("SELECT {} FROM inventory_holds", sql::HOLD_COLUMNS);
+        off_async(|| self.rows_here(&sql, &[], hold_from_row))
+    }
+
+    fn levels_and_holds(&self, product_id: Uuid) -> Result<(Vec<StockLevel>, Vec<Hold>)> {
+        // One snapshot (a repeatable-read transaction): the levels and the holds of one moment.
+        let levels_sql = format!(
+            "SELECT {} FROM inventory_levels WHERE product_id = $1 ORDER BY location",
+            sql::LEVEL_COLUMNS
+        );
+        let holds_sql = format!(
+            "SELECT {} FROM inventory_holds WHERE product_id = $1 AND status = 'active' \
+             ORDER BY id",
+            sql::HOLD_COLUMNS
+        );
+        off_async(|| {
+            let mut pooled = self.conn()?;
+            let mut tx = pooled
+                .client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(storage)?;
+            let levels = tx
+                .query(&levels_sql, &[&product_id])
+                .map_err(storage)?
+                .iter()
+                .map(level_from_row)
+                .collect::<Result<Vec<_>>>()?;
+            let holds = if levels.iter().any(|l| l.reserved > 0) {
+                tx.query(&holds_sql, &[&product_id])
+                    .map_err(storage)?
+                    .iter()
+                    .map(hold_from_row)
+                    .collect::<Result<Vec<_>>>()?
+            } else {
+                Vec::new()
+            };
+            tx.commit().map_err(storage)?;
+            Ok((levels, holds))
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::faults::storage;
 use super::sql;
 use crate::error::{InventoryError, Result};
+use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::{Event, EventKind};
 use crate::location::{Location, StockLevel};
@@ -64,6 +65,13 @@ pub(super) fn event_from_row(row: &Row) -> Result<Event> {
         location: row.try_get(14).map_err(get)?,
         transfer_id: row.try_get(15).map_err(get)?,
         idempotency_key: row.try_get(16).map_err(get)?,
+        hold_id: row.try_get(17).map_err(get)?,
+        quantity: optional_u32(18, "quantity")?,
+        expires_at: row
+            .try_get::<_, Option<i64>>(19)
+            .map_err(get)?
+            .map(from_micros)
+            .transpose()?,
         at: from_micros(row.try_get(1).map_err(get)?)?,
         product_id: row.try_get(2).map_err(get)?,
         kind: EventKind::parse(&kind)
@@ -98,13 +106,48 @@ pub(super) fn location_from_row(row: &Row) -> Result<Location> {
 pub(super) fn level_from_row(row: &Row) -> Result<StockLevel> {
     let get = |e: ::postgres::Error| storage(e);
     let reorder_point: Option<i32> = row.try_get(3).map_err(get)?;
-    Ok(StockLevel {
-        product_id: row.try_get(0).map_err(get)?,
-        location: row.try_get(1).map_err(get)?,
-        on_hand: to_u32("on_hand", i64::from(row.try_get::<_, i32>(2).map_err(get)?))?,
-        reorder_point: reorder_point
+    Ok(StockLevel::stored(
+        row.try_get(0).map_err(get)?,
+        row.try_get(1).map_err(get)?,
+        to_u32("on_hand", i64::from(row.try_get::<_, i32>(2).map_err(get)?))?,
+        to_u32(
+            "reserved",
+            i64::from(row.try_get::<_, i32>(4).map_err(get)?),
+        )?,
+        reorder_point
             .map(|r| to_u32("reorder_point", i64::from(r)))
             .transpose()?,
+    ))
+}
+
+pub(super) fn hold_from_row(row: &Row) -> Result<Hold> {
+    let get = |e: ::postgres::Error| storage(e);
+    let status: String = row.try_get(4).map_err(get)?;
+    let time = |i: usize| -> Result<Option<DateTime<Utc>>> {
+        row.try_get::<_, Option<i64>>(i)
+            .map_err(get)?
+            .map(from_micros)
+            .transpose()
+    };
+    Ok(Hold {
+        id: row.try_get(0).map_err(get)?,
+        product_id: row.try_get(1).map_err(get)?,
+        location: row.try_get(2).map_err(get)?,
+        quantity: to_u32(
+            "quantity",
+            i64::from(row.try_get::<_, i32>(3).map_err(get)?),
+        )?,
+        status: HoldStatus::parse(&status, "status")
+            .map_err(|_| InventoryError::storage(format!("bad hold status {status:?}")))?,
+        committed: to_u32(
+            "committed",
+            i64::from(row.try_get::<_, i32>(5).map_err(get)?),
+        )?,
+        expires_at: time(6)?,
+        reference: row.try_get(7).map_err(get)?,
+        actor: row.try_get(8).map_err(get)?,
+        created_at: from_micros(row.try_get(9).map_err(get)?)?,
+        closed_at: time(10)?,
     })
 }
 

@@ -96,6 +96,34 @@ INSERT INTO inventory_levels (product_id, location, on_hand)
     SELECT id, 'DEFAULT', stock FROM inventory_products WHERE stock > 0;
 UPDATE inventory_events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
 "#,
+    // Holds: the holds, each level's reserved units, and the hold columns of events.
+    r#"
+CREATE TABLE inventory_holds (
+    id         UUID PRIMARY KEY,
+    product_id UUID NOT NULL,
+    location   TEXT COLLATE "C" NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    status     TEXT NOT NULL CHECK (status IN ('active', 'committed', 'released', 'expired')),
+    committed  INTEGER NOT NULL CHECK (committed >= 0 AND committed <= quantity),
+    expires_at BIGINT,
+    reference  TEXT,
+    actor      TEXT,
+    created_at BIGINT NOT NULL,
+    closed_at  BIGINT
+);
+CREATE INDEX inventory_holds_product ON inventory_holds (product_id, id);
+CREATE INDEX inventory_holds_due ON inventory_holds (expires_at, id)
+    WHERE status = 'active' AND expires_at IS NOT NULL;
+ALTER TABLE inventory_levels ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0);
+ALTER TABLE inventory_events
+    ADD COLUMN hold_id UUID,
+    ADD COLUMN quantity BIGINT,
+    ADD COLUMN expires_at BIGINT;
+ALTER TABLE inventory_events DROP CONSTRAINT inventory_events_kind_check;
+ALTER TABLE inventory_events ADD CONSTRAINT inventory_events_kind_check
+    CHECK (kind IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred',
+                    'hold_placed', 'hold_committed', 'hold_released', 'hold_expired'));
+"#,
 ];
 
 /// The schema version this build writes.

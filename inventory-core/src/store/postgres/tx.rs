@@ -5,20 +5,24 @@ use std::collections::HashMap;
 use ::postgres::error::SqlState;
 use ::postgres::types::ToSql;
 use ::postgres::{Row, Statement};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::faults::{is_transient, storage};
 use super::rows::{
-    key_from_row, level_from_row, location_from_row, out_of_range, product_from_row, to_i64,
+    hold_from_row, key_from_row, level_from_row, location_from_row, out_of_range, product_from_row,
+    to_i64,
 };
 use super::{EVENT_COLUMNS, PRODUCT_COLUMNS, prepared, sql};
 use crate::error::{InventoryError, Result};
+use crate::hold::Hold;
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
 use crate::price::to_cents;
 use crate::product::Product;
 use crate::store::WriteTx;
+use crate::store::sql::HOLD_COLUMNS;
 use crate::text::fold_case;
 
 /// The first key of the advisory locks idempotency keys take ("key"); the second is the key's
@@ -263,18 +267,82 @@ impl WriteTx for Tx<'_, '_> {
 
     fn put_level(&mut self, l: &StockLevel) -> Result<()> {
         let on_hand = i32::try_from(l.on_hand).map_err(|_| out_of_range("on_hand", l.on_hand))?;
+        let reserved =
+            i32::try_from(l.reserved).map_err(|_| out_of_range("reserved", l.reserved))?;
         let reorder_point = l
             .reorder_point
             .map(|r| i32::try_from(r).map_err(|_| out_of_range("reorder_point", r)))
             .transpose()?;
         self.execute(
             &format!(
-                "INSERT INTO inventory_levels ({}) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO inventory_levels ({}) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (product_id, location) DO UPDATE \
-                 SET on_hand = EXCLUDED.on_hand, reorder_point = EXCLUDED.reorder_point",
+                 SET on_hand = EXCLUDED.on_hand, reorder_point = EXCLUDED.reorder_point, \
+                 reserved = EXCLUDED.reserved",
                 sql::LEVEL_COLUMNS
             ),
-            &[&l.product_id, &l.location, &on_hand, &reorder_point],
+            &[
+                &l.product_id,
+                &l.location,
+                &on_hand,
+                &reorder_point,
+                &reserved,
+            ],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    fn hold(&mut self, id: Uuid) -> Result<Option<Hold>> {
+        let sql = format!("SELECT {HOLD_COLUMNS} FROM inventory_holds WHERE id = $1");
+        let rows = self.query(&sql, &[&id]).map_err(storage)?;
+        rows.first().map(hold_from_row).transpose()
+    }
+
+    fn active_holds(&mut self, product_id: Uuid) -> Result<Vec<Hold>> {
+        let sql = format!(
+            "SELECT {HOLD_COLUMNS} FROM inventory_holds \
+             WHERE product_id = $1 AND status = 'active' ORDER BY id"
+        );
+        let rows = self.query(&sql, &[&product_id]).map_err(storage)?;
+        rows.iter().map(hold_from_row).collect()
+    }
+
+    fn due_holds(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Hold>> {
+        let sql = format!(
+            "SELECT {HOLD_COLUMNS} FROM inventory_holds WHERE status = 'active' \
+             AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2"
+        );
+        let rows = self
+            .query(&sql, &[&now.timestamp_micros(), &i64::from(limit)])
+            .map_err(storage)?;
+        rows.iter().map(hold_from_row).collect()
+    }
+
+    fn put_hold(&mut self, h: &Hold) -> Result<()> {
+        let int = |what: &str, v: u32| i32::try_from(v).map_err(|_| out_of_range(what, v));
+        let (quantity, committed) = (int("quantity", h.quantity)?, int("committed", h.committed)?);
+        let micros = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros());
+        self.execute(
+            &format!(
+                "INSERT INTO inventory_holds ({HOLD_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, \
+                 committed = EXCLUDED.committed, closed_at = EXCLUDED.closed_at"
+            ),
+            &[
+                &h.id,
+                &h.product_id,
+                &h.location,
+                &quantity,
+                &h.status.as_str(),
+                &committed,
+                &micros(h.expires_at),
+                &h.reference,
+                &h.actor,
+                &h.created_at.timestamp_micros(),
+                &micros(h.closed_at),
+            ],
         )
         .map_err(storage)?;
         Ok(())
@@ -345,7 +413,9 @@ impl WriteTx for Tx<'_, '_> {
         let kind = e.kind.as_str();
         let stock_before = e.stock_before.map(i64::from);
         let stock_after = e.stock_after.map(i64::from);
-        let values: [&(dyn ToSql + Sync); 16] = [
+        let quantity = e.quantity.map(i64::from);
+        let expires_at = e.expires_at.map(|t| t.timestamp_micros());
+        let values: [&(dyn ToSql + Sync); 19] = [
             &at,
             &e.product_id,
             &kind,
@@ -362,6 +432,9 @@ impl WriteTx for Tx<'_, '_> {
             &e.location,
             &e.transfer_id,
             &e.idempotency_key,
+            &e.hold_id,
+            &quantity,
+            &expires_at,
         ];
         let seq: i64 = if e.seq == 0 {
             let rows = self
@@ -371,7 +444,7 @@ impl WriteTx for Tx<'_, '_> {
                          RETURNING last_seq) \
                          INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
                          ((SELECT last_seq FROM next), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                         $12, $13, $14, $15, $16) \
+                         $12, $13, $14, $15, $16, $17, $18, $19) \
                          RETURNING seq"
                     ),
                     &values,
@@ -409,7 +482,8 @@ impl WriteTx for Tx<'_, '_> {
             self.execute(
                 &format!(
                     "INSERT INTO inventory_events ({EVENT_COLUMNS}) VALUES \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                     $18, $19, $20)"
                 ),
                 &params,
             )
