@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use crate::{Decimal, Inventory, NewProduct, Store, parse_price};
 
+mod holds;
 mod places;
 
 /// An inventory over a fresh store, the store itself (for the tests that call its primitives
@@ -959,5 +960,6 @@ macro_rules! store_integration_tests {
         }
 
         $crate::store_places_tests!();
+        $crate::store_holds_tests!();
     };
 }
