@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from steps import FORMAT, skip_rules
-from topics import (batch, delete, duplicate, get, history, idempotency, list as list_topic,
+from topics import (batch, delete, duplicate, get, history, holds, idempotency, list as list_topic,
                     locations, movement, name, price, reorder, sku, stock, total_value, transfer,
                     update, version)
 
@@ -58,6 +58,8 @@ TOPICS = [
      batch.batch_cases),
     ("idempotency", "A request sent again with its idempotency key applies once",
      idempotency.idempotency_cases),
+    ("holds", "Stock held for a cart or an order: committed or released once, expiring on time",
+     holds.holds_cases),
     ("reorder", "Reorder points per location, and listing what is due", reorder.reorder_cases),
 ]
 
@@ -92,6 +94,8 @@ def render(topic, about, cases):
         lines.append(f'      "name": {dump(c["name"])},')
         if "about" in c:
             lines.append(f'      "about": {dump(c["about"])},')
+        if "clock" in c:
+            lines.append(f'      "clock": {dump(c["clock"])},')
         if "skip" in c:
             lines.append(f'      "skip": {dump(c["skip"])},')
         lines.append('      "steps": [')
@@ -131,7 +135,10 @@ def build(missing):
             names.add(c["name"])
             skip = skip_rules(c)
             if skip:
+                clock = c.pop("clock", None)
                 steps = c.pop("steps")
+                if clock:
+                    c["clock"] = clock
                 c["skip"] = skip
                 c["steps"] = steps
         files[f"{topic}.json"] = render(topic, about, cases)

@@ -133,6 +133,57 @@ def history(id, expect):
     return step("history", {"id": id}, expect)
 
 
+def reserve(id, quantity, expect, save=None, location=None, expires_in_seconds=None,
+            expires_at=None, reference=None, actor=None, idempotency_key=None):
+    return step("reserve", _args(id=id, quantity=quantity, location=location,
+                                 expires_in_seconds=expires_in_seconds, expires_at=expires_at,
+                                 reference=reference, actor=actor,
+                                 idempotency_key=idempotency_key), expect, save)
+
+
+def commit_hold(hold, expect, quantity=None, reason=None, reference=None, actor=None,
+                idempotency_key=None):
+    return step("commit_hold", _args(hold=hold, quantity=quantity, reason=reason,
+                                     reference=reference, actor=actor,
+                                     idempotency_key=idempotency_key), expect)
+
+
+def release_hold(hold, expect, idempotency_key=None):
+    return step("release_hold", _args(hold=hold, idempotency_key=idempotency_key), expect)
+
+
+def get_hold(hold, expect):
+    return step("get_hold", {"hold": hold}, expect)
+
+
+def holds(id, expect, status=None):
+    return step("holds", _args(id=id, status=status), expect)
+
+
+def expire_holds(count):
+    return step("expire_holds", None, {"number": count})
+
+
+def advance_clock(seconds):
+    return step("advance_clock", {"seconds": seconds}, OK)
+
+
+def H(**fields):
+    """Expect a hold with these fields (id, status, quantity, committed, location, reference,
+    actor, expires_at)."""
+    return {"hold": fields}
+
+
+def HOLDS(*holds):
+    return {"holds": [h["hold"] for h in holds]}
+
+
+def FULL_LEVELS(*levels):
+    """Expect a product's levels: (location, on_hand, reserved, available, short)."""
+    return {"levels": [dict(zip(("location", "on_hand", "reserved", "available", "short"), l))
+                       for l in levels]}
+
+
 def P(**fields):
     """Expect a product with these fields (the only ones compared)."""
     return {"product": fields}
@@ -192,10 +243,12 @@ def ev(kind, **fields):
     return {"kind": kind, **fields}
 
 
-def case(name, steps, about=None):
+def case(name, steps, about=None, clock=None):
     c = {"name": name}
     if about:
         c["about"] = about
+    if clock:
+        c["clock"] = clock
     c["steps"] = steps
     return c
 
@@ -211,6 +264,8 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 PRICE_ARGS = ("price", "min_price", "max_price")
 INTEGER_ARGS = ("stock", "delta", "quantity", "expected_stock", "expected_version",
                 "low_stock", "limit", "offset", "reorder_point")
+# The arguments that name a hold, like `id` names a product.
+HOLD_ARGS = ("hold",)
 # The integer arguments Kotlin takes unsigned (uniffi's u32 and u64), and their ranges.
 KOTLIN_UNSIGNED = {"stock": ("UInt", 2**32 - 1), "quantity": ("UInt", 2**32 - 1),
                    "expected_stock": ("UInt", 2**32 - 1), "low_stock": ("UInt", 2**32 - 1),
@@ -244,9 +299,10 @@ def skip_rules(c):
             if key in KOTLIN_UNSIGNED and n is not None and not 0 <= n <= KOTLIN_UNSIGNED[key][1]:
                 skip.setdefault("kotlin", f"{key} {n} is outside Kotlin's "
                                 f"{KOTLIN_UNSIGNED[key][0]}, the type the binding takes")
-        id_text = args.get("id")
-        if id_text is not None and not id_text.startswith("$") \
-                and not UUID_TEXT.fullmatch(id_text):
-            skip.setdefault("kotlin", f"id {id_text!r} is not a UUID: a java.util.UUID "
-                            "cannot hold it")
+        for key in ("id",) + HOLD_ARGS:
+            id_text = args.get(key)
+            if id_text is not None and not id_text.startswith("$") \
+                    and not UUID_TEXT.fullmatch(id_text):
+                skip.setdefault("kotlin", f"{key} {id_text!r} is not a UUID: a java.util.UUID "
+                                "cannot hold it")
     return skip

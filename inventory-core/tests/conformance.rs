@@ -11,9 +11,12 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use inventory_core::{
-    Decimal, Event, Inventory, Location, MemoryStore, Movement, Page, Product, ProductPatch,
-    QueryInput, SqliteStore, StockChange, StockLevel, Uuid, parse_id, parse_price, stock_from_i64,
+    Decimal, Event, Hold, HoldStatus, Inventory, Location, ManualClock, MemoryStore, Movement,
+    NewHold, Page, Product, ProductPatch, QueryInput, SqliteStore, StockChange, StockLevel, Uuid,
+    chrono, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
 
@@ -89,6 +92,9 @@ enum Outcome {
     Locations(Vec<Location>),
     Levels(Vec<StockLevel>),
     Level(StockLevel),
+    Hold(Hold),
+    Holds(Vec<Hold>),
+    Number(u64),
 }
 
 /// The state of one case: saved ids and the last page's cursor.
@@ -96,6 +102,8 @@ enum Outcome {
 struct Ctx {
     ids: HashMap<String, Uuid>,
     next: Option<String>,
+    /// The case's manual clock, when it has a `clock`.
+    clock: Option<Arc<ManualClock>>,
 }
 
 impl Ctx {
@@ -173,6 +181,25 @@ impl<'a> Args<'a> {
                 .map(Some)
                 .ok_or_else(|| format!("argument {key:?} must be a 64-bit integer, not {v}")),
         }
+    }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, Fail> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| format!("argument {key:?} must be a number, not {v}")),
+        }
+    }
+
+    fn time(&self, key: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, Fail> {
+        self.text(key)?
+            .map(|t| {
+                t.parse()
+                    .map_err(|e| format!("argument {key:?} is not an ISO 8601 time: {e}"))
+            })
+            .transpose()
     }
 
     fn required_int(&self, key: &str) -> Result<i64, Fail> {
@@ -505,8 +532,142 @@ fn call(
                 .and_then(|id| inv.history(id))
                 .map(Outcome::Events)
         }
+        "reserve" => {
+            let a = Args::new(
+                step,
+                op,
+                &[
+                    "id",
+                    "quantity",
+                    "location",
+                    "expires_in_seconds",
+                    "expires_at",
+                    "reference",
+                    "actor",
+                    "idempotency_key",
+                ],
+            )?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let quantity = a.required_int("quantity")?;
+            let seconds = a.number("expires_in_seconds")?;
+            let new = |id| -> inventory_core::Result<NewHold> {
+                Ok(NewHold {
+                    product_id: id,
+                    quantity: inventory_core::stock_from_i64("quantity", quantity.max(0))?,
+                    location: a.text("location").ok().flatten(),
+                    expires_in: seconds
+                        .map(|s| std::time::Duration::try_from_secs_f64(s).unwrap_or_default()),
+                    expires_at: a.time("expires_at").ok().flatten(),
+                    reference: a.text("reference").ok().flatten(),
+                    actor: a.text("actor").ok().flatten(),
+                })
+            };
+            let keyed = keyed(&a)?;
+            (|| {
+                if quantity < 1 {
+                    return Err(inventory_core::InventoryError::validation(
+                        "quantity",
+                        "must be at least 1",
+                    ));
+                }
+                keyed?.reserve(new(parse_id(&id)?)?).map(Outcome::Hold)
+            })()
+        }
+        "commit_hold" => {
+            let a = Args::new(
+                step,
+                op,
+                &[
+                    "hold",
+                    "quantity",
+                    "reason",
+                    "reference",
+                    "actor",
+                    "idempotency_key",
+                ],
+            )?;
+            let hold = ctx.id_text(&a.required_text("hold")?)?;
+            let quantity = a.int("quantity")?;
+            let change = StockChange::from_input(
+                a.text("reason")?.unwrap_or_else(|| "sale".into()),
+                a.text("reference")?,
+                a.text("actor")?,
+                None,
+                None,
+            );
+            let keyed = keyed(&a)?;
+            (|| {
+                let quantity = quantity
+                    .map(|q| stock_from_i64("quantity", q.max(0)))
+                    .transpose()?;
+                keyed?
+                    .commit_hold(parse_id(&hold)?, quantity, change?)
+                    .map(Outcome::Product)
+            })()
+        }
+        "release_hold" => {
+            let a = Args::new(step, op, &["hold", "idempotency_key"])?;
+            let hold = ctx.id_text(&a.required_text("hold")?)?;
+            let keyed = keyed(&a)?;
+            (|| keyed?.release_hold(parse_id(&hold)?).map(Outcome::Hold))()
+        }
+        "get_hold" => {
+            let a = Args::new(step, op, &["hold"])?;
+            let hold = ctx.id_text(&a.required_text("hold")?)?;
+            parse_id(&hold).and_then(|h| inv.hold(h)).map(Outcome::Hold)
+        }
+        "holds" => {
+            let a = Args::new(step, op, &["id", "status"])?;
+            let id = ctx.id_text(&a.required_text("id")?)?;
+            let status = a.text("status")?;
+            (|| {
+                let status = match status.as_deref() {
+                    None => Some(HoldStatus::Active),
+                    Some("all") => None,
+                    Some(s) => Some(HoldStatus::parse(s, "status")?),
+                };
+                inv.holds(parse_id(&id)?, status).map(Outcome::Holds)
+            })()
+        }
+        "expire_holds" => {
+            Args::new(step, op, &[])?;
+            inv.expire_holds().map(|n| Outcome::Number(n.into()))
+        }
+        "advance_clock" => {
+            let a = Args::new(step, op, &["seconds"])?;
+            let seconds = a.number("seconds")?.ok_or("missing argument \"seconds\"")?;
+            let clock = ctx
+                .clock
+                .as_ref()
+                .ok_or("advance_clock in a case with no \"clock\"")?;
+            clock.advance(std::time::Duration::from_secs_f64(seconds));
+            Ok(Outcome::Done)
+        }
         other => return Err(format!("unknown operation {other:?}")),
     })
+}
+
+fn check_hold(want: &Json, h: &Hold, ctx: &Ctx) -> Result<(), Fail> {
+    for (key, v) in want {
+        match key.as_str() {
+            "id" => same("id", ctx.id_text(want_str(key, v)?)?, h.id.to_string())?,
+            "status" => same("status", want_str(key, v)?, h.status.as_str())?,
+            "quantity" => same("quantity", want_int(key, v)?, i64::from(h.quantity))?,
+            "committed" => same("committed", want_int(key, v)?, i64::from(h.committed))?,
+            "location" => same("location", want_str(key, v)?, &h.location)?,
+            "reference" => same("reference", want_opt_str(key, v)?, h.reference.as_deref())?,
+            "actor" => same("actor", want_opt_str(key, v)?, h.actor.as_deref())?,
+            "expires_at" => {
+                let want = want_opt_str(key, v)?
+                    .map(|t| t.parse::<chrono::DateTime<chrono::Utc>>())
+                    .transpose()
+                    .map_err(|e| format!("expires_at is not an ISO 8601 time: {e}"))?;
+                same("expires_at", want, h.expires_at)?;
+            }
+            other => return Err(format!("unknown hold field {other:?} in the expectation")),
+        }
+    }
+    Ok(())
 }
 
 /// A short description of an answer, for failure messages.
@@ -538,9 +699,21 @@ fn describe(result: &inventory_core::Result<Outcome>) -> String {
             "levels {:?}",
             levels
                 .iter()
-                .map(|l| (l.location.as_str(), l.on_hand, l.reorder_point))
+                .map(|l| (
+                    l.location.as_str(),
+                    l.on_hand,
+                    l.reserved,
+                    l.available,
+                    l.short
+                ))
                 .collect::<Vec<_>>()
         ),
+        Ok(Outcome::Hold(h)) => format!("hold {} {} of {}", h.status, h.committed, h.quantity),
+        Ok(Outcome::Holds(holds)) => format!(
+            "holds {:?}",
+            holds.iter().map(|h| (h.id, h.status)).collect::<Vec<_>>()
+        ),
+        Ok(Outcome::Number(n)) => format!("number {n}"),
         Ok(Outcome::Level(l)) => {
             format!("level {} {} {:?}", l.location, l.on_hand, l.reorder_point)
         }
@@ -681,6 +854,13 @@ fn check_event(want: &Json, e: &Event) -> Result<(), Fail> {
             )?,
             "reference" => same("reference", want_opt_str(key, v)?, e.reference.as_deref())?,
             "actor" => same("actor", want_opt_str(key, v)?, e.actor.as_deref())?,
+            "quantity" => same("quantity", want_opt_int(key, v)?, e.quantity.map(i64::from))?,
+            "hold" => same(
+                "hold",
+                v.as_bool()
+                    .ok_or_else(|| format!("hold must be true or false, not {v}"))?,
+                e.hold_id.is_some(),
+            )?,
             "changes" => {
                 let want: Vec<(&str, &str, &str)> = v
                     .as_array()
@@ -713,6 +893,9 @@ fn check_level(want: &Json, l: &StockLevel) -> Result<(), Fail> {
         match key.as_str() {
             "location" => same("location", want_str(key, v)?, &l.location)?,
             "on_hand" => same("on_hand", want_int(key, v)?, i64::from(l.on_hand))?,
+            "reserved" => same("reserved", want_int(key, v)?, i64::from(l.reserved))?,
+            "available" => same("available", want_int(key, v)?, i64::from(l.available))?,
+            "short" => same("short", want_int(key, v)?, i64::from(l.short))?,
             "reorder_point" => same(
                 "reorder_point",
                 want_opt_int(key, v)?,
@@ -824,9 +1007,25 @@ fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Resul
             Ok(())
         }
         ("level", Ok(Outcome::Level(l))) => check_level(want_object("level", v)?, l),
+        ("hold", Ok(Outcome::Hold(h))) => {
+            check_hold(want_object("hold", v)?, h, ctx).map_err(|m| format!("{m}; {}", mismatch()))
+        }
+        ("holds", Ok(Outcome::Holds(holds))) => {
+            let want = v
+                .as_array()
+                .ok_or_else(|| format!("holds must be an array, not {v}"))?;
+            same("number of holds", want.len(), holds.len())
+                .map_err(|m| format!("{m}; {}", mismatch()))?;
+            for (w, h) in want.iter().zip(holds) {
+                check_hold(want_object("a hold", w)?, h, ctx)
+                    .map_err(|m| format!("{m}; {}", mismatch()))?;
+            }
+            Ok(())
+        }
+        ("number", Ok(Outcome::Number(n))) => same("number", want_int("number", v)?, *n as i64),
         (
             "product" | "products" | "ok" | "page" | "value" | "events" | "location" | "locations"
-            | "levels" | "level",
+            | "levels" | "level" | "hold" | "holds" | "number",
             _,
         ) => Err(format!("expected {kind}, {}", mismatch())),
         (other, _) => Err(format!("unknown expectation {other:?}")),
@@ -844,6 +1043,19 @@ fn run_case(inv: &Inventory, case: &Value, messages: &mut Messages) -> Result<()
         .as_array()
         .ok_or_else(|| "the case has no \"steps\" array".to_owned())?;
     let mut ctx = Ctx::default();
+    let timed;
+    let inv = match case.get("clock") {
+        None => inv,
+        Some(start) => {
+            let start = want_str("clock", start)?
+                .parse()
+                .map_err(|e| format!("the case's clock is not an ISO 8601 time: {e}"))?;
+            let clock = Arc::new(ManualClock::new(start));
+            ctx.clock = Some(clock.clone());
+            timed = inv.clone().with_clock(clock);
+            &timed
+        }
+    };
     for (i, step) in steps.iter().enumerate() {
         let at = |m: String| format!("step {i} ({}): {m}", step["op"]);
         let step = want_object("a step", step).map_err(at)?;
@@ -860,6 +1072,9 @@ fn run_case(inv: &Inventory, case: &Value, messages: &mut Messages) -> Result<()
         match (&got, step.get("save_as")) {
             (Ok(Outcome::Product(p)), Some(Value::String(name))) => {
                 ctx.ids.insert(name.clone(), p.id);
+            }
+            (Ok(Outcome::Hold(h)), Some(Value::String(name))) => {
+                ctx.ids.insert(name.clone(), h.id);
             }
             (_, Some(other)) => {
                 return Err(at(format!("save_as {other} needs a product to save")));
