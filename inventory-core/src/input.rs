@@ -227,3 +227,69 @@ impl crate::movement::Movement {
         })
     }
 }
+
+/// A hold's or a commit's quantity from a signed integer: 1 to the stock maximum, or a
+/// validation error naming `field`.
+///
+/// ```
+/// use inventory_core::quantity_from_i64;
+/// assert_eq!(quantity_from_i64("quantity", 2).unwrap(), 2);
+/// assert_eq!(quantity_from_i64("quantity", 0).unwrap_err().to_string(), "quantity: must be at least 1");
+/// ```
+pub fn quantity_from_i64(field: &str, value: i64) -> Result<u32> {
+    crate::hold::check_quantity(value, field)
+}
+
+/// A duration in seconds as a binding receives it (a float: Python's `timedelta.total_seconds()`,
+/// a JavaScript `number`, JSON), or a validation error naming `field` when it is not finite, not
+/// above 0 or longer than [`MAX_HOLD_DURATION`](crate::MAX_HOLD_DURATION).
+pub fn duration_from_seconds(field: &str, seconds: f64) -> Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero() && *d <= crate::hold::MAX_HOLD_DURATION)
+        .ok_or_else(|| {
+            InventoryError::validation(field, "must be more than 0 and at most 3660 days")
+        })
+}
+
+impl crate::hold::NewHold {
+    /// A hold request from a binding's arguments: the quantity as a signed integer, the
+    /// expiry as seconds from now (`expires_in`) or an instant (`expires_at`), at most one of
+    /// them.
+    ///
+    /// ```
+    /// use inventory_core::{NewHold, Uuid};
+    /// let h = NewHold::from_input(Uuid::nil(), 2, Some("wh-1".into()), Some(900.0), None, None, None)?;
+    /// assert_eq!(h.expires_in, Some(std::time::Duration::from_secs(900)));
+    /// let err = NewHold::from_input(Uuid::nil(), -1, None, None, None, None, None).unwrap_err();
+    /// assert_eq!(err.field(), Some("quantity"));
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn from_input(
+        product_id: Uuid,
+        quantity: i64,
+        location: Option<String>,
+        expires_in_seconds: Option<f64>,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+        reference: Option<String>,
+        actor: Option<String>,
+    ) -> Result<Self> {
+        if expires_in_seconds.is_some() && expires_at.is_some() {
+            return Err(InventoryError::validation(
+                "expires_in",
+                "give expires_in or expires_at, not both",
+            ));
+        }
+        Ok(Self {
+            product_id,
+            quantity: quantity_from_i64("quantity", quantity)?,
+            location,
+            expires_in: expires_in_seconds
+                .map(|s| duration_from_seconds("expires_in", s))
+                .transpose()?,
+            expires_at,
+            reference,
+            actor,
+        })
+    }
+}

@@ -550,27 +550,20 @@ fn call(
             let id = ctx.id_text(&a.required_text("id")?)?;
             let quantity = a.required_int("quantity")?;
             let seconds = a.number("expires_in_seconds")?;
-            let new = |id| -> inventory_core::Result<NewHold> {
-                Ok(NewHold {
-                    product_id: id,
-                    quantity: inventory_core::stock_from_i64("quantity", quantity.max(0))?,
-                    location: a.text("location").ok().flatten(),
-                    expires_in: seconds
-                        .map(|s| std::time::Duration::try_from_secs_f64(s).unwrap_or_default()),
-                    expires_at: a.time("expires_at").ok().flatten(),
-                    reference: a.text("reference").ok().flatten(),
-                    actor: a.text("actor").ok().flatten(),
-                })
-            };
+            let (location, expires_at) = (a.text("location")?, a.time("expires_at")?);
+            let (reference, actor) = (a.text("reference")?, a.text("actor")?);
             let keyed = keyed(&a)?;
             (|| {
-                if quantity < 1 {
-                    return Err(inventory_core::InventoryError::validation(
-                        "quantity",
-                        "must be at least 1",
-                    ));
-                }
-                keyed?.reserve(new(parse_id(&id)?)?).map(Outcome::Hold)
+                let new = NewHold::from_input(
+                    parse_id(&id)?,
+                    quantity,
+                    location,
+                    seconds,
+                    expires_at,
+                    reference,
+                    actor,
+                )?;
+                keyed?.reserve(new).map(Outcome::Hold)
             })()
         }
         "commit_hold" => {
@@ -598,7 +591,7 @@ fn call(
             let keyed = keyed(&a)?;
             (|| {
                 let quantity = quantity
-                    .map(|q| stock_from_i64("quantity", q.max(0)))
+                    .map(|q| inventory_core::quantity_from_i64("quantity", q))
                     .transpose()?;
                 keyed?
                     .commit_hold(parse_id(&hold)?, quantity, change?)

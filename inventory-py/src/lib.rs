@@ -14,12 +14,14 @@
 
 use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Decimal, Durability, Event, Inventory, InventoryError, Location, Movement, OpenOptions,
-    Product, ProductPatch, QueryInput, Snapshot, StockChange, StockLevel, StorageKind, Uuid,
-    count_from_i64, limit_from_i64, parse_id, parse_price, stock_from_i64,
+    Clock, Decimal, Durability, Event, Hold, HoldStatus, Inventory, InventoryError, Location,
+    ManualClock, Movement, NewHold, OpenOptions, Product, ProductPatch, QueryInput, Snapshot,
+    StockChange, StockLevel, StorageKind, Uuid, count_from_i64, limit_from_i64, parse_id,
+    parse_price, quantity_from_i64, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -79,6 +81,9 @@ struct EventRecord {
     reference: Option<String>,
     actor: Option<String>,
     transfer_id: Option<Uuid>,
+    hold_id: Option<Uuid>,
+    quantity: Option<u32>,
+    expires_at: Option<DateTime<Utc>>,
     idempotency_key: Option<String>,
     changes: Vec<ChangeRecord>,
 }
@@ -101,6 +106,9 @@ impl From<Event> for EventRecord {
             reference: e.reference,
             actor: e.actor,
             transfer_id: e.transfer_id,
+            hold_id: e.hold_id,
+            quantity: e.quantity,
+            expires_at: e.expires_at,
             idempotency_key: e.idempotency_key,
             changes: e
                 .changes
@@ -143,6 +151,9 @@ struct LevelRecord {
     product_id: Uuid,
     location: String,
     on_hand: u32,
+    reserved: u32,
+    available: u32,
+    short: u32,
     reorder_point: Option<u32>,
 }
 
@@ -152,7 +163,44 @@ impl From<StockLevel> for LevelRecord {
             product_id: l.product_id,
             location: l.location,
             on_hand: l.on_hand,
+            reserved: l.reserved,
+            available: l.available,
+            short: l.short,
             reorder_point: l.reorder_point,
+        }
+    }
+}
+
+/// A hold, keyed like the front's `Hold`.
+#[derive(IntoPyObject)]
+struct HoldRecord {
+    id: Uuid,
+    product_id: Uuid,
+    location: String,
+    quantity: u32,
+    status: &'static str,
+    committed: u32,
+    expires_at: Option<DateTime<Utc>>,
+    reference: Option<String>,
+    actor: Option<String>,
+    created_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Hold> for HoldRecord {
+    fn from(h: Hold) -> Self {
+        Self {
+            id: h.id,
+            product_id: h.product_id,
+            location: h.location,
+            quantity: h.quantity,
+            status: h.status.as_str(),
+            committed: h.committed,
+            expires_at: h.expires_at,
+            reference: h.reference,
+            actor: h.actor,
+            created_at: h.created_at,
+            closed_at: h.closed_at,
         }
     }
 }
@@ -237,6 +285,19 @@ fn to_py_err(py: Python<'_>, err: &InventoryError) -> PyErr {
                 kwargs.set_item("key", key)?;
                 "IdempotencyConflictError"
             }
+            InventoryError::HoldClosed { hold_id, status } => {
+                kwargs.set_item("hold_id", hold_id)?;
+                kwargs.set_item("status", status)?;
+                "HoldClosedError"
+            }
+            InventoryError::HoldExpired {
+                hold_id,
+                expires_at,
+            } => {
+                kwargs.set_item("hold_id", hold_id)?;
+                kwargs.set_item("expires_at", expires_at)?;
+                "HoldExpiredError"
+            }
             InventoryError::Storage { kind, .. } => {
                 kwargs.set_item("kind", kind.as_str())?;
                 match kind {
@@ -308,6 +369,45 @@ impl IdArg {
     }
 }
 
+/// A clock that moves only when told: use `inventory.ManualClock`, which wraps it.
+#[pyclass(module = "inventory._inventory", name = "ManualClock", frozen)]
+struct PyManualClock {
+    inner: Arc<ManualClock>,
+}
+
+#[pymethods]
+impl PyManualClock {
+    #[new]
+    fn new(start: DateTime<Utc>) -> Self {
+        Self {
+            inner: Arc::new(ManualClock::new(start)),
+        }
+    }
+
+    /// Moves the clock forward by `micros` microseconds (0 or more).
+    fn advance(&self, micros: u64) {
+        self.inner.advance(std::time::Duration::from_micros(micros));
+    }
+
+    /// Sets the clock.
+    fn set(&self, t: DateTime<Utc>) {
+        self.inner.set(t);
+    }
+
+    /// What the clock shows.
+    fn now(&self) -> DateTime<Utc> {
+        self.inner.now()
+    }
+}
+
+/// The inventory on `clock` when one is given.
+fn on_clock(inv: Inventory, clock: Option<PyRef<'_, PyManualClock>>) -> Inventory {
+    match clock {
+        None => inv,
+        Some(clock) => inv.with_clock(clock.inner.clone()),
+    }
+}
+
 /// The native inventory. Use `inventory.Inventory`, which wraps it with Python types.
 #[pyclass(module = "inventory._inventory", name = "Inventory", frozen)]
 struct PyInventory {
@@ -329,8 +429,13 @@ impl PyInventory {
     /// Opens an inventory: a SQLite file path, `sqlite://PATH`, `:memory:` or `memory:`, with
     /// durability `normal` or `full` (parsed by the core).
     #[staticmethod]
-    #[pyo3(signature = (location, durability = "normal"))]
-    fn open(py: Python<'_>, location: String, durability: &str) -> PyResult<Self> {
+    #[pyo3(signature = (location, durability = "normal", clock = None))]
+    fn open(
+        py: Python<'_>,
+        location: String,
+        durability: &str,
+        clock: Option<PyRef<'_, PyManualClock>>,
+    ) -> PyResult<Self> {
         let durability = durability.to_owned();
         let inner = run(py, move || {
             let options = OpenOptions {
@@ -338,14 +443,17 @@ impl PyInventory {
             };
             Inventory::open_with(&location, &options)
         })?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: on_clock(inner, clock),
+        })
     }
 
     /// An empty inventory in memory.
     #[staticmethod]
-    fn in_memory() -> Self {
+    #[pyo3(signature = (clock = None))]
+    fn in_memory(clock: Option<PyRef<'_, PyManualClock>>) -> Self {
         Self {
-            inner: Inventory::in_memory(),
+            inner: on_clock(Inventory::in_memory(), clock),
         }
     }
 
@@ -624,6 +732,107 @@ impl PyInventory {
         })
     }
 
+    /// Holds `quantity` of a product at a location; the expiry as seconds from now or an
+    /// instant, at most one of them.
+    #[pyo3(signature = (
+        id, quantity, location, expires_in, expires_at, reference, actor, idempotency_key
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn reserve(
+        &self,
+        py: Python<'_>,
+        id: IdArg,
+        quantity: i64,
+        location: Option<String>,
+        expires_in: Option<f64>,
+        expires_at: Option<DateTime<Utc>>,
+        reference: Option<String>,
+        actor: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<HoldRecord> {
+        run(py, || {
+            let new = NewHold::from_input(
+                id.get()?,
+                quantity,
+                location,
+                expires_in,
+                expires_at,
+                reference,
+                actor,
+            )?;
+            self.keyed(&idempotency_key)?
+                .reserve(new)
+                .map(HoldRecord::from)
+        })
+    }
+
+    /// Commits a hold: `quantity` of it (all when `None`) leaves the stock, the rest goes back.
+    #[pyo3(signature = (hold_id, quantity, reason, reference, actor, idempotency_key))]
+    #[allow(clippy::too_many_arguments)]
+    fn commit_hold(
+        &self,
+        py: Python<'_>,
+        hold_id: IdArg,
+        quantity: Option<i64>,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> PyResult<ProductRecord> {
+        run(py, || {
+            let hold_id = hold_id.get()?;
+            let quantity = quantity
+                .map(|q| quantity_from_i64("quantity", q))
+                .transpose()?;
+            let change = StockChange::from_input(reason, reference, actor, None, None)?;
+            self.keyed(&idempotency_key)?
+                .commit_hold(hold_id, quantity, change)
+                .map(ProductRecord::from)
+        })
+    }
+
+    /// Releases a hold.
+    #[pyo3(signature = (hold_id, idempotency_key=None))]
+    fn release_hold(
+        &self,
+        py: Python<'_>,
+        hold_id: IdArg,
+        idempotency_key: Option<String>,
+    ) -> PyResult<HoldRecord> {
+        run(py, || {
+            self.keyed(&idempotency_key)?
+                .release_hold(hold_id.get()?)
+                .map(HoldRecord::from)
+        })
+    }
+
+    /// The hold with this id, as it is now.
+    fn hold(&self, py: Python<'_>, hold_id: IdArg) -> PyResult<HoldRecord> {
+        run(py, || self.inner.hold(hold_id.get()?).map(HoldRecord::from))
+    }
+
+    /// A product's holds with `status` (text), or every one with `None`.
+    #[pyo3(signature = (id, status=None))]
+    fn holds(
+        &self,
+        py: Python<'_>,
+        id: IdArg,
+        status: Option<String>,
+    ) -> PyResult<Vec<HoldRecord>> {
+        run(py, || {
+            let status = status
+                .map(|s| HoldStatus::parse(&s, "status"))
+                .transpose()?;
+            self.inner.holds(id.get()?, status).map(records)
+        })
+    }
+
+    /// Records the expiry of the holds past their time; returns how many.
+    #[pyo3(signature = (idempotency_key=None))]
+    fn expire_holds(&self, py: Python<'_>, idempotency_key: Option<String>) -> PyResult<u32> {
+        run(py, || self.keyed(&idempotency_key)?.expire_holds())
+    }
+
     /// The id of the replica (the store) this inventory writes events as.
     fn replica_id(&self, py: Python<'_>) -> PyResult<Uuid> {
         run(py, || self.inner.replica_id())
@@ -734,6 +943,9 @@ impl PyInventory {
 mod native {
     #[pymodule_export]
     use super::PyInventory;
+
+    #[pymodule_export]
+    use super::PyManualClock;
 
     /// The `code` of an error that is not one of the core's (a bug caught at the boundary).
     #[pymodule_export]

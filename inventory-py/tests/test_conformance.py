@@ -15,6 +15,7 @@ store S``) are printed at the end of the run by ``conftest.py``.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import shutil
 import uuid
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 import pytest
 
 import inventory
-from inventory import Event, Inventory, Location, Page, Product, StockLevel
+from inventory import Event, Hold, Inventory, Location, Page, Product, StockLevel
 
 if TYPE_CHECKING:
     from conftest import ConformanceTally
@@ -41,7 +42,7 @@ Json = Dict[str, Any]
 #: products (a batch), a location, locations, levels or one level.
 Outcome = Union[
     Product, None, Page, Decimal, List[Event], List[Product], Location, List[Location],
-    List[StockLevel], StockLevel,
+    List[StockLevel], StockLevel, Hold, List[Hold], int,
 ]
 
 #: The arguments each operation takes (required ones first, then the optional ones).
@@ -63,6 +64,13 @@ REQUIRED = {
     "locations": (),
     "stock_levels": ("id",),
     "set_reorder_point": ("id",),
+    "reserve": ("id", "quantity"),
+    "commit_hold": ("hold",),
+    "release_hold": ("hold",),
+    "get_hold": ("hold",),
+    "holds": ("id",),
+    "expire_holds": (),
+    "advance_clock": ("seconds",),
 }
 KEY = ("idempotency_key",)
 OPTIONAL = {
@@ -75,12 +83,18 @@ OPTIONAL = {
     "apply": KEY,
     "create_location": KEY,
     "set_reorder_point": ("reorder_point", "location"),
+    "reserve": ("location", "expires_in_seconds", "expires_at", "reference", "actor") + KEY,
+    "commit_hold": ("quantity", "reason", "reference", "actor") + KEY,
+    "release_hold": KEY,
+    "holds": ("status",),
     "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",
              "limit", "cursor", "offset", "below_reorder_point", "location"),
 }
 INTEGER_ARGS = frozenset({"stock", "delta", "quantity", "expected_stock", "expected_version",
                           "low_stock", "limit", "offset", "reorder_point"})
 BOOLEAN_ARGS = frozenset({"below_reorder_point"})
+#: Numbers that may have a fraction (seconds).
+NUMBER_ARGS = frozenset({"expires_in_seconds", "seconds"})
 LIST_ARGS = frozenset({"movements"})
 #: The keys a batch movement takes, by its type.
 MOVEMENT_KEYS = {
@@ -96,6 +110,8 @@ class Case:
     name: str
     steps: List[Json]
     skip: Optional[str]
+    #: The start of the case's manual clock, when it has one.
+    clock: Optional[str] = None
 
 
 def load() -> List[Case]:
@@ -112,7 +128,7 @@ def load() -> List[Case]:
             assert isinstance(name, str) and name not in names, f"{path.name}: case {name!r}"
             names.add(name)
             skip = c.get("skip", {}).get(RUNNER)
-            cases.append(Case(path.name, name, c["steps"], skip))
+            cases.append(Case(path.name, name, c["steps"], skip, c.get("clock")))
     return cases
 
 
@@ -126,9 +142,10 @@ class Mismatch(Exception):
 class Ctx:
     """The state of one case: the products saved by ``save_as`` and the last page's cursor."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Optional[inventory.ManualClock] = None) -> None:
         self.ids: Dict[str, uuid.UUID] = {}
         self.next_cursor: Optional[str] = None
+        self.clock = clock
 
     def saved(self, text: str) -> uuid.UUID:
         try:
@@ -170,6 +187,10 @@ def arguments(op: str, step: Json) -> Json:
     for key, value in args.items():
         if key not in allowed:
             raise Mismatch(f"{op} takes no argument {key!r}")
+        if key in NUMBER_ARGS:
+            if type(value) not in (int, float):
+                raise Mismatch(f"argument {key!r} must be a number, not {value!r}")
+            continue
         want: type = (int if key in INTEGER_ARGS else bool if key in BOOLEAN_ARGS
                       else list if key in LIST_ARGS else str)
         if type(value) is not want:
@@ -245,8 +266,37 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
         return inv.list(**a)
     if op == "total_value":
         return inv.total_value()
+    if op == "reserve":
+        if "expires_in_seconds" in a:
+            a["expires_in"] = datetime.timedelta(seconds=a.pop("expires_in_seconds"))
+        if "expires_at" in a:
+            a["expires_at"] = when(a["expires_at"])
+        return inv.reserve(ctx.id_arg(a.pop("id")), a.pop("quantity"), **a)
+    if op == "commit_hold":
+        return inv.commit_hold(ctx.id_arg(a.pop("hold")), **a)
+    if op == "release_hold":
+        return inv.release_hold(ctx.id_arg(a.pop("hold")), **a)
+    if op == "get_hold":
+        return inv.hold(ctx.id_arg(a["hold"]))
+    if op == "holds":
+        status = a.get("status")
+        if status is None:
+            return inv.holds(ctx.id_arg(a["id"]))
+        return inv.holds(ctx.id_arg(a["id"]), status=None if status == "all" else status)
+    if op == "expire_holds":
+        return inv.expire_holds()
+    if op == "advance_clock":
+        if ctx.clock is None:
+            raise Mismatch('advance_clock in a case with no "clock"')
+        ctx.clock.advance(datetime.timedelta(seconds=a["seconds"]))
+        return None
     assert op == "history"
     return inv.history(ctx.id_arg(a["id"]))
+
+
+def when(text: str) -> datetime.datetime:
+    """An ISO 8601 time of a vector as an aware ``datetime``."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def describe(got: object) -> str:
@@ -271,6 +321,10 @@ def describe(got: object) -> str:
         return "[" + ", ".join(describe(x) for x in got) + "]"
     if isinstance(got, Event):
         return f"{got.kind.value} {got.delta!r} {got.reason!r}"
+    if isinstance(got, Hold):
+        return f"hold {got.status.value} {got.committed} of {got.quantity}"
+    if isinstance(got, int):
+        return f"number {got}"
     return "ok"
 
 
@@ -307,7 +361,7 @@ def check_page(want: Json, page: Page) -> None:
 
 
 EVENT_FIELDS = ("sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor",
-                "location", "idempotency_key")
+                "location", "idempotency_key", "quantity")
 
 
 def check_event(want: Json, e: Event) -> None:
@@ -320,16 +374,32 @@ def check_event(want: Json, e: Event) -> None:
             same("changes", v, [dataclasses.asdict(c) for c in e.changes])
         elif key == "linked":
             same("linked", v, e.transfer_id is not None)
+        elif key == "hold":
+            same("hold", v, e.hold_id is not None)
         else:
             raise Mismatch(f"unknown event field {key!r} in the expectation")
 
 
 def check_level(want: Json, level: StockLevel) -> None:
     for key, v in want.items():
-        if key in ("location", "on_hand", "reorder_point"):
+        if key in ("location", "on_hand", "reorder_point", "reserved", "available", "short"):
             same(key, v, getattr(level, key))
         else:
             raise Mismatch(f"unknown level field {key!r} in the expectation")
+
+
+def check_hold(want: Json, h: Hold, ctx: Ctx) -> None:
+    for key, v in want.items():
+        if key == "id":
+            same("id", ctx.id_text(v), str(h.id))
+        elif key == "status":
+            same("status", v, h.status.value)
+        elif key == "expires_at":
+            same("expires_at", None if v is None else when(v), h.expires_at)
+        elif key in ("quantity", "committed", "location", "reference", "actor"):
+            same(key, v, getattr(h, key))
+        else:
+            raise Mismatch(f"unknown hold field {key!r} in the expectation")
 
 
 def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
@@ -359,7 +429,12 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
             check_page(v, got)
         elif kind == "value" and isinstance(got, Decimal):
             same("value", v, str(got))
-        elif kind in ("events", "products", "locations", "levels") and isinstance(got, list):
+        elif kind == "hold" and isinstance(got, Hold):
+            check_hold(v, got, ctx)
+        elif kind == "number" and isinstance(got, int) and not isinstance(got, bool):
+            same("number", v, got)
+        elif kind in ("events", "products", "locations", "levels", "holds") \
+                and isinstance(got, list):
             same(f"number of {kind}", len(v), len(got))
             for i, (w, x) in enumerate(zip(v, got)):
                 try:
@@ -371,6 +446,8 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
                         same("code", w, x.code)
                     elif kind == "levels" and isinstance(x, StockLevel):
                         check_level(w, x)
+                    elif kind == "holds" and isinstance(x, Hold):
+                        check_hold(w, x, ctx)
                     else:
                         raise Mismatch(f"expected {kind}")
                 except Mismatch as m:
@@ -383,7 +460,7 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
         elif kind == "level" and isinstance(got, StockLevel):
             check_level(v, got)
         elif kind in ("product", "ok", "page", "value", "events", "products", "location",
-                      "locations", "levels", "level"):
+                      "locations", "levels", "level", "hold", "holds", "number"):
             raise Mismatch(f"expected {kind}")
         else:
             raise Mismatch(f"unknown expectation {kind!r}")
@@ -391,9 +468,9 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
         raise Mismatch(f"{m}; got {describe(got)}") from None
 
 
-def run_case(inv: Inventory, case: Case) -> None:
+def run_case(inv: Inventory, case: Case, clock: Optional[inventory.ManualClock] = None) -> None:
     """Runs the steps in order, stopping at the first mismatch; then the ledger invariant."""
-    ctx = Ctx()
+    ctx = Ctx(clock)
     for i, step in enumerate(case.steps):
         op = step.get("op")
         try:
@@ -409,8 +486,8 @@ def run_case(inv: Inventory, case: Case) -> None:
                 got = e
             check(step["expect"], got, ctx)
             if "save_as" in step:
-                if not isinstance(got, Product):
-                    raise Mismatch(f"save_as {step['save_as']!r} needs a product to save")
+                if not isinstance(got, (Product, Hold)):
+                    raise Mismatch(f"save_as {step['save_as']!r} needs a product or hold to save")
                 ctx.ids[step["save_as"]] = got.id
             if isinstance(got, Page):
                 ctx.next_cursor = got.next_cursor
@@ -447,10 +524,11 @@ def test_conformance(
         conformance_tally.skipped(store, case.name, case.skip)
         pytest.skip(case.skip)
     conformance_tally.ran(store, len(case.steps))
+    clock = None if case.clock is None else inventory.ManualClock(when(case.clock))
     if store == "memory":
-        inv = Inventory.in_memory()
+        inv = Inventory.in_memory(clock=clock)
     else:
         path = tmp_path / "conformance.db"
         shutil.copyfile(sqlite_template, path)
-        inv = Inventory.open(path)
-    run_case(inv, case)
+        inv = Inventory.open(path, clock=clock)
+    run_case(inv, case, clock)

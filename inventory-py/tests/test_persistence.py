@@ -76,7 +76,7 @@ def test_export_and_import(tmp_path: Path) -> None:
     path = tmp_path / "shop.db"
     products, events = fill(path)
     snapshot = Inventory.open(path).export_json()
-    assert json.loads(snapshot)["format"] == 2
+    assert json.loads(snapshot)["format"] == 3
     for target in (Inventory.in_memory(), Inventory.open(tmp_path / "copy.db")):
         target.import_json(snapshot)
         assert list(target.list(order_by="sku")) == products

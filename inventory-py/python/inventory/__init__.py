@@ -19,10 +19,15 @@ Decimal('69.93')
 7
 >>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
 [('DEFAULT', 5), ('WH-1', 2)]
+>>> cart = inv.reserve(p.id, 2, expires_in=900, reference="cart-1")   # held for 15 minutes
+>>> inv.stock_levels(p.id)[0].available
+3
+>>> inv.commit_hold(cart.id, reference="order-1").stock
+5
 >>> inv.adjust_stock(p.id, -8, reason="sale")
 Traceback (most recent call last):
     ...
-inventory.InsufficientStockError: stock: insufficient stock: 5 available, 8 requested
+inventory.InsufficientStockError: stock: insufficient stock: 3 available, 8 requested
 
 Types are Python's own: ids are :class:`uuid.UUID`, prices :class:`decimal.Decimal`,
 timestamps timezone-aware :class:`datetime.datetime` in UTC. Prices are accepted as
@@ -36,11 +41,14 @@ GIL, and stock changes are atomic in the store.
 from __future__ import annotations
 
 from ._api import Inventory
+from ._clock import ManualClock
 from ._errors import (
     ConnectionLostError,
     CorruptStorageError,
     DiskFullError,
     DuplicateSkuError,
+    HoldClosedError,
+    HoldExpiredError,
     IdempotencyConflictError,
     InsufficientStockError,
     InventoryError,
@@ -57,6 +65,8 @@ from ._values import (
     Event,
     EventKind,
     FieldChange,
+    Hold,
+    HoldStatus,
     IdLike,
     Location,
     Page,
@@ -72,12 +82,17 @@ __all__ = [
     "Event",
     "EventKind",
     "FieldChange",
+    "Hold",
+    "HoldClosedError",
+    "HoldExpiredError",
+    "HoldStatus",
     "IdLike",
     "IdempotencyConflictError",
     "InsufficientStockError",
     "Inventory",
     "InventoryError",
     "Location",
+    "ManualClock",
     "Movement",
     "NotFoundError",
     "Page",

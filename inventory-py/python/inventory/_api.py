@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 from decimal import Decimal
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _inventory
+from ._clock import ManualClock, _aware, _seconds
 from ._convert import (
     _event,
+    _hold,
     _i64,
     _id,
     _int,
@@ -30,7 +33,20 @@ from ._convert import (
 )
 from ._errors import InventoryError
 from ._movements import Movement
-from ._values import Event, IdLike, Location, Page, PriceLike, Product, StockLevel
+from ._values import (
+    Event,
+    Hold,
+    HoldStatus,
+    IdLike,
+    Location,
+    Page,
+    PriceLike,
+    Product,
+    StockLevel,
+)
+
+#: ``holds(id)``'s default: the active holds (pass ``status=None`` for every one).
+_ACTIVE = HoldStatus.ACTIVE
 
 
 def _bool(value: object, name: str) -> bool:
@@ -55,17 +71,29 @@ class Inventory:
     __slots__ = ("_location", "_native")
 
     def __init__(
-        self, location: Union[str, os.PathLike[str]] = "memory:", *, durability: str = "normal"
+        self,
+        location: Union[str, os.PathLike[str]] = "memory:",
+        *,
+        durability: str = "normal",
+        clock: Optional[ManualClock] = None,
     ) -> None:
         """Opens the inventory at ``location``: see :meth:`open`."""
         if not isinstance(durability, str):
             raise TypeError(f"durability must be a str, not {_type_name(durability)}")
+        if clock is not None and not isinstance(clock, ManualClock):
+            raise TypeError(f"clock must be a ManualClock, not {_type_name(clock)}")
         self._location = _location(location)
-        self._native = _inventory.Inventory.open(self._location, durability)
+        self._native = _inventory.Inventory.open(
+            self._location, durability, None if clock is None else clock._native
+        )
 
     @classmethod
     def open(
-        cls, location: Union[str, os.PathLike[str]], *, durability: str = "normal"
+        cls,
+        location: Union[str, os.PathLike[str]],
+        *,
+        durability: str = "normal",
+        clock: Optional[ManualClock] = None,
     ) -> Inventory:
         """Opens an inventory by location.
 
@@ -73,6 +101,9 @@ class Inventory:
           at that path, created with its schema if missing;
         - ``":memory:"``: a private in-memory SQLite database;
         - ``"memory:"``: the in-memory store (as :meth:`in_memory`).
+
+        ``clock`` (a :class:`ManualClock`) replaces the system clock for every time the
+        inventory reads (event times, hold expiry): for tests.
 
         ``durability`` is what a commit to a SQLite file survives: ``"normal"`` (the default)
         survives the application crashing but may lose the last commits on a power loss or an
@@ -86,17 +117,18 @@ class Inventory:
         >>> inventory.Inventory.open(":memory:").total_value()
         Decimal('0.00')
         """
-        return cls(location, durability=durability)
+        return cls(location, durability=durability, clock=clock)
 
     @classmethod
-    def in_memory(cls) -> Inventory:
-        """An empty inventory in memory, gone when the object is.
+    def in_memory(cls, *, clock: Optional[ManualClock] = None) -> Inventory:
+        """An empty inventory in memory, gone when the object is. ``clock`` (a
+        :class:`ManualClock`) replaces the system clock, for tests of expiry.
 
         >>> import inventory
         >>> inventory.Inventory.in_memory().list().total
         0
         """
-        return cls("memory:")
+        return cls("memory:", clock=clock)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}.open({self._location!r})"
@@ -508,6 +540,158 @@ class Inventory:
                 _key(idempotency_key),
             )
         )
+
+    def reserve(
+        self,
+        id: IdLike,
+        quantity: int,
+        *,
+        location: Optional[str] = None,
+        expires_in: Optional[Union[datetime.timedelta, float]] = None,
+        expires_at: Optional[datetime.datetime] = None,
+        reference: Optional[str] = None,
+        actor: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Hold:
+        """Holds ``quantity`` of a product at ``location`` (``DEFAULT`` when not given) for a
+        cart or an order, until :meth:`commit_hold`, :meth:`release_hold` or its expiry:
+        ``expires_in`` (a ``timedelta`` or seconds) or ``expires_at`` (an aware ``datetime``),
+        not both; neither for a hold that lasts until it is resolved.
+
+        Held stock is not for sale: :meth:`adjust_stock` and :meth:`transfer` take only what
+        is ``available``. At ``expires_at`` the hold stops reserving, for every read and write,
+        with no job to run.
+
+        Raises, changing nothing, :class:`InsufficientStockError` (``available``,
+        ``requested``) when less is available, however many callers race for the last units;
+        :class:`ValidationError` for a quantity below 1 or an expiry not in the future;
+        :class:`NotFoundError` for an unknown product or location.
+
+        >>> import datetime, inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=3)
+        >>> h = inv.reserve(p.id, 2, expires_in=datetime.timedelta(minutes=15),
+        ...                 reference="cart-1", idempotency_key="cart-1-line-1")
+        >>> level = inv.stock_levels(p.id)[0]
+        >>> level.on_hand, level.reserved, level.available
+        (3, 2, 1)
+        >>> inv.adjust_stock(p.id, -2, reason="sale")
+        Traceback (most recent call last):
+            ...
+        inventory.InsufficientStockError: stock: insufficient stock: 1 available, 2 requested
+        """
+        if expires_at is not None:
+            expires_at = _aware(expires_at, "expires_at")
+        return _hold(
+            self._native.reserve(
+                _id(id),
+                _i64(quantity, "quantity"),
+                _opt_text(location, "location"),
+                None if expires_in is None else _seconds(expires_in, "expires_in"),
+                expires_at,
+                _opt_text(reference, "reference"),
+                _opt_text(actor, "actor"),
+                _key(idempotency_key),
+            )
+        )
+
+    def commit_hold(
+        self,
+        hold_id: IdLike,
+        *,
+        quantity: Optional[int] = None,
+        reason: str = "sale",
+        reference: Optional[str] = None,
+        actor: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Product:
+        """Commits a hold: ``quantity`` of it (all of it when not given) leaves the stock as a
+        ``HOLD_COMMITTED`` movement, and the rest is released. Returns the product.
+
+        A hold resolves once: a second commit or release raises :class:`HoldClosedError`,
+        unless it repeats the first with its ``idempotency_key`` (then it returns the first
+        answer). A hold past its time raises :class:`HoldExpiredError`; more than was held a
+        :class:`ValidationError`; more than a count left on hand
+        :class:`InsufficientStockError`. Nothing changes then.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> h = inv.reserve(p.id, 2)
+        >>> inv.commit_hold(h.id, quantity=1, reference="order-1").stock
+        4
+        >>> inv.hold(h.id).status.value, inv.stock_levels(p.id)[0].available
+        ('committed', 4)
+        """
+        return _product(
+            self._native.commit_hold(
+                _id(hold_id, "hold_id"),
+                _opt_i64(quantity, "quantity"),
+                _text(reason, "reason"),
+                _opt_text(reference, "reference"),
+                _opt_text(actor, "actor"),
+                _key(idempotency_key),
+            )
+        )
+
+    def release_hold(self, hold_id: IdLike, *, idempotency_key: Optional[str] = None) -> Hold:
+        """Releases a hold: its units are available again. Returns the released hold. Raises
+        :class:`HoldClosedError` if it was resolved before, :class:`HoldExpiredError` if it is
+        past its time (its stock is free already).
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> inv.release_hold(inv.reserve(p.id, 5).id).status.value
+        'released'
+        """
+        return _hold(self._native.release_hold(_id(hold_id, "hold_id"), _key(idempotency_key)))
+
+    def hold(self, hold_id: IdLike) -> Hold:
+        """The hold with this id, as it is now (an active hold past its time reads as
+        ``EXPIRED``). Raises :class:`NotFoundError` for an unknown id.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> h = inv.reserve(p.id, 2, reference="cart-1")
+        >>> inv.hold(h.id) == h, inv.hold(str(h.id)).reference
+        (True, 'cart-1')
+        """
+        return _hold(self._native.hold(_id(hold_id, "hold_id")))
+
+    def holds(
+        self, id: IdLike, *, status: Optional[Union[HoldStatus, str]] = _ACTIVE
+    ) -> List[Hold]:
+        """A product's holds, oldest first: the active ones, those with another ``status``,
+        or every one with ``status=None``.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> a, b = inv.reserve(p.id, 1), inv.reserve(p.id, 1)
+        >>> _ = inv.release_hold(a.id)
+        >>> [h.id for h in inv.holds(p.id)] == [b.id], len(inv.holds(p.id, status=None))
+        (True, 2)
+        """
+        text = None if status is None else _text(str(status), "status")
+        return [_hold(t) for t in self._native.holds(_id(id), text)]
+
+    def expire_holds(self) -> int:
+        """Records the expiry of every hold past its time (a ``HOLD_EXPIRED`` event each) and
+        returns how many. Not needed for correctness: a hold stops reserving at its
+        ``expires_at`` anyway. Run it now and then to keep the ledger current.
+
+        >>> import datetime, inventory
+        >>> clock = inventory.ManualClock(datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc))
+        >>> inv = inventory.Inventory.in_memory(clock=clock)
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+        >>> _ = inv.reserve(p.id, 2, expires_in=60)
+        >>> clock.advance(61)
+        >>> inv.expire_holds(), inv.history(p.id)[-1].kind.value
+        (1, 'hold_expired')
+        """
+        return self._native.expire_holds(None)
 
     def replica_id(self) -> uuid.UUID:
         """The id of this store as a replica: every event it writes carries it.

@@ -12,7 +12,18 @@ from typing import Optional, Tuple, Union
 from . import _inventory
 from ._errors import InventoryError, InsufficientStockError, StockOverflowError
 from ._movements import Adjust, Count, Transfer
-from ._values import Event, EventKind, FieldChange, Location, Page, PriceLike, Product, StockLevel
+from ._values import (
+    Event,
+    EventKind,
+    FieldChange,
+    Hold,
+    HoldStatus,
+    Location,
+    Page,
+    PriceLike,
+    Product,
+    StockLevel,
+)
 
 
 # Mere type conversions: the rules apply in the core, which receives text and plain integers.
@@ -65,7 +76,7 @@ def _with_callers_number(error: InventoryError, clamped: int, given: int) -> Inv
     return error
 
 
-def _id(value: object) -> Union[uuid.UUID, str]:
+def _id(value: object, name: str = "id") -> Union[uuid.UUID, str]:
     if isinstance(value, str):
         # Text is parsed by the core. A lone surrogate cannot cross into Rust at all; no UUID
         # holds one, so the core is shown the text with it replaced, and refuses it by name.
@@ -76,7 +87,7 @@ def _id(value: object) -> Union[uuid.UUID, str]:
         return value
     if isinstance(value, uuid.UUID):
         return value
-    raise TypeError(f"id must be a uuid.UUID or str, not {_type_name(value)}")
+    raise TypeError(f"{name} must be a uuid.UUID or str, not {_type_name(value)}")
 
 
 def _plain_decimal(value: Decimal) -> str:
@@ -154,6 +165,9 @@ def _event(record: _inventory.EventRecord) -> Event:
         reference=record["reference"],
         actor=record["actor"],
         transfer_id=record["transfer_id"],
+        hold_id=record["hold_id"],
+        quantity=record["quantity"],
+        expires_at=record["expires_at"],
         idempotency_key=record["idempotency_key"],
         changes=tuple(FieldChange(**c) for c in record["changes"]),
     )
@@ -184,6 +198,22 @@ def _location_value(record: _inventory.LocationRecord) -> Location:
 
 def _level(record: _inventory.LevelRecord) -> StockLevel:
     return StockLevel(**record)
+
+
+def _hold(record: _inventory.HoldRecord) -> Hold:
+    return Hold(
+        id=record["id"],
+        product_id=record["product_id"],
+        location=record["location"],
+        quantity=record["quantity"],
+        status=HoldStatus(record["status"]),
+        committed=record["committed"],
+        expires_at=record["expires_at"],
+        reference=record["reference"],
+        actor=record["actor"],
+        created_at=record["created_at"],
+        closed_at=record["closed_at"],
+    )
 
 
 def _opt_i64(value: object, name: str) -> Optional[int]:

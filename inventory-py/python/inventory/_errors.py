@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from typing import Any, Optional, Tuple
 
 from . import _inventory
@@ -180,6 +182,66 @@ class IdempotencyConflictError(InventoryError):
     def __init__(self, message: str, *, key: str = "", **base: Any) -> None:
         super().__init__(message, **base)
         self.key = key
+
+
+class HoldClosedError(InventoryError):
+    """The hold was committed, released or expired before (``status`` says which): a hold
+    resolves once. Nothing changed. The same call repeated with the first call's
+    ``idempotency_key`` returns the first answer instead.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+    >>> h = inv.reserve(p.id, 2)
+    >>> _ = inv.commit_hold(h.id)
+    >>> try:
+    ...     inv.release_hold(h.id)
+    ... except inventory.HoldClosedError as e:
+    ...     print(e.status, e.hold_id == h.id, e.field)
+    committed True hold_id
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hold_id: Optional[uuid.UUID] = None,
+        status: str = "",
+        **base: Any,
+    ) -> None:
+        super().__init__(message, **base)
+        self.hold_id = hold_id
+        self.status = status
+
+
+class HoldExpiredError(InventoryError):
+    """The hold passed its ``expires_at`` before it was committed or released; its stock is
+    no longer reserved. Nothing changed.
+
+    >>> import datetime, inventory
+    >>> clock = inventory.ManualClock(datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc))
+    >>> inv = inventory.Inventory.in_memory(clock=clock)
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+    >>> h = inv.reserve(p.id, 2, expires_in=60)
+    >>> clock.advance(60)
+    >>> try:
+    ...     inv.commit_hold(h.id)
+    ... except inventory.HoldExpiredError as e:
+    ...     print(e.expires_at.isoformat(), e.field)
+    2030-01-01T00:01:00+00:00 hold_id
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hold_id: Optional[uuid.UUID] = None,
+        expires_at: Optional[datetime.datetime] = None,
+        **base: Any,
+    ) -> None:
+        super().__init__(message, **base)
+        self.hold_id = hold_id
+        self.expires_at = expires_at
 
 
 class StorageError(InventoryError):

@@ -44,6 +44,9 @@ class EventRecord(TypedDict):
     reference: Optional[str]
     actor: Optional[str]
     transfer_id: Optional[uuid.UUID]
+    hold_id: Optional[uuid.UUID]
+    quantity: Optional[int]
+    expires_at: Optional[datetime.datetime]
     idempotency_key: Optional[str]
     changes: List[ChangeRecord]
 
@@ -54,10 +57,33 @@ class LocationRecord(TypedDict):
     updated_at: datetime.datetime
     version: int
 
+class HoldRecord(TypedDict):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    location: str
+    quantity: int
+    status: str
+    committed: int
+    expires_at: Optional[datetime.datetime]
+    reference: Optional[str]
+    actor: Optional[str]
+    created_at: datetime.datetime
+    closed_at: Optional[datetime.datetime]
+
+@final
+class ManualClock:
+    def __init__(self, start: datetime.datetime) -> None: ...
+    def advance(self, micros: int) -> None: ...
+    def set(self, t: datetime.datetime) -> None: ...
+    def now(self) -> datetime.datetime: ...
+
 class LevelRecord(TypedDict):
     product_id: uuid.UUID
     location: str
     on_hand: int
+    reserved: int
+    available: int
+    short: int
     reorder_point: Optional[int]
 
 _Id = Union[uuid.UUID, str]
@@ -86,9 +112,11 @@ class Inventory:
     """The native inventory; ``inventory.Inventory`` wraps it with Python types."""
 
     @staticmethod
-    def open(location: str, durability: str = "normal") -> Inventory: ...
+    def open(
+        location: str, durability: str = "normal", clock: Optional[ManualClock] = None
+    ) -> Inventory: ...
     @staticmethod
-    def in_memory() -> Inventory: ...
+    def in_memory(clock: Optional[ManualClock] = None) -> Inventory: ...
     def create(
         self, name: str, sku: str, price: str, stock: int, idempotency_key: Optional[str] = None
     ) -> ProductRecord: ...
@@ -162,6 +190,30 @@ class Inventory:
         location: Optional[str],
         idempotency_key: Optional[str] = None,
     ) -> LevelRecord: ...
+    def reserve(
+        self,
+        id: _Id,
+        quantity: int,
+        location: Optional[str],
+        expires_in: Optional[float],
+        expires_at: Optional[datetime.datetime],
+        reference: Optional[str],
+        actor: Optional[str],
+        idempotency_key: Optional[str],
+    ) -> HoldRecord: ...
+    def commit_hold(
+        self,
+        hold_id: _Id,
+        quantity: Optional[int],
+        reason: str,
+        reference: Optional[str],
+        actor: Optional[str],
+        idempotency_key: Optional[str],
+    ) -> ProductRecord: ...
+    def release_hold(self, hold_id: _Id, idempotency_key: Optional[str] = None) -> HoldRecord: ...
+    def hold(self, hold_id: _Id) -> HoldRecord: ...
+    def holds(self, id: _Id, status: Optional[str] = None) -> List[HoldRecord]: ...
+    def expire_holds(self, idempotency_key: Optional[str] = None) -> int: ...
     def replica_id(self) -> uuid.UUID: ...
     def list(
         self,

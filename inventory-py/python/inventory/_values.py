@@ -74,6 +74,14 @@ class EventKind(str, enum.Enum):
     COUNTED = "counted"
     #: One leg of a transfer (out of one location or into another), sharing a ``transfer_id``.
     TRANSFERRED = "transferred"
+    #: A hold was placed: ``hold_id``, ``location``, ``quantity``, ``expires_at``. Moves no stock.
+    HOLD_PLACED = "hold_placed"
+    #: A hold was committed: a movement (``delta``) of the hold ``hold_id`` of ``quantity``.
+    HOLD_COMMITTED = "hold_committed"
+    #: A hold was released: its ``quantity`` is available again.
+    HOLD_RELEASED = "hold_released"
+    #: A hold's expiry was recorded: it stopped reserving at its ``expires_at``.
+    HOLD_EXPIRED = "hold_expired"
 
     def __str__(self) -> str:
         return self.value
@@ -136,6 +144,12 @@ class Event:
     actor: Optional[str]
     #: For ``TRANSFERRED``: the id both legs of the transfer share.
     transfer_id: Optional[uuid.UUID]
+    #: For the ``HOLD_*`` kinds: the hold.
+    hold_id: Optional[uuid.UUID]
+    #: For the ``HOLD_*`` kinds: the hold's quantity.
+    quantity: Optional[int]
+    #: For ``HOLD_PLACED``: when the hold expires (``None``: it does not).
+    expires_at: Optional[datetime.datetime]
     #: The idempotency key of the request that wrote the event.
     idempotency_key: Optional[str]
     #: For ``UPDATED``: what changed.
@@ -181,7 +195,7 @@ class StockLevel:
     >>> inv = inventory.Inventory.in_memory()
     >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=4)
     >>> inv.stock_levels(p.id)
-    [StockLevel(location='DEFAULT', on_hand=4, reorder_point=None)]
+    [StockLevel(location='DEFAULT', on_hand=4, reserved=0, available=4, short=0, reorder_point=None)]
     """
 
     product_id: uuid.UUID = dataclasses.field(repr=False)
@@ -189,6 +203,12 @@ class StockLevel:
     location: str
     #: 0 to 2,147,483,647: the sum of the movements at this location.
     on_hand: int
+    #: The units of the live holds here (see :meth:`Inventory.reserve`).
+    reserved: int
+    #: ``on_hand - reserved``, at least 0: what can be sold, moved or held.
+    available: int
+    #: How far the holds are short of what is on hand (a count found less than is held).
+    short: int
     #: At or below this the product is due for reordering here; ``None`` for no reorder point.
     reorder_point: Optional[int]
 
@@ -196,6 +216,63 @@ class StockLevel:
     def below_reorder_point(self) -> bool:
         """Whether a reorder point is set and ``on_hand`` is at or below it."""
         return self.reorder_point is not None and self.on_hand <= self.reorder_point
+
+
+class HoldStatus(str, enum.Enum):
+    """Where a :class:`Hold` is in its life. Compares equal to its text.
+
+    >>> import inventory
+    >>> inventory.HoldStatus("committed") is inventory.HoldStatus.COMMITTED
+    True
+    """
+
+    #: Reserving its quantity.
+    ACTIVE = "active"
+    #: Sold: all or part of it left the stock, the rest went back.
+    COMMITTED = "committed"
+    #: Given back.
+    RELEASED = "released"
+    #: Its ``expires_at`` passed before it was committed or released.
+    EXPIRED = "expired"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class Hold:
+    """Stock reserved for a cart or an order (:meth:`Inventory.reserve`).
+
+    >>> import datetime, inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=5)
+    >>> h = inv.reserve(p.id, 2, expires_in=datetime.timedelta(minutes=15), reference="cart-1")
+    >>> h.status, h.quantity, h.location, h.expires_at - h.created_at
+    (<HoldStatus.ACTIVE: 'active'>, 2, 'DEFAULT', datetime.timedelta(seconds=900))
+    """
+
+    #: A time-ordered (v7) UUID.
+    id: uuid.UUID
+    product_id: uuid.UUID = dataclasses.field(repr=False)
+    #: The location's code.
+    location: str
+    quantity: int
+    #: As read now: an active hold past its ``expires_at`` reads as ``EXPIRED``.
+    status: HoldStatus
+    #: How many units the commit took (0 unless committed).
+    committed: int
+    expires_at: Optional[datetime.datetime]
+    #: The cart or order the hold is for.
+    reference: Optional[str]
+    actor: Optional[str] = dataclasses.field(repr=False)
+    created_at: datetime.datetime = dataclasses.field(repr=False)
+    #: When it was committed, released or expired.
+    closed_at: Optional[datetime.datetime] = dataclasses.field(repr=False)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the hold still reserves its quantity."""
+        return self.status is HoldStatus.ACTIVE
 
 
 @dataclasses.dataclass(frozen=True)
