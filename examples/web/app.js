@@ -4,6 +4,10 @@
 import init, { Inventory, isInventoryError } from "./pkg/inventory_wasm.js";
 
 const STORAGE_KEY = "inventory-demo/snapshot";
+/** Every hold of the demo's cart carries this reference. */
+const CART = "web cart";
+/** How long a unit stays in the cart. */
+const HOLD_SECONDS = 15 * 60;
 const FORM_FIELDS = ["name", "sku", "price", "stock"];
 
 const $ = (id) => document.getElementById(id);
@@ -123,6 +127,19 @@ function moveStock(product, delta) {
   }
 }
 
+/** What can still be sold of a product: on hand less what carts hold, over its locations. */
+function availableOf(p) {
+  return inv.stockLevels(p.id).reduce((sum, level) => sum + level.available, 0);
+}
+
+function holdOne(product) {
+  const hold = change(
+    () => inv.reserve(product.id, 1, { expiresIn: HOLD_SECONDS, reference: CART, actor: "web demo" }),
+    (error) => notify(`${product.name}: ${fieldMessage(error)}`, "error"),
+  );
+  if (hold) notify(`${product.name}: 1 held in the cart for 15 minutes.`);
+}
+
 function productRow(p, threshold) {
   const tr = document.createElement("tr");
   tr.dataset.sku = p.sku;
@@ -142,13 +159,15 @@ function productRow(p, threshold) {
   count.className = "stock-count";
   count.textContent = String(p.stock);
   stock.append(count);
-  tr.append(stock);
+  const available = cell(String(availableOf(p)), "num available-count");
+  tr.append(stock, available);
 
   const actions = document.createElement("td");
   actions.className = "actions";
   actions.append(
     button(`Remove one ${p.name}`, "−", "step", () => moveStock(p, -1)),
     button(`Add one ${p.name}`, "+", "step", () => moveStock(p, 1)),
+    button(`Hold one ${p.name}`, "Hold", "link", () => holdOne(p)),
     button(`Delete ${p.name}`, "Delete", "link danger", () => {
       if (change(() => { inv.delete(p.id); return true; })) notify(`Deleted ${p.name}; its history stays in the ledger.`);
     }),
@@ -157,7 +176,10 @@ function productRow(p, threshold) {
   return tr;
 }
 
-const KIND_TEXT = { created: "created", updated: "changed", stock_changed: "stock", deleted: "deleted" };
+const KIND_TEXT = {
+  created: "created", updated: "changed", stock_changed: "stock", deleted: "deleted",
+  hold_placed: "held", hold_committed: "sold", hold_released: "released", hold_expired: "expired",
+};
 
 function eventLine(e) {
   const li = document.createElement("li");
@@ -167,6 +189,10 @@ function eventLine(e) {
   const text = document.createElement("span");
   if (e.kind === "created") {
     text.textContent = `${e.sku}: ${e.stockAfter} in stock`;
+  } else if (e.kind === "hold_placed") {
+    text.textContent = `${e.sku}: ${e.quantity} held (${e.reference ?? "hold"})`;
+  } else if (e.kind === "hold_released" || e.kind === "hold_expired") {
+    text.textContent = `${e.sku}: ${e.quantity} back in stock`;
   } else if (e.kind === "updated") {
     text.textContent = `${e.sku}: ${e.changes.map((c) => `${c.field} ${c.before} → ${c.after}`).join(", ")}`;
   } else if (e.delta !== null) {
@@ -180,6 +206,54 @@ function eventLine(e) {
   time.textContent = new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   li.append(what, text, time);
   return li;
+}
+
+/** The cart's active holds, with their products, oldest first. */
+function cartHolds(products) {
+  return products.flatMap((p) => inv.holds(p.id).filter((h) => h.reference === CART).map((h) => ({ hold: h, product: p })));
+}
+
+/** Commits (check out) or releases (empty the cart) every hold of the cart, one by one: a hold
+ * that expired meanwhile is reported, the others go through. */
+function settleCart(commit) {
+  const lines = cartHolds(inv.list({ limit: 1000 }).items);
+  let done = 0;
+  const problems = [];
+  for (const { hold, product } of lines) {
+    try {
+      if (commit) inv.commitHold(hold.id, { reference: "web order", actor: "web demo" });
+      else inv.releaseHold(hold.id);
+      done += 1;
+    } catch (error) {
+      if (!isInventoryError(error)) throw error;
+      problems.push(`${product.name}: ${fieldMessage(error)}`);
+    }
+  }
+  save();
+  render();
+  if (problems.length > 0) notify(problems.join("; "), "error");
+  else notify(commit ? `Checked out ${done} item${done === 1 ? "" : "s"}.` : "The cart is empty again.");
+}
+
+function renderCart(products) {
+  const lines = new Map();
+  for (const { hold, product } of cartHolds(products)) {
+    const line = lines.get(product.id) ?? { product, quantity: 0, until: hold.expiresAt };
+    line.quantity += hold.quantity;
+    if (hold.expiresAt !== null && hold.expiresAt < line.until) line.until = hold.expiresAt;
+    lines.set(product.id, line);
+  }
+  const items = [...lines.values()].map(({ product, quantity, until }) => {
+    const li = document.createElement("li");
+    li.dataset.sku = product.sku;
+    const time = new Date(until).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    li.textContent = `${quantity} × ${product.name} (held until ${time})`;
+    return li;
+  });
+  $("cart-lines").replaceChildren(...items);
+  $("cart-empty").hidden = items.length > 0;
+  $("checkout").disabled = items.length === 0;
+  $("empty-cart").disabled = items.length === 0;
 }
 
 function render() {
@@ -198,6 +272,8 @@ function render() {
   $("total-value").textContent = inv.totalValue();
   $("product-count").textContent = String(all);
   $("low-count").textContent = String(inv.list({ lowStock: threshold, limit: 1 }).total);
+
+  renderCart(inv.list({ limit: 1000 }).items);
 
   const events = inv.eventsSince(0, 10000).slice(-8).reverse();
   $("activity").replaceChildren(...events.map(eventLine));
@@ -236,6 +312,9 @@ function wireControls() {
       { name: "Cordless drill", sku: "drill-18v", price: "129.00", stock: 0 },
     ]));
   });
+
+  $("checkout").addEventListener("click", () => settleCart(true));
+  $("empty-cart").addEventListener("click", () => settleCart(false));
 
   $("reset").addEventListener("click", () => {
     localStorage.removeItem(STORAGE_KEY);

@@ -293,3 +293,27 @@ impl crate::hold::NewHold {
         })
     }
 }
+
+/// An instant from ISO 8601 text with an offset (`2030-01-01T00:15:00Z`,
+/// `2030-01-01T01:15:00+01:00`), as text-only bindings (JavaScript, REST) receive one; a
+/// validation error naming `field` otherwise.
+///
+/// ```
+/// use inventory_core::parse_time;
+/// assert_eq!(parse_time("expires_at", "2030-01-01T01:00:00+01:00")?.to_rfc3339(), "2030-01-01T00:00:00+00:00");
+/// assert_eq!(parse_time("expires_at", "tomorrow").unwrap_err().field(), Some("expires_at"));
+/// # Ok::<(), inventory_core::InventoryError>(())
+/// ```
+pub fn parse_time(field: &str, text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            InventoryError::validation(
+                field,
+                format!(
+                    "must be an ISO 8601 time with an offset, such as 2030-01-01T00:15:00Z (got {})",
+                    echo(text)
+                ),
+            )
+        })
+}

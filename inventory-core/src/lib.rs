@@ -56,7 +56,7 @@ pub use hold::{Hold, HoldStatus, MAX_HOLD_DURATION, NewHold};
 pub use idempotency::{IdempotencyRecord, MAX_IDEMPOTENCY_KEY_CHARS, check_idempotency_key};
 pub use input::{
     QueryInput, count_from_i64, duration_from_seconds, integer_from_f64, limit_from_i64, parse_id,
-    quantity_from_i64, stock_from_i64,
+    parse_time, quantity_from_i64, stock_from_i64,
 };
 pub use inventory::{DEFAULT_EVENTS_LIMIT, Inventory, MAX_EVENTS_LIMIT, OpenOptions};
 pub use ledger::{

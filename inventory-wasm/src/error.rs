@@ -73,7 +73,9 @@ pub fn to_js_error(error: &InventoryError) -> JsValue {
     let (field, mut message) = (error.field().map(str::to_owned), error.to_string());
     let field = match error {
         // The key is an option of the JS call: name it as the option is spelled.
-        InventoryError::IdempotencyConflict { .. } => field.map(|f| {
+        InventoryError::IdempotencyConflict { .. }
+        | InventoryError::HoldClosed { .. }
+        | InventoryError::HoldExpired { .. } => field.map(|f| {
             let js = js_field(&f);
             if let Some(rest) = message.strip_prefix(&format!("{f}:")) {
                 message = format!("{js}:{rest}");
@@ -104,6 +106,17 @@ pub fn to_js_error(error: &InventoryError) -> JsValue {
             set(&js, "actual", *actual as f64);
         }
         InventoryError::IdempotencyConflict { key } => set(&js, "key", key.as_str()),
+        InventoryError::HoldClosed { hold_id, status } => {
+            set(&js, "holdId", hold_id.to_string());
+            set(&js, "status", status.as_str());
+        }
+        InventoryError::HoldExpired {
+            hold_id,
+            expires_at,
+        } => {
+            set(&js, "holdId", hold_id.to_string());
+            set(&js, "expiresAt", crate::output::time(expires_at));
+        }
         InventoryError::Storage { kind, .. } => set(&js, "kind", kind.as_str()),
         _ => {}
     }

@@ -4,9 +4,9 @@
 //! unknown option) is reported as a `VALIDATION` error naming the field.
 
 use inventory_core::{
-    Decimal, Inventory, InventoryError, Movement, NewProduct, ProductPatch, Query, QueryInput,
-    Result, StockChange, Uuid, count_from_i64, integer_from_f64, limit_from_i64, parse_id,
-    parse_price, price_from_f64, stock_from_i64,
+    Decimal, HoldStatus, Inventory, InventoryError, Movement, NewHold, NewProduct, ProductPatch,
+    Query, QueryInput, Result, StockChange, Uuid, count_from_i64, integer_from_f64, limit_from_i64,
+    parse_id, parse_price, parse_time, price_from_f64, quantity_from_i64, stock_from_i64,
 };
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -435,4 +435,99 @@ pub(crate) fn events_limit(value: &JsValue) -> Result<Option<u32>> {
     given(value)
         .map(|v| Ok(limit_from_i64(integer("limit", v)?)))
         .transpose()
+}
+
+/// A number property that may have a fraction (seconds).
+fn number(field: &str, value: &JsValue) -> Result<f64> {
+    value
+        .as_f64()
+        .ok_or_else(|| invalid(field, "must be a number"))
+}
+
+/// A hold id, given as its UUID string.
+pub(crate) fn hold_id(value: &JsValue) -> Result<Uuid> {
+    let text = string("holdId", value)?;
+    parse_id(&text).map_err(|e| match e {
+        InventoryError::Validation { message, .. } => invalid("holdId", message),
+        other => other,
+    })
+}
+
+/// `reserve`'s `(quantity, { location?, expiresIn?, expiresAt?, reference?, actor?,
+/// idempotencyKey? })`: the inventory to hold on, and the request.
+pub(crate) fn new_hold(
+    inv: &Inventory,
+    product_id: Uuid,
+    quantity: &JsValue,
+    options: &JsValue,
+) -> Result<(Inventory, NewHold)> {
+    let quantity = integer("quantity", quantity)?;
+    let o = Options::optional(
+        "options",
+        options,
+        &[
+            "location",
+            "expiresIn",
+            "expiresAt",
+            "reference",
+            "actor",
+            "idempotencyKey",
+        ],
+    )?;
+    let expires_at = o
+        .with("expiresAt", string)?
+        .map(|t| parse_time("expiresAt", &t))
+        .transpose()?;
+    let new = NewHold::from_input(
+        product_id,
+        quantity,
+        o.with("location", string)?,
+        o.with("expiresIn", number)?,
+        expires_at,
+        o.with("reference", string)?,
+        o.with("actor", string)?,
+    )
+    .map_err(camel_case_field)?;
+    Ok((keyed_by(inv, &o)?, new))
+}
+
+/// `commitHold`'s `{ quantity?, reason?, reference?, actor?, idempotencyKey? }` (the reason
+/// defaults to `sale`).
+pub(crate) fn commit(
+    inv: &Inventory,
+    options: &JsValue,
+) -> Result<(Inventory, Option<u32>, StockChange)> {
+    let o = Options::optional(
+        "options",
+        options,
+        &["quantity", "reason", "reference", "actor", "idempotencyKey"],
+    )?;
+    let quantity = o
+        .with("quantity", integer)?
+        .map(|q| quantity_from_i64("quantity", q))
+        .transpose()?;
+    let change = StockChange::from_input(
+        o.with("reason", string)?
+            .unwrap_or_else(|| inventory_core::reason::SALE.into()),
+        o.with("reference", string)?,
+        o.with("actor", string)?,
+        None,
+        None,
+    )?;
+    Ok((keyed_by(inv, &o)?, quantity, change))
+}
+
+/// `holds`' `{ status? }`: a status, `"all"` for every hold; the active ones by default.
+pub(crate) fn hold_status(options: &JsValue) -> Result<Option<HoldStatus>> {
+    let o = Options::optional("options", options, &["status"])?;
+    match o.with("status", string)? {
+        None => Ok(Some(HoldStatus::Active)),
+        Some(s) if s == "all" => Ok(None),
+        Some(s) => HoldStatus::parse(&s, "status").map(Some).map_err(|_| {
+            invalid(
+                "status",
+                "must be active, committed, released, expired or all",
+            )
+        }),
+    }
 }

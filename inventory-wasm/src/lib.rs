@@ -162,7 +162,41 @@ export interface ListOptions {
 }
 
 /** What kind of change an event records. */
-export type EventKind = "created" | "updated" | "stock_changed" | "deleted" | "counted" | "transferred";
+export type EventKind =
+  | "created" | "updated" | "stock_changed" | "deleted" | "counted" | "transferred"
+  | "hold_placed" | "hold_committed" | "hold_released" | "hold_expired";
+
+/** Where a hold is in its life. */
+export type HoldStatus = "active" | "committed" | "released" | "expired";
+
+/** `reserve`'s options. Give `expiresIn` (seconds) or `expiresAt`, not both; neither for a hold that lasts until it is resolved. */
+export interface HoldOptions extends WriteOptions {
+  /** The location's code; `"DEFAULT"` when not given. */
+  location?: string;
+  /** The hold expires this many seconds after it is placed (fractions allowed). */
+  expiresIn?: number;
+  /** The hold expires at this instant: ISO 8601 with an offset (`"2030-01-01T00:15:00Z"`), in the future. */
+  expiresAt?: string;
+  /** The cart or order the hold is for, up to 200 characters. */
+  reference?: string;
+  actor?: string;
+}
+
+/** `commitHold`'s options. */
+export interface CommitOptions extends WriteOptions {
+  /** How many of the held units leave the stock (default: all); the rest are released. */
+  quantity?: number;
+  /** Default `"sale"`. */
+  reason?: string;
+  reference?: string;
+  actor?: string;
+}
+
+/** `holds`' options. */
+export interface HoldsOptions {
+  /** The holds with this status, or `"all"`; the active ones when not given. */
+  status?: HoldStatus | "all";
+}
 
 /** What every `InventoryError` has: a real `Error` named `InventoryError`. */
 interface InventoryErrorBase extends Error {
@@ -223,6 +257,23 @@ export interface IdempotencyConflictError extends InventoryErrorBase {
   key: string;
 }
 
+/** The hold was committed, released or expired before (`status` says which): a hold resolves once. Nothing changed. */
+export interface HoldClosedError extends InventoryErrorBase {
+  code: "HOLD_CLOSED";
+  field: "holdId";
+  holdId: string;
+  status: HoldStatus;
+}
+
+/** The hold passed its `expiresAt` before it was committed or released; its stock is free again. Nothing changed. */
+export interface HoldExpiredError extends InventoryErrorBase {
+  code: "HOLD_EXPIRED";
+  field: "holdId";
+  holdId: string;
+  /** ISO 8601, UTC. */
+  expiresAt: string;
+}
+
 /** The storage failed; `kind` says how. */
 export interface StorageError extends InventoryErrorBase {
   code: "STORAGE";
@@ -245,6 +296,8 @@ export type InventoryError =
   | StockOverflowError
   | VersionConflictError
   | IdempotencyConflictError
+  | HoldClosedError
+  | HoldExpiredError
   | StorageError
   | InternalError;
 
@@ -282,6 +335,78 @@ pub fn is_inventory_error(
             .is_some_and(|name| name == "InventoryError")
 }
 
+/// A clock that stands still until it is moved: give it to `Inventory.withClock` to test what
+/// happens when time passes (a hold expiring) without waiting.
+///
+/// ```js
+/// const clock = new ManualClock("2030-01-01T00:00:00Z");
+/// const inv = Inventory.withClock(clock);
+/// const h = inv.reserve(p.id, 2, { expiresIn: 60 });
+/// clock.advance(60);
+/// inv.hold(h.id).status; // "expired"
+/// ```
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ManualClock {
+    inner: std::sync::Arc<inventory_core::ManualClock>,
+}
+
+#[wasm_bindgen]
+impl ManualClock {
+    /// A clock showing `start` (ISO 8601 with an offset).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] start: JsValue,
+    ) -> Result<ManualClock, JsValue> {
+        install_panic_hook();
+        guard(|| {
+            let start = inventory_core::parse_time("start", &input::string("start", &start)?)?;
+            Ok(ManualClock {
+                inner: std::sync::Arc::new(inventory_core::ManualClock::new(start)),
+            })
+        })
+    }
+
+    /// Moves the clock forward by `seconds` (0 or more; fractions allowed).
+    pub fn advance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seconds: JsValue,
+    ) -> Result<(), JsValue> {
+        guard(|| {
+            let seconds = seconds
+                .as_f64()
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .ok_or_else(|| {
+                    inventory_core::InventoryError::validation(
+                        "seconds",
+                        "must be a number of 0 or more",
+                    )
+                })?;
+            self.inner
+                .advance(std::time::Duration::from_secs_f64(seconds));
+            Ok(())
+        })
+    }
+
+    /// Sets the clock (it may go back), to an ISO 8601 time.
+    pub fn set(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] t: JsValue,
+    ) -> Result<(), JsValue> {
+        guard(|| {
+            self.inner
+                .set(inventory_core::parse_time("t", &input::string("t", &t)?)?);
+            Ok(())
+        })
+    }
+
+    /// What the clock shows (ISO 8601, UTC).
+    pub fn now(&self) -> String {
+        use inventory_core::Clock;
+        output::time(&self.inner.now())
+    }
+}
+
 /// An inventory of products with a ledger of every change, held in memory.
 ///
 /// Every method throws an `InventoryError` (a JS `Error` with `code`, `field` and a readable
@@ -313,6 +438,15 @@ impl Inventory {
         install_panic_hook();
         Inventory {
             inner: inventory_core::Inventory::in_memory(),
+        }
+    }
+
+    /// An empty inventory in memory whose time comes from `clock` (for tests of expiry).
+    #[wasm_bindgen(js_name = withClock)]
+    pub fn with_clock(clock: &ManualClock) -> Inventory {
+        install_panic_hook();
+        Inventory {
+            inner: inventory_core::Inventory::in_memory().with_clock(clock.inner.clone()),
         }
     }
 
@@ -627,6 +761,102 @@ impl Inventory {
                 .map_err(error::camel_case_field)?;
             output::level(&level)
         })
+    }
+
+    /// Holds `quantity` of a product at a location (`DEFAULT` unless `options.location`) for a
+    /// cart or an order, until `commitHold`, `releaseHold` or its expiry. Held stock is not for
+    /// sale: `adjustStock` and `transfer` take only what is `available`. Throws, changing
+    /// nothing, `INSUFFICIENT_STOCK` (field `quantity`) when less is available, `VALIDATION`
+    /// for a quantity below 1 or an expiry not in the future, `NOT_FOUND` for an unknown
+    /// product or location.
+    ///
+    /// ```js
+    /// const h = inv.reserve(p.id, 2, { expiresIn: 900, reference: "cart-1", idempotencyKey: "cart-1-line-1" });
+    /// inv.stockLevels(p.id)[0]; // { onHand: 5, reserved: 2, available: 3, … }
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Hold")]
+    pub fn reserve(
+        &self,
+        #[wasm_bindgen(js_name = productId, unchecked_param_type = "string")] product_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "HoldOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&product_id)?;
+            let (inv, new) = input::new_hold(&self.inner, id, &quantity, &options)?;
+            output::hold(&inv.reserve(new).map_err(error::camel_case_field)?)
+        })
+    }
+
+    /// Commits a hold: `options.quantity` of it (all of it by default) leaves the stock as a
+    /// `hold_committed` movement, the rest is released; returns the product. A hold resolves
+    /// once: a second commit or release throws `HOLD_CLOSED` (unless it repeats the first with
+    /// its `idempotencyKey`); a hold past its time throws `HOLD_EXPIRED`.
+    ///
+    /// ```js
+    /// inv.commitHold(h.id, { quantity: 1, reference: "order-1" }).stock;
+    /// ```
+    #[wasm_bindgen(js_name = commitHold, unchecked_return_type = "Product")]
+    pub fn commit_hold(
+        &self,
+        #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CommitOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let hold_id = input::hold_id(&hold_id)?;
+            let (inv, quantity, change) = input::commit(&self.inner, &options)?;
+            output::product(
+                &inv.commit_hold(hold_id, quantity, change)
+                    .map_err(error::camel_case_field)?,
+            )
+        })
+    }
+
+    /// Releases a hold: its units are available again; returns the released hold. Throws
+    /// `HOLD_CLOSED` if it was resolved before, `HOLD_EXPIRED` if it is past its time.
+    #[wasm_bindgen(js_name = releaseHold, unchecked_return_type = "Hold")]
+    pub fn release_hold(
+        &self,
+        #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let hold_id = input::hold_id(&hold_id)?;
+            let inv = input::keyed(&self.inner, &options)?;
+            output::hold(&inv.release_hold(hold_id)?)
+        })
+    }
+
+    /// The hold with this id, as it is now (an active hold past its time reads as
+    /// `"expired"`); throws `NOT_FOUND`.
+    #[wasm_bindgen(unchecked_return_type = "Hold")]
+    pub fn hold(
+        &self,
+        #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| output::hold(&self.inner.hold(input::hold_id(&hold_id)?)?))
+    }
+
+    /// A product's holds, oldest first: the active ones, those with `options.status`, or every
+    /// one with `{ status: "all" }`.
+    #[wasm_bindgen(unchecked_return_type = "Hold[]")]
+    pub fn holds(
+        &self,
+        #[wasm_bindgen(js_name = productId, unchecked_param_type = "string")] product_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "HoldsOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        guard(|| {
+            let id = input::id(&product_id)?;
+            let status = input::hold_status(&options)?;
+            output::holds(&self.inner.holds(id, status)?)
+        })
+    }
+
+    /// Records the expiry of every hold past its time (a `hold_expired` event each) and returns
+    /// how many. Not needed for correctness: a hold stops reserving at its `expiresAt` anyway.
+    #[wasm_bindgen(js_name = expireHolds)]
+    pub fn expire_holds(&self) -> Result<u32, JsValue> {
+        guard(|| self.inner.expire_holds())
     }
 
     /// The id of this store as a replica: every event it writes carries it.

@@ -100,6 +100,12 @@ struct InventoryEvent<'a> {
     actor: Option<&'a str>,
     /// For `transferred`: the id both legs of the transfer share.
     transfer_id: Option<String>,
+    /// For the `hold_*` kinds: the hold.
+    hold_id: Option<String>,
+    /// For the `hold_*` kinds: the hold's quantity.
+    quantity: Option<u32>,
+    /// For `hold_placed`: when the hold expires (ISO 8601, UTC), `null` if it does not.
+    expires_at: Option<String>,
     /// The idempotency key of the request that wrote the event.
     idempotency_key: Option<&'a str>,
     /// For `updated`: what changed.
@@ -124,6 +130,9 @@ impl<'a> From<&'a inventory_core::Event> for InventoryEvent<'a> {
             reference: e.reference.as_deref(),
             actor: e.actor.as_deref(),
             transfer_id: e.transfer_id.map(|t| t.to_string()),
+            hold_id: e.hold_id.map(|t| t.to_string()),
+            quantity: e.quantity,
+            expires_at: e.expires_at.as_ref().map(timestamp),
             idempotency_key: e.idempotency_key.as_deref(),
             changes: e
                 .changes
@@ -175,6 +184,12 @@ struct StockLevel<'a> {
     location: &'a str,
     /// 0 to 2147483647: the sum of the movements at this location.
     on_hand: u32,
+    /// The units of the live holds here (`reserve`).
+    reserved: u32,
+    /// `onHand - reserved`, at least 0: what can be sold, moved or held.
+    available: u32,
+    /// How far the holds are short of what is on hand (a count found less than is held).
+    short: u32,
     /// At or below this the product is due for reordering here; `null` for none.
     reorder_point: Option<u32>,
 }
@@ -185,9 +200,69 @@ impl<'a> From<&'a inventory_core::StockLevel> for StockLevel<'a> {
             product_id: l.product_id.to_string(),
             location: &l.location,
             on_hand: l.on_hand,
+            reserved: l.reserved,
+            available: l.available,
+            short: l.short,
             reorder_point: l.reorder_point,
         }
     }
+}
+
+/// Stock reserved for a cart or an order (`reserve`).
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+struct Hold<'a> {
+    /// A time-ordered UUID (v7).
+    id: String,
+    product_id: String,
+    /// The location's code.
+    location: &'a str,
+    quantity: u32,
+    /// As read now: an active hold past its `expiresAt` reads as `"expired"`.
+    #[tsify(type = "HoldStatus")]
+    status: &'static str,
+    /// How many units the commit took (0 unless committed).
+    committed: u32,
+    /// ISO 8601, UTC; `null` for a hold that does not expire.
+    expires_at: Option<String>,
+    /// The cart or order the hold is for.
+    reference: Option<&'a str>,
+    actor: Option<&'a str>,
+    /// ISO 8601, UTC.
+    created_at: String,
+    /// When it was committed, released or expired (ISO 8601, UTC).
+    closed_at: Option<String>,
+}
+
+impl<'a> From<&'a inventory_core::Hold> for Hold<'a> {
+    fn from(h: &'a inventory_core::Hold) -> Self {
+        Self {
+            id: h.id.to_string(),
+            product_id: h.product_id.to_string(),
+            location: &h.location,
+            quantity: h.quantity,
+            status: h.status.as_str(),
+            committed: h.committed,
+            expires_at: h.expires_at.as_ref().map(timestamp),
+            reference: h.reference.as_deref(),
+            actor: h.actor.as_deref(),
+            created_at: timestamp(&h.created_at),
+            closed_at: h.closed_at.as_ref().map(timestamp),
+        }
+    }
+}
+
+pub(crate) fn hold(h: &inventory_core::Hold) -> Result<JsValue> {
+    to_js(&Hold::from(h))
+}
+
+pub(crate) fn holds(all: &[inventory_core::Hold]) -> Result<JsValue> {
+    to_js(&all.iter().map(Hold::from).collect::<Vec<_>>())
+}
+
+/// A time as every value here carries it (ISO 8601, UTC, microseconds).
+pub(crate) fn time(at: &DateTime<Utc>) -> String {
+    timestamp(at)
 }
 
 pub(crate) fn location(l: &inventory_core::Location) -> Result<JsValue> {

@@ -632,6 +632,9 @@ fn ledger_events_are_plain_objects() {
             "reference",
             "actor",
             "transferId",
+            "holdId",
+            "quantity",
+            "expiresAt",
             "idempotencyKey",
             "changes"
         ]

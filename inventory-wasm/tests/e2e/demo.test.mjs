@@ -85,6 +85,7 @@ after(async () => {
 const row = (sku) => page.locator(`#product-rows tr[data-sku="${sku}"]`);
 const rowSkus = () => page.locator("#product-rows tr").evaluateAll((rows) => rows.map((r) => r.dataset.sku));
 const stockOf = async (sku) => Number(await row(sku).locator(".stock-count").textContent());
+const availableOf = async (sku) => Number(await row(sku).locator(".available-count").textContent());
 const total = () => page.locator("#total-value").textContent();
 
 async function open() {
@@ -164,9 +165,44 @@ test("the demo page: add, sell, validate, persist across reload", async () => {
   await page.getByLabel("Only low stock").uncheck();
   assert.deepEqual(await rowSkus(), ["CUP-6", "JUG-1"]);
 
+  // The cart: holding a unit takes it from what is available, not from what is on hand.
+  assert.equal(await page.locator("#cart-empty").isVisible(), true);
+  await page.getByRole("button", { name: "Hold one Espresso cups (set of 6)" }).click();
+  await page.getByRole("button", { name: "Hold one Espresso cups (set of 6)" }).click();
+  assert.equal(await stockOf("CUP-6"), 10);
+  assert.equal(await availableOf("CUP-6"), 8);
+  assert.match(await page.locator('#cart-lines li[data-sku="CUP-6"]').textContent(), /^2 × Espresso cups \(set of 6\) \(held until /);
+  // Held stock is not for sale: the one jug, held, cannot be sold, and cannot be held twice.
+  await page.getByRole("button", { name: "Hold one Milk jug" }).click();
+  assert.equal(await availableOf("JUG-1"), 0);
+  await page.getByLabel("Reason for − / +").selectOption("sale");
+  await page.getByRole("button", { name: "Remove one Milk jug" }).click();
+  assert.equal(await status.textContent(), "Milk jug: Insufficient stock: 0 available, 1 requested");
+  await page.getByRole("button", { name: "Hold one Milk jug" }).click();
+  assert.equal(await status.textContent(), "Milk jug: Insufficient stock: 0 available, 1 requested");
+  // Check out: the holds become sales.
+  await page.getByRole("button", { name: "Check out" }).click();
+  assert.equal(await status.textContent(), "Checked out 3 items.");
+  assert.equal(await stockOf("CUP-6"), 8);
+  assert.equal(await availableOf("CUP-6"), 8);
+  assert.equal(await stockOf("JUG-1"), 0);
+  assert.equal(await page.locator("#cart-empty").isVisible(), true);
+  assert.equal(await page.getByRole("button", { name: "Check out" }).isDisabled(), true);
+  // Hold one more and give it back.
+  await page.getByRole("button", { name: "Hold one Espresso cups (set of 6)" }).click();
+  assert.equal(await availableOf("CUP-6"), 7);
+  await page.getByRole("button", { name: "Empty cart" }).click();
+  assert.equal(await availableOf("CUP-6"), 8);
+  assert.match((await page.locator("#activity li").allTextContents())[0], /CUP-6: 1 back in stock/);
+  // Restock so the checks below find what they expect: CUP-6 10, JUG-1 1.
+  await page.getByLabel("Reason for − / +").selectOption("restock");
+  await page.getByRole("button", { name: "Add one Espresso cups (set of 6)" }).click();
+  await page.getByRole("button", { name: "Add one Espresso cups (set of 6)" }).click();
+  await page.getByRole("button", { name: "Add one Milk jug" }).click();
+
   // Reload: everything comes back from the snapshot in localStorage.
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem("inventory-demo/snapshot")));
-  assert.equal(saved.format, 2);
+  assert.equal(saved.format, 3);
   assert.equal(saved.products.length, 2);
   await open();
   await page.getByLabel("Only low stock").setChecked(false);
@@ -176,9 +212,9 @@ test("the demo page: add, sell, validate, persist across reload", async () => {
   assert.equal(await total(), "261.00");
   assert.equal(await page.locator("#product-count").textContent(), "2");
   const activity = await page.locator("#activity li").allTextContents();
-  assert.equal(activity.length, 5);
+  assert.equal(activity.length, 8, "the eight most recent events");
   assert.match(activity[0], /JUG-1 \+1 \(restock\) → 1/);
-  assert.match(activity[1], /CUP-6 −1 \(sale\) → 10/);
+  assert.match(activity[1], /CUP-6 \+1 \(restock\) → 10/);
 
   await page.screenshot({ path: screenshot, fullPage: true });
 

@@ -19,7 +19,7 @@ import path from "node:path";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = process.env.INVENTORY_WASM_PKG ?? path.join(here, "../../../examples/web/pkg");
 const loaded = await import(path.join(pkg, "inventory_wasm.js"));
-const { Inventory, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
+const { Inventory, ManualClock, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
 // --target web exports initSync; --target nodejs loads the WebAssembly when required.
 initSync?.({ module: readFileSync(path.join(pkg, "inventory_wasm_bg.wasm")) });
 
@@ -48,10 +48,19 @@ const ARGS = {
   list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset", "below_reorder_point", "location"]],
   total_value: [[], []],
   history: [["id"], []],
+  reserve: [["id", "quantity"], ["location", "expires_in_seconds", "expires_at", "reference", "actor", "idempotency_key"]],
+  commit_hold: [["hold"], ["quantity", "reason", "reference", "actor", "idempotency_key"]],
+  release_hold: [["hold"], ["idempotency_key"]],
+  get_hold: [["hold"], []],
+  holds: [["id"], ["status"]],
+  expire_holds: [[], []],
+  advance_clock: [["seconds"], []],
 };
 const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset", "reorder_point"]);
 const BOOLEAN_ARGS = new Set(["below_reorder_point"]);
 const LIST_ARGS = new Set(["movements"]);
+/** Numbers that may have a fraction (seconds). */
+const NUMBER_ARGS = new Set(["expires_in_seconds", "seconds"]);
 /** The keys a batch movement takes, by its type. */
 const MOVEMENT_KEYS = {
   adjust: ["type", "id", "delta", "reason", "location", "expected_stock"],
@@ -100,6 +109,8 @@ function args(op, step) {
     if (INTEGER_ARGS.has(key)) {
       // JSON.parse rounds integers beyond 2^53; the vectors mark such cases as skipped for "js".
       if (!Number.isSafeInteger(value)) throw new Mismatch(`argument ${key} must be an integer a JS number holds exactly, not ${value}`);
+    } else if (NUMBER_ARGS.has(key)) {
+      if (typeof value !== "number") throw new Mismatch(`argument ${key} must be a number`);
     } else if (BOOLEAN_ARGS.has(key)) {
       if (typeof value !== "boolean") throw new Mismatch(`argument ${key} must be true or false`);
     } else if (LIST_ARGS.has(key)) {
@@ -118,6 +129,8 @@ function args(op, step) {
 class Ctx {
   ids = new Map();
   next = null;
+  /** The case's ManualClock, when it has a "clock". */
+  clock = null;
 
   /** A message as the vectors pin it: each saved product's id written as its `$name`. */
   pinned(message) {
@@ -212,6 +225,25 @@ function call(inv, op, a, ctx) {
       return { kind: "value", value: inv.totalValue() };
     case "history":
       return { kind: "events", value: inv.history(ctx.id(a.id)) };
+    case "reserve":
+      return {
+        kind: "hold",
+        value: inv.reserve(ctx.id(a.id), a.quantity, options(a, ARGS.reserve[1], { expires_in_seconds: "expiresIn" })),
+      };
+    case "commit_hold":
+      return { kind: "product", value: inv.commitHold(ctx.id(a.hold), options(a, ARGS.commit_hold[1])) };
+    case "release_hold":
+      return { kind: "hold", value: inv.releaseHold(ctx.id(a.hold), keyed) };
+    case "get_hold":
+      return { kind: "hold", value: inv.hold(ctx.id(a.hold)) };
+    case "holds":
+      return { kind: "holds", value: inv.holds(ctx.id(a.id), options(a, ["status"])) };
+    case "expire_holds":
+      return { kind: "number", value: inv.expireHolds() };
+    case "advance_clock":
+      if (ctx.clock === null) throw new Mismatch(`advance_clock in a case with no "clock"`);
+      ctx.clock.advance(a.seconds);
+      return { kind: "ok", value: undefined };
   }
   throw new Mismatch(`unknown operation ${op}`);
 }
@@ -233,6 +265,9 @@ function describeAnswer(got) {
     case "events":
       return `events [${v.map((e) => `${e.kind} ${e.delta} ${JSON.stringify(e.reason)}`).join(", ")}]`;
     case "products":
+    case "hold":
+    case "holds":
+    case "number":
     case "location":
     case "locations":
     case "levels":
@@ -265,11 +300,20 @@ function checkPage(want, page) {
   }
 }
 
-const EVENT_FIELDS = ["kind", "sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor", "location", "idempotency_key"];
+const EVENT_FIELDS = ["kind", "sku", "delta", "stock_before", "stock_after", "reason", "reference", "actor", "location", "idempotency_key", "quantity"];
+
+function checkHold(want, h, ctx) {
+  for (const [key, v] of Object.entries(want)) {
+    if (key === "id") same("id", ctx.id(v), h.id);
+    else if (key === "expires_at") same("expires_at", v === null ? null : Date.parse(v), h.expiresAt === null ? null : Date.parse(h.expiresAt));
+    else if (["status", "quantity", "committed", "location", "reference", "actor"].includes(key)) same(key, v, h[key]);
+    else throw new Mismatch(`unknown hold field ${key} in the expectation`);
+  }
+}
 
 function checkLevel(want, l) {
   for (const [key, v] of Object.entries(want)) {
-    if (["location", "on_hand", "reorder_point"].includes(key)) same(key, v, l[camel(key)]);
+    if (["location", "on_hand", "reorder_point", "reserved", "available", "short"].includes(key)) same(key, v, l[camel(key)]);
     else throw new Mismatch(`unknown level field ${key} in the expectation`);
   }
 }
@@ -277,6 +321,7 @@ function checkLevel(want, l) {
 function checkEvent(want, e) {
   for (const [key, v] of Object.entries(want)) {
     if (key === "linked") same("linked", v, e.transferId !== null);
+    else if (key === "hold") same("hold", v, e.holdId !== null);
     else if (EVENT_FIELDS.includes(key)) same(key, v, e[camel(key)]);
     else if (key === "changes") same("changes", v, e.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })));
     else throw new Mismatch(`unknown event field ${key} in the expectation`);
@@ -298,7 +343,7 @@ function check(want, got, ctx) {
   if (keys.length !== 1) throw new Mismatch(`an expectation has one key, not ${keys}`);
   const kind = keys[0];
   const v = want[kind];
-  if (!["product", "ok", "page", "value", "events", "products", "location", "locations", "levels", "level"].includes(kind)) throw new Mismatch(`unknown expectation ${kind}`);
+  if (!["product", "ok", "page", "value", "events", "products", "location", "locations", "levels", "level", "hold", "holds", "number"].includes(kind)) throw new Mismatch(`unknown expectation ${kind}`);
   try {
     if (got.error !== undefined || got.kind !== kind) throw new Mismatch(`expected ${kind}`);
     if (kind === "product") checkProduct(v, got.value, ctx);
@@ -312,6 +357,12 @@ function check(want, got, ctx) {
       }
     } else if (kind === "locations") same("locations", v, got.value.map((l) => l.code));
     else if (kind === "level") checkLevel(v, got.value);
+    else if (kind === "hold") checkHold(v, got.value, ctx);
+    else if (kind === "number") same("number", v, got.value);
+    else if (kind === "holds") {
+      same("number of holds", v.length, got.value.length);
+      v.forEach((w, i) => checkHold(w, got.value[i], ctx));
+    }
     else if (kind === "levels") {
       same("number of levels", v.length, got.value.length);
       v.forEach((w, i) => checkLevel(w, got.value[i]));
@@ -337,16 +388,19 @@ function check(want, got, ctx) {
 
 /** Runs one case on a new inventory; returns undefined, or what failed. */
 function runCase(c) {
-  const inv = Inventory.inMemory();
+  const clock = c.clock === undefined ? null : new ManualClock(c.clock);
+  const inv = clock === null ? Inventory.inMemory() : Inventory.withClock(clock);
   try {
-    return runSteps(inv, c);
+    return runSteps(inv, c, clock);
   } finally {
     inv.free();
+    clock?.free();
   }
 }
 
-function runSteps(inv, c) {
+function runSteps(inv, c, clock) {
   const ctx = new Ctx();
+  ctx.clock = clock;
   for (const [i, step] of c.steps.entries()) {
     try {
       if (!Object.hasOwn(step, "expect")) throw new Mismatch(`the step has no "expect"`);
@@ -360,7 +414,7 @@ function runSteps(inv, c) {
       }
       check(step.expect, got, ctx);
       if (Object.hasOwn(step, "save_as")) {
-        if (got.kind !== "product" || got.error !== undefined) throw new Mismatch(`save_as ${step.save_as} needs a product to save`);
+        if (!["product", "hold"].includes(got.kind) || got.error !== undefined) throw new Mismatch(`save_as ${step.save_as} needs a product or hold to save`);
         ctx.ids.set(step.save_as, got.value.id);
       }
       if (got.kind === "page" && got.error === undefined) ctx.next = got.value.nextCursor;

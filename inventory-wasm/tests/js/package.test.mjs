@@ -14,7 +14,7 @@ import path from "node:path";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = process.env.INVENTORY_WASM_PKG ?? path.join(here, "../../../examples/web/pkg");
 const loaded = await import(path.join(pkg, "inventory_wasm.js"));
-const { Inventory, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
+const { Inventory, ManualClock, isInventoryError, initSync } = loaded.Inventory ? loaded : loaded.default;
 // --target web exports initSync; --target nodejs loads the WebAssembly when required.
 initSync?.({ module: readFileSync(path.join(pkg, "inventory_wasm_bg.wasm")) });
 
@@ -113,6 +113,47 @@ test("errors carry a code, the field and the variant's numbers, and change nothi
   assert.equal(inv.eventsSince(0).length, 1);
 });
 
+test("holds: reserve, commit part, expiry on a manual clock, and their errors", () => {
+  const clock = new ManualClock("2030-01-01T00:00:00Z");
+  const inv = Inventory.withClock(clock);
+  const p = inv.create({ name: "Bolt", sku: "b-1", price: "0.25", stock: 5 });
+  const h = inv.reserve(p.id, 2, { expiresIn: 900, reference: "cart-1" });
+  assert.deepEqual(
+    { status: h.status, quantity: h.quantity, expiresAt: h.expiresAt, createdAt: h.createdAt, reference: h.reference },
+    { status: "active", quantity: 2, expiresAt: "2030-01-01T00:15:00.000000Z", createdAt: "2030-01-01T00:00:00.000000Z", reference: "cart-1" },
+  );
+  const level = inv.stockLevels(p.id)[0];
+  assert.deepEqual([level.onHand, level.reserved, level.available, level.short], [5, 2, 3, 0]);
+  const low = thrown(() => inv.reserve(p.id, 4), "INSUFFICIENT_STOCK", "quantity");
+  assert.deepEqual([low.available, low.requested], [3, 4]);
+  thrown(() => inv.reserve(p.id, 0), "VALIDATION", "quantity");
+  thrown(() => inv.reserve(p.id, 1, { expiresIn: 5, expiresAt: "2031-01-01T00:00:00Z" }), "VALIDATION", "expiresIn");
+  thrown(() => inv.reserve(p.id, 1, { expiresAt: "tomorrow" }), "VALIDATION", "expiresAt");
+  thrown(() => inv.reserve(p.id, 1, { expiresAt: "2029-01-01T00:00:00Z" }), "VALIDATION", "expiresAt");
+  thrown(() => inv.reserve(p.id, 1, { expires: 5 }), "VALIDATION", "expires");
+  thrown(() => inv.commitHold("nope"), "VALIDATION", "holdId");
+  assert.equal(inv.commitHold(h.id, { quantity: 1, reference: "order-1" }).stock, 4);
+  const closed = thrown(() => inv.releaseHold(h.id), "HOLD_CLOSED", "holdId");
+  assert.deepEqual([closed.holdId, closed.status], [h.id, "committed"]);
+  assert.ok(closed.message.startsWith("holdId: hold "), closed.message);
+  const later = inv.reserve(p.id, 1, { expiresIn: 60 });
+  clock.advance(60);
+  assert.equal(inv.hold(later.id).status, "expired");
+  const expired = thrown(() => inv.commitHold(later.id), "HOLD_EXPIRED", "holdId");
+  assert.equal(expired.expiresAt, "2030-01-01T00:01:00.000000Z");
+  assert.equal(inv.expireHolds(), 1);
+  assert.deepEqual(inv.holds(p.id), []);
+  assert.deepEqual(inv.holds(p.id, { status: "all" }).map((x) => x.status), ["committed", "expired"]);
+  thrown(() => inv.holds(p.id, { status: "pending" }), "VALIDATION", "status");
+  const kinds = inv.history(p.id).map((e) => e.kind);
+  assert.deepEqual(kinds, ["created", "hold_placed", "hold_committed", "hold_placed", "hold_expired"]);
+  const placed = inv.history(p.id)[1];
+  assert.deepEqual([placed.holdId, placed.quantity, placed.expiresAt], [h.id, 2, h.expiresAt]);
+  assert.equal(clock.now(), "2030-01-01T00:01:00.000000Z");
+  thrown(() => clock.advance(-1), "VALIDATION", "seconds");
+  inv.checkLedger();
+});
+
 test("ledger events", () => {
   const inv = Inventory.inMemory();
   const p = inv.create({ name: "Nut", sku: "n-1", price: "0.10", stock: 100 });
@@ -135,7 +176,7 @@ test("the TypeScript declarations are precise", () => {
   const api = dts.split("export interface InitOutput")[0];
   const anys = api.split("\n").filter((line) => /\bany\b/.test(line.replace(/\/\*\*.*|^\s*\*.*/, "")));
   assert.deepEqual(anys, []);
-  for (const name of ["Product", "NewProduct", "ProductPatch", "StockOptions", "SetStockOptions", "ListOptions", "Page", "InventoryEvent", "FieldChange", "InsufficientStockError", "StorageError", "Location", "StockLevel", "TransferOptions", "WriteOptions", "IdempotencyConflictError"]) {
+  for (const name of ["Product", "NewProduct", "ProductPatch", "StockOptions", "SetStockOptions", "ListOptions", "Page", "InventoryEvent", "FieldChange", "InsufficientStockError", "StorageError", "Location", "StockLevel", "TransferOptions", "WriteOptions", "IdempotencyConflictError", "Hold", "HoldOptions", "CommitOptions", "HoldsOptions", "HoldClosedError", "HoldExpiredError"]) {
     assert.match(api, new RegExp(`export interface ${name}\\b`), name);
   }
   for (const signature of [
@@ -157,6 +198,13 @@ test("the TypeScript declarations are precise", () => {
     "adjustStock(id: string, delta: number, reason: string, options?: StockOptions): Product;",
     "setStock(id: string, quantity: number, reason: string, options?: SetStockOptions): Product;",
     "list(options?: ListOptions): Page;",
+    "reserve(productId: string, quantity: number, options?: HoldOptions): Hold;",
+    "commitHold(holdId: string, options?: CommitOptions): Product;",
+    "releaseHold(holdId: string, options?: WriteOptions): Hold;",
+    "hold(holdId: string): Hold;",
+    "holds(productId: string, options?: HoldsOptions): Hold[];",
+    "expireHolds(): number;",
+    "static withClock(clock: ManualClock): Inventory;",
     "totalValue(): string;",
     "history(id: string): InventoryEvent[];",
     "eventsSince(since: number, limit?: number): InventoryEvent[];",

@@ -1,7 +1,9 @@
 // Type-checked with `tsc --strict` against the generated package (scripts/test-wasm.sh): what a
 // TypeScript caller writes compiles, and each misuse marked @ts-expect-error must be refused.
-import { Inventory, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
+import { Inventory, ManualClock, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
 import type {
+  Hold,
+  HoldStatus,
   InventoryError,
   Location,
   Movement,
@@ -29,6 +31,17 @@ const point: number | null = inv.setReorderPoint(p.id, 2, { location: "VAN" }).r
 inv.list({ belowReorderPoint: true, location: "VAN" });
 console.log(after.length, levels[0]?.onHand, point);
 
+const clock = new ManualClock("2030-01-01T00:00:00Z");
+const shop = Inventory.withClock(clock);
+const w = shop.create({ name: "Widget", sku: "w-1", price: "9.99", stock: 3 });
+const cart: Hold = shop.reserve(w.id, 2, { expiresIn: 900, reference: "cart-1", idempotencyKey: "cart-1-line-1" });
+const status: HoldStatus = cart.status;
+const free: number | undefined = shop.stockLevels(w.id)[0]?.available;
+clock.advance(60);
+shop.commitHold(cart.id, { quantity: 1, reference: "order-1" });
+const all: Hold[] = shop.holds(w.id, { status: "all" });
+console.log(status, free, all.length, shop.expireHolds(), shop.hold(cart.id).committed);
+
 /** An error's numbers, reached only once its code is known. */
 function explain(e: InventoryError): string {
   switch (e.code) {
@@ -46,6 +59,10 @@ function explain(e: InventoryError): string {
       return e.field;
     case "IDEMPOTENCY_CONFLICT":
       return e.key;
+    case "HOLD_CLOSED":
+      return `${e.holdId} is ${e.status}`;
+    case "HOLD_EXPIRED":
+      return `${e.holdId} expired at ${e.expiresAt}`;
     case "NOT_FOUND":
     case "INTERNAL":
       return e.message;
@@ -73,5 +90,9 @@ function misuses(e: InventoryError): void {
   inv.transfer(p.id, 1, { fromLocation: "VAN" });
   // @ts-expect-error a movement has a known type
   inv.apply([{ type: "move", productId: p.id, delta: 1, reason: "x" }]);
+  // @ts-expect-error an expiry is seconds or an ISO string, not a Date
+  inv.reserve(p.id, 1, { expiresAt: new Date() });
+  // @ts-expect-error holds are filtered by a known status
+  inv.holds(p.id, { status: "pending" });
 }
 misuses;
