@@ -40,9 +40,10 @@
 
 use std::sync::Arc;
 
+use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
-    Decimal, Durability, Event, InventoryError, Location, NewProduct, Page, Product, ProductPatch,
-    QueryInput, Snapshot, StockChange, StockLevel, Uuid,
+    Clock, Decimal, Durability, Event, Hold, HoldStatus, InventoryError, Location, NewHold,
+    NewProduct, Page, Product, ProductPatch, QueryInput, Snapshot, StockChange, StockLevel, Uuid,
 };
 
 uniffi::setup_scaffolding!();
@@ -51,6 +52,7 @@ uniffi::setup_scaffolding!();
 // Decimal/UUID in Swift); this crate's signatures use them as they are.
 uniffi::use_remote_type!(inventory_core::Decimal);
 uniffi::use_remote_type!(inventory_core::Uuid);
+uniffi::use_remote_type!(inventory_core::DateTime<Utc>);
 
 type Result<T> = std::result::Result<T, InventoryError>;
 
@@ -252,6 +254,48 @@ impl TryFrom<Query> for inventory_core::Query {
     }
 }
 
+/// A clock that stands still until it is moved: give it to `Inventory.openWithClock` or
+/// `Inventory.inMemoryWithClock` to test what happens when time passes (a hold expiring)
+/// without waiting for it.
+///
+/// ```kotlin
+/// val clock = ManualClock(Instant.parse("2030-01-01T00:00:00Z"))
+/// val inv = Inventory.inMemoryWithClock(clock)
+/// val h = inv.reserve(NewHold(productId = p.id, quantity = 2u, expiresIn = Duration.ofMinutes(15)))
+/// clock.advance(Duration.ofMinutes(15))
+/// inv.hold(h.id).status   // HoldStatus.EXPIRED
+/// ```
+#[derive(Debug, uniffi::Object)]
+pub struct ManualClock {
+    inner: Arc<inventory_core::ManualClock>,
+}
+
+#[uniffi::export]
+impl ManualClock {
+    /// A clock showing `start`.
+    #[uniffi::constructor]
+    pub fn new(start: DateTime<Utc>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::new(inventory_core::ManualClock::new(start)),
+        })
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.inner.advance(by);
+    }
+
+    /// Sets the clock (it may go back).
+    pub fn set(&self, t: DateTime<Utc>) {
+        self.inner.set(t);
+    }
+
+    /// What the clock shows.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.now()
+    }
+}
+
 impl Inventory {
     /// The inventory, keyed by `idempotency_key` when one is given.
     fn keyed(&self, idempotency_key: Option<String>) -> Result<inventory_core::Inventory> {
@@ -313,6 +357,98 @@ impl Inventory {
         Arc::new(Self {
             inner: inventory_core::Inventory::in_memory(),
         })
+    }
+
+    /// Like `open`, with its time from `clock` (for tests of expiry).
+    #[uniffi::constructor]
+    pub fn open_with_clock(location: String, clock: Arc<ManualClock>) -> Result<Arc<Self>> {
+        Ok(Arc::new(Self {
+            inner: inventory_core::Inventory::open(&location)?.with_clock(clock.inner.clone()),
+        }))
+    }
+
+    /// Like `inMemory`, with its time from `clock` (for tests of expiry).
+    #[uniffi::constructor]
+    pub fn in_memory_with_clock(clock: Arc<ManualClock>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: inventory_core::Inventory::in_memory().with_clock(clock.inner.clone()),
+        })
+    }
+
+    /// Holds stock for a cart or an order: `new.quantity` of a product at a location, until
+    /// `commitHold`, `releaseHold` or its expiry (`expiresIn` or `expiresAt`, not both). Held
+    /// stock is not for sale: `adjustStock` and `transfer` take only what is `available`.
+    /// Throws `InsufficientStock` (field `quantity`) when less is available, `Validation` for a
+    /// quantity of 0 or an expiry not in the future, `NotFound` for an unknown product or
+    /// location; nothing changes then.
+    ///
+    /// ```kotlin
+    /// val h = inv.reserve(NewHold(productId = p.id, quantity = 2u, location = "WH-1",
+    ///     expiresIn = Duration.ofMinutes(15), reference = "cart-1"), idempotencyKey = "cart-1-line-1")
+    /// ```
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn reserve(&self, new: NewHold, idempotency_key: Option<String>) -> Result<Hold> {
+        self.keyed(idempotency_key)?.reserve(new)
+    }
+
+    /// Commits a hold: `quantity` of it (all of it when null) leaves the stock as a
+    /// `HOLD_COMMITTED` movement and the rest is released; returns the product. A hold resolves
+    /// once: a second commit or release throws `HoldClosed` (unless it repeats the first with
+    /// its `idempotencyKey`); a hold past its time throws `HoldExpired`.
+    ///
+    /// ```kotlin
+    /// inv.commitHold(h.id, quantity = 1u, reference = "order-1")
+    /// ```
+    #[uniffi::method(default(
+        quantity = None,
+        reason = "sale",
+        reference = None,
+        actor = None,
+        idempotency_key = None
+    ))]
+    pub fn commit_hold(
+        &self,
+        hold_id: Uuid,
+        quantity: Option<u32>,
+        reason: String,
+        reference: Option<String>,
+        actor: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<Product> {
+        let change = StockChange {
+            reason,
+            reference,
+            actor,
+            ..StockChange::default()
+        };
+        self.keyed(idempotency_key)?
+            .commit_hold(hold_id, quantity, change)
+    }
+
+    /// Releases a hold: its units are available again; returns the released hold. Throws
+    /// `HoldClosed` if it was resolved before, `HoldExpired` if it is past its time.
+    #[uniffi::method(default(idempotency_key = None))]
+    pub fn release_hold(&self, hold_id: Uuid, idempotency_key: Option<String>) -> Result<Hold> {
+        self.keyed(idempotency_key)?.release_hold(hold_id)
+    }
+
+    /// The hold with this id, as it is now (an active hold past its time reads as `EXPIRED`);
+    /// throws `NotFound`.
+    pub fn hold(&self, hold_id: Uuid) -> Result<Hold> {
+        self.inner.hold(hold_id)
+    }
+
+    /// A product's active holds, oldest first; with `includeClosed`, every hold it ever had.
+    #[uniffi::method(default(include_closed = false))]
+    pub fn holds(&self, product_id: Uuid, include_closed: bool) -> Result<Vec<Hold>> {
+        let status = (!include_closed).then_some(HoldStatus::Active);
+        self.inner.holds(product_id, status)
+    }
+
+    /// Records the expiry of every hold past its time (a `HOLD_EXPIRED` event each); returns
+    /// how many. Not needed for correctness: a hold stops reserving at its `expiresAt` anyway.
+    pub fn expire_holds(&self) -> Result<u32> {
+        self.inner.expire_holds()
     }
 
     /// Creates a product; its initial stock is the first movement in the ledger. The SKU is

@@ -22,10 +22,13 @@ import com.google.gson.JsonPrimitive
 import com.google.gson.stream.JsonReader
 import com.google.gson.stream.JsonToken
 import inventory.Inventory
+import inventory.ManualClock
 import inventory.Movement
 import inventory.Query
 import inventory.core.Event
+import inventory.core.Hold
 import inventory.core.InventoryException
+import inventory.core.NewHold
 import inventory.core.Location
 import inventory.core.NewProduct
 import inventory.core.Page
@@ -37,6 +40,8 @@ import java.math.BigDecimal
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
+import java.time.Duration
+import java.time.Instant
 import java.util.UUID
 import kotlin.system.exitProcess
 
@@ -49,7 +54,7 @@ const val FORMAT = 1L
 /** A step that did not meet its expectation, or a vector this runner cannot read. */
 class Mismatch(message: String) : Exception(message)
 
-class VectorCase(val file: String, val name: String, val steps: List<JsonObject>, val skip: String?)
+class VectorCase(val file: String, val name: String, val steps: List<JsonObject>, val skip: String?, val clock: String?)
 
 // ------------------------------------------------------------------------------- reading JSON
 
@@ -103,7 +108,8 @@ fun load(dir: Path): List<VectorCase> {
             val name = case["name"].str("$file: a case's name")
             require(names.add(name)) { "$file: case name \"$name\" is used twice" }
             val skip = case["skip"]?.obj("$file: $name: skip")?.get(RUNNER)?.str("$file: $name: skip reason")
-            VectorCase(file, name, case["steps"].arr("$file: $name: steps").map { it.obj("a step") }, skip)
+            val clock = case["clock"]?.str("$file: $name: clock")
+            VectorCase(file, name, case["steps"].arr("$file: $name: steps").map { it.obj("a step") }, skip, clock)
         }
     }
 }
@@ -148,6 +154,13 @@ class Args(step: JsonObject, op: String, required: List<String>, optional: List<
 
     fun required(key: String): String = text(key)!!
 
+    /** A number of seconds, fractions allowed, as a [Duration]. */
+    fun seconds(key: String): Duration? = map[key]?.let {
+        val seconds = (it as? JsonPrimitive)?.takeIf { p -> p.isNumber }?.asBigDecimal
+            ?: throw Mismatch("argument \"$key\" must be a number, not $it")
+        Duration.ofNanos(seconds.movePointRight(9).toLong())
+    }
+
     fun flag(key: String): Boolean = map[key]?.bool("argument \"$key\"") ?: false
 }
 
@@ -155,6 +168,9 @@ class Args(step: JsonObject, op: String, required: List<String>, optional: List<
 class Ctx {
     val ids = mutableMapOf<String, UUID>()
     var next: String? = null
+
+    /** The case's clock, when it has a "clock". */
+    var clock: ManualClock? = null
 
     /** A message as the vectors pin it: each saved product's id written as its "\$name". */
     fun pinned(message: String): String =
@@ -195,6 +211,9 @@ sealed class Outcome {
     class Listed(val page: Page) : Outcome()
     class Total(val value: BigDecimal) : Outcome()
     class Events(val events: List<Event>) : Outcome()
+    class Held(val h: Hold) : Outcome()
+    class Holds(val hs: List<Hold>) : Outcome()
+    class Number(val n: Long) : Outcome()
     class Failed(val error: InventoryException) : Outcome()
 }
 
@@ -383,6 +402,64 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val id = ctx.id(Args(step, op, listOf("id")).required("id"))
             attempt { Outcome.Events(inv.history(id)) }
         }
+        "reserve" -> {
+            val a = Args(
+                step, op, listOf("id", "quantity"),
+                listOf("location", "expires_in_seconds", "expires_at", "reference", "actor", "idempotency_key"),
+            )
+            val new = NewHold(
+                productId = ctx.id(a.required("id")),
+                quantity = a.uint("quantity")!!,
+                location = a.text("location"),
+                expiresIn = a.seconds("expires_in_seconds"),
+                expiresAt = a.text("expires_at")?.let { Instant.parse(it) },
+                reference = a.text("reference"),
+                actor = a.text("actor"),
+            )
+            attempt { Outcome.Held(inv.reserve(new, idempotencyKey = a.text("idempotency_key"))) }
+        }
+        "commit_hold" -> {
+            val a = Args(step, op, listOf("hold"), listOf("quantity", "reason", "reference", "actor", "idempotency_key"))
+            val hold = ctx.id(a.required("hold"))
+            val quantity = a.uint("quantity")
+            attempt {
+                Outcome.Product(
+                    inv.commitHold(
+                        hold, quantity = quantity, reason = a.text("reason") ?: "sale", reference = a.text("reference"),
+                        actor = a.text("actor"), idempotencyKey = a.text("idempotency_key"),
+                    ),
+                )
+            }
+        }
+        "release_hold" -> {
+            val a = Args(step, op, listOf("hold"), listOf("idempotency_key"))
+            val hold = ctx.id(a.required("hold"))
+            attempt { Outcome.Held(inv.releaseHold(hold, idempotencyKey = a.text("idempotency_key"))) }
+        }
+        "get_hold" -> {
+            val hold = ctx.id(Args(step, op, listOf("hold")).required("hold"))
+            attempt { Outcome.Held(inv.hold(hold)) }
+        }
+        "holds" -> {
+            val a = Args(step, op, listOf("id"), listOf("status"))
+            val id = ctx.id(a.required("id"))
+            val includeClosed = when (val status = a.text("status")) {
+                null -> false
+                "all" -> true
+                else -> throw Mismatch("this runner passes no status but \"all\", not \"$status\"")
+            }
+            attempt { Outcome.Holds(if (includeClosed) inv.holds(id, includeClosed = true) else inv.holds(id)) }
+        }
+        "expire_holds" -> {
+            Args(step, op, emptyList())
+            attempt { Outcome.Number(inv.expireHolds().toLong()) }
+        }
+        "advance_clock" -> {
+            val by = Args(step, op, listOf("seconds")).seconds("seconds")!!
+            val clock = ctx.clock ?: throw Mismatch("advance_clock in a case with no \"clock\"")
+            clock.advance(by)
+            Outcome.Done
+        }
         else -> throw Mismatch("unknown operation \"$op\"")
     }
 }
@@ -396,6 +473,8 @@ fun code(e: InventoryException): String = when (e) {
     is InventoryException.StockOverflow -> "STOCK_OVERFLOW"
     is InventoryException.VersionConflict -> "VERSION_CONFLICT"
     is InventoryException.IdempotencyConflict -> "IDEMPOTENCY_CONFLICT"
+    is InventoryException.HoldClosed -> "HOLD_CLOSED"
+    is InventoryException.HoldExpired -> "HOLD_EXPIRED"
     is InventoryException.Storage -> "STORAGE"
 }
 
@@ -405,6 +484,7 @@ fun field(e: InventoryException): String? = when (e) {
     is InventoryException.VersionConflict -> e.field
     is InventoryException.DuplicateSku -> "sku"
     is InventoryException.IdempotencyConflict -> "idempotency_key"
+    is InventoryException.HoldClosed, is InventoryException.HoldExpired -> "hold_id"
     is InventoryException.InsufficientStock -> e.field
     is InventoryException.StockOverflow -> e.field
     is InventoryException.NotFound, is InventoryException.Storage -> null
@@ -421,7 +501,10 @@ fun describe(got: Outcome): String = when (got) {
     is Outcome.Place -> "location ${got.l.code} \"${got.l.name}\" v${got.l.version}"
     is Outcome.Places -> "locations ${got.ls.map { it.code }}"
     is Outcome.Level -> "level ${got.l.location} ${got.l.onHand} ${got.l.reorderPoint}"
-    is Outcome.Levels -> "levels ${got.ls.map { Triple(it.location, it.onHand, it.reorderPoint) }}"
+    is Outcome.Levels -> "levels ${got.ls.map { listOf(it.location, it.onHand, it.reserved, it.available, it.short) }}"
+    is Outcome.Held -> "hold ${got.h.status} ${got.h.committed} of ${got.h.quantity}"
+    is Outcome.Holds -> "holds ${got.hs.map { "${it.id} ${it.status}" }}"
+    is Outcome.Number -> "number ${got.n}"
 }
 
 fun checkLevel(want: JsonObject, l: StockLevel) {
@@ -430,6 +513,9 @@ fun checkLevel(want: JsonObject, l: StockLevel) {
             "location" -> same("location", v.str(key), l.location)
             "on_hand" -> same("on_hand", v.long(key), l.onHand.toLong())
             "reorder_point" -> same("reorder_point", v.longOrNull(key), l.reorderPoint?.toLong())
+            "reserved" -> same("reserved", v.long(key), l.reserved.toLong())
+            "available" -> same("available", v.long(key), l.available.toLong())
+            "short" -> same("short", v.long(key), l.short.toLong())
             else -> throw Mismatch("unknown level field \"$key\" in the expectation")
         }
     }
@@ -481,12 +567,30 @@ fun checkEvent(want: JsonObject, e: Event) {
             "location" -> same("location", v.strOrNull(key), e.location)
             "idempotency_key" -> same("idempotency_key", v.strOrNull(key), e.idempotencyKey)
             "linked" -> same("linked", v.bool(key), e.transferId != null)
+            "hold" -> same("hold", v.bool(key), e.holdId != null)
+            "quantity" -> same("quantity", v.longOrNull(key), e.quantity?.toLong())
             "changes" -> same(
                 "changes",
                 v.arr(key).map { c -> c.obj("a change").let { Triple(it["field"].str("field"), it["before"].str("before"), it["after"].str("after")) } },
                 e.changes.map { Triple(it.field, it.before, it.after) },
             )
             else -> throw Mismatch("unknown event field \"$key\" in the expectation")
+        }
+    }
+}
+
+fun checkHold(want: JsonObject, h: Hold, ctx: Ctx) {
+    for ((key, v) in want.entrySet()) {
+        when (key) {
+            "id" -> same("id", ctx.idText(v.str("id")), h.id.toString())
+            "status" -> same("status", v.str(key), h.status.name.lowercase())
+            "quantity" -> same("quantity", v.long(key), h.quantity.toLong())
+            "committed" -> same("committed", v.long(key), h.committed.toLong())
+            "location" -> same("location", v.str(key), h.location)
+            "reference" -> same("reference", v.strOrNull(key), h.reference)
+            "actor" -> same("actor", v.strOrNull(key), h.actor)
+            "expires_at" -> same("expires_at", v.strOrNull(key)?.let { Instant.parse(it) }, h.expiresAt)
+            else -> throw Mismatch("unknown hold field \"$key\" in the expectation")
         }
     }
 }
@@ -543,7 +647,14 @@ fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
                 same("number of levels", levels.size(), got.ls.size)
                 levels.forEachIndexed { i, w -> checkLevel(w.obj("a level"), got.ls[i]) }
             }
-            kind in listOf("product", "ok", "page", "value", "events", "products", "location", "locations", "level", "levels") ->
+            kind == "hold" && got is Outcome.Held -> checkHold(v.obj("hold"), got.h, ctx)
+            kind == "holds" && got is Outcome.Holds -> {
+                val holds = v.arr("holds")
+                same("number of holds", holds.size(), got.hs.size)
+                holds.forEachIndexed { i, w -> checkHold(w.obj("a hold"), got.hs[i], ctx) }
+            }
+            kind == "number" && got is Outcome.Number -> same("number", v.long("number"), got.n)
+            kind in listOf("product", "ok", "page", "value", "events", "products", "location", "locations", "level", "levels", "hold", "holds", "number") ->
                 throw Mismatch("expected $kind")
             else -> throw Mismatch("unknown expectation \"$kind\"")
         }
@@ -555,8 +666,9 @@ fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
 // ------------------------------------------------------------------------------- running
 
 /** Runs one case; returns null, or what failed ("step i (op): …"). */
-fun runCase(inv: Inventory, case: VectorCase): String? {
+fun runCase(inv: Inventory, case: VectorCase, clock: ManualClock?): String? {
     val ctx = Ctx()
+    ctx.clock = clock
     for ((i, step) in case.steps.withIndex()) {
         val op = (step["op"] as? JsonPrimitive)?.takeIf { it.isString }?.asString
         try {
@@ -565,8 +677,11 @@ fun runCase(inv: Inventory, case: VectorCase): String? {
             val got = call(inv, op, step, ctx)
             check(want, got, ctx)
             step["save_as"]?.let { save ->
-                if (got !is Outcome.Product) throw Mismatch("save_as $save needs a product to save")
-                ctx.ids[save.str("save_as")] = got.p.id
+                ctx.ids[save.str("save_as")] = when (got) {
+                    is Outcome.Product -> got.p.id
+                    is Outcome.Held -> got.h.id
+                    else -> throw Mismatch("save_as $save needs a product or hold to save")
+                }
             }
             if (got is Outcome.Listed) ctx.next = got.page.nextCursor
         } catch (m: Mismatch) {
@@ -586,7 +701,7 @@ fun runCase(inv: Inventory, case: VectorCase): String? {
 
 /** Runs every case on inventories from [open]; prints the summary line, the skipped cases and
  *  every failing case; returns how many failed. */
-fun runAll(store: String, cases: List<VectorCase>, open: (Int) -> Inventory): Int {
+fun runAll(store: String, cases: List<VectorCase>, open: (Int, ManualClock?) -> Inventory): Int {
     var steps = 0
     val skipped = mutableListOf<String>()
     val failures = mutableListOf<String>()
@@ -596,7 +711,9 @@ fun runAll(store: String, cases: List<VectorCase>, open: (Int) -> Inventory): In
             continue
         }
         steps += case.steps.size
-        val failure = open(n).use { inv -> runCase(inv, case) }
+        val clock = case.clock?.let { ManualClock(Instant.parse(it)) }
+        val failure = open(n, clock).use { inv -> runCase(inv, case, clock) }
+        clock?.close()
         if (failure != null) failures += "${case.file}: case \"${case.name}\", $failure"
     }
     val skippedNote = if (skipped.isEmpty()) "" else ", ${skipped.size} skipped"
@@ -618,11 +735,11 @@ fun main(args: Array<String>) {
         // costs more than most cases.
         val template = dir.resolve("template.db")
         Inventory.open(template.toString()).close()
-        runAll("memory", cases) { Inventory.inMemory() } +
-            runAll("sqlite", cases) { n ->
+        runAll("memory", cases) { _, clock -> clock?.let { Inventory.inMemoryWithClock(it) } ?: Inventory.inMemory() } +
+            runAll("sqlite", cases) { n, clock ->
                 val file = dir.resolve("case-$n.db")
                 Files.copy(template, file)
-                Inventory.open(file.toString())
+                clock?.let { Inventory.openWithClock(file.toString(), it) } ?: Inventory.open(file.toString())
             }
     } finally {
         dir.toFile().deleteRecursively()

@@ -4,13 +4,16 @@
 // each test and reports every failed test.
 
 import inventory.Inventory
+import inventory.ManualClock
 import inventory.Movement
 import inventory.Query
 import inventory.core.Event
 import inventory.core.Durability
 import inventory.core.EventKind
 import inventory.core.FieldChange
+import inventory.core.HoldStatus
 import inventory.core.InventoryException
+import inventory.core.NewHold
 import inventory.core.NewProduct
 import inventory.core.Page
 import inventory.core.Product
@@ -385,6 +388,8 @@ fun everyErrorClass() {
                 is InventoryException.StockOverflow -> "overflow"
                 is InventoryException.VersionConflict -> "conflict"
                 is InventoryException.IdempotencyConflict -> "key reused"
+                is InventoryException.HoldClosed -> "hold closed"
+                is InventoryException.HoldExpired -> "hold expired"
                 is InventoryException.Storage -> "storage"
             }
         }
@@ -429,6 +434,45 @@ fun stockInPlaces() {
         eq(e.idempotencyKey, "order-77", "events carry the key")
         inv.checkLedger()
     }
+}
+
+fun holds() {
+    val clock = ManualClock(Instant.parse("2030-01-01T00:00:00Z"))
+    Inventory.inMemoryWithClock(clock).use { inv ->
+        val p = widget(inv, stock = 5u)
+        val h = inv.reserve(
+            NewHold(productId = p.id, quantity = 2u, expiresIn = Duration.ofMinutes(15), reference = "cart-1"),
+            idempotencyKey = "cart-1-line-1",
+        )
+        eq(h.status, HoldStatus.ACTIVE, "a new hold is active")
+        eq(h.expiresAt, Instant.parse("2030-01-01T00:15:00Z"), "expiresIn counts from the clock")
+        eq(inv.reserve(NewHold(productId = p.id, quantity = 2u, expiresIn = Duration.ofMinutes(15), reference = "cart-1"), idempotencyKey = "cart-1-line-1"), h, "a keyed retry")
+        val level = inv.stockLevels(p.id).single()
+        eq(listOf(level.onHand, level.reserved, level.available, level.short), listOf(5u, 2u, 3u, 0u), "the level counts the hold")
+        val low = throws<InventoryException.InsufficientStock>("held stock is not for sale") { inv.adjustStock(p.id, -4, "sale") }
+        eq(low.available, 3u, "InsufficientStock.available")
+        eq(inv.commitHold(h.id, quantity = 1u, reference = "order-1").stock, 4u, "a commit sells part of the hold")
+        val closed = throws<InventoryException.HoldClosed>("a hold resolves once") { inv.releaseHold(h.id) }
+        eq(closed.holdId, h.id, "HoldClosed.holdId")
+        eq(closed.status, "committed", "HoldClosed.status")
+        val later = inv.reserve(NewHold(productId = p.id, quantity = 1u, expiresAt = Instant.parse("2030-01-01T01:00:00Z")))
+        clock.advance(Duration.ofHours(1))
+        eq(inv.hold(later.id).status, HoldStatus.EXPIRED, "an expired hold reads as expired")
+        val expired = throws<InventoryException.HoldExpired>("an expired hold cannot be committed") { inv.commitHold(later.id) }
+        eq(expired.expiresAt, Instant.parse("2030-01-01T01:00:00Z"), "HoldExpired.expiresAt")
+        eq(inv.expireHolds(), 1u, "expireHolds records it")
+        eq(inv.holds(p.id), emptyList(), "no active holds")
+        eq(inv.holds(p.id, includeClosed = true).map { it.status }, listOf(HoldStatus.COMMITTED, HoldStatus.EXPIRED), "every hold")
+        val bad = throws<InventoryException.Validation>("a hold of 0") { inv.reserve(NewHold(productId = p.id, quantity = 0u)) }
+        eq(bad.field, "quantity", "Validation.field")
+        throws<InventoryException.Validation>("both expiries") {
+            inv.reserve(NewHold(productId = p.id, quantity = 1u, expiresIn = Duration.ofSeconds(5), expiresAt = Instant.parse("2031-01-01T00:00:00Z")))
+        }
+        eq(inv.history(p.id).map { it.kind }.takeLast(2), listOf(EventKind.HOLD_PLACED, EventKind.HOLD_EXPIRED), "hold events")
+        eq(clock.now(), Instant.parse("2030-01-01T01:00:00Z"), "the clock")
+        inv.checkLedger()
+    }
+    clock.close()
 }
 
 fun threads() {
@@ -541,6 +585,7 @@ fun main() {
         "delete" to ::deleting,
         "every error class" to ::everyErrorClass,
         "stock in places" to ::stockInPlaces,
+        "holds" to ::holds,
         "threads" to ::threads,
         "persistence" to ::persistence,
         "export and import" to ::exportImport,
