@@ -70,6 +70,9 @@ impl From<InventoryError> for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "field": "Idempotency-Key", "key": key }),
             ),
+            InventoryError::HoldClosed { .. } | InventoryError::HoldExpired { .. } => {
+                conflict(StatusCode::CONFLICT, crate::holds::closed_extra(&e))
+            }
             // The field is said only where it is not plain `stock`: a movement of a batch.
             InventoryError::InsufficientStock {
                 field,

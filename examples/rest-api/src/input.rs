@@ -206,6 +206,19 @@ impl Fields {
         }
     }
 
+    /// A number, fractions allowed (seconds): a JSON number or its text, as DRF's `FloatField`.
+    pub fn number(&mut self, name: &str, need: Need) -> Option<f64> {
+        let invalid = "A valid number is required.";
+        match self.value(name, need)? {
+            Value::Number(n) => n.as_f64().or_else(|| self.fail(name, invalid)),
+            Value::String(s) => match s.trim().parse::<f64>() {
+                Ok(x) if x.is_finite() => Some(x),
+                _ => self.fail(name, invalid),
+            },
+            _ => self.fail(name, invalid),
+        }
+    }
+
     /// A stock quantity (0 to the library's maximum).
     pub fn stock(&mut self, name: &str, need: Need) -> Option<u32> {
         let value = self.integer(name, need)?;

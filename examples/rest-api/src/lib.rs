@@ -22,6 +22,7 @@
 mod api;
 mod error;
 mod guard;
+mod holds;
 mod input;
 mod metrics;
 mod places;
@@ -218,6 +219,20 @@ pub fn app(config: Config) -> Router {
             ),
         )
         .route("/api/movements/", route(post(places::movements), ACTION))
+        .route(
+            "/api/products/{id}/holds/",
+            route(get(holds::list).post(holds::reserve), COLLECTION),
+        )
+        .route("/api/holds/expire/", route(post(holds::expire), ACTION))
+        .route("/api/holds/{id}/", route(get(holds::retrieve), READ))
+        .route(
+            "/api/holds/{id}/commit/",
+            route(post(holds::commit), ACTION),
+        )
+        .route(
+            "/api/holds/{id}/release/",
+            route(post(holds::release), ACTION),
+        )
         .route(
             "/api/products/{id}/history/",
             route(get(api::history), READ),

@@ -46,6 +46,9 @@ impl<'a> From<&'a Location> for LocationJson<'a> {
 struct LevelJson<'a> {
     location: &'a str,
     on_hand: u32,
+    reserved: u32,
+    available: u32,
+    short: u32,
     reorder_point: Option<u32>,
 }
 
@@ -54,6 +57,9 @@ impl<'a> From<&'a StockLevel> for LevelJson<'a> {
         Self {
             location: &l.location,
             on_hand: l.on_hand,
+            reserved: l.reserved,
+            available: l.available,
+            short: l.short,
             reorder_point: l.reorder_point,
         }
     }

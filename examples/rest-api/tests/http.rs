@@ -2003,3 +2003,230 @@ fn a_body_announced_past_the_limit_is_refused_before_it_is_sent() {
     let answer = read_to_close(&mut c);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
+
+#[test]
+fn holds_reserve_commit_release_and_answer_409_once_resolved() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "2.00", 5);
+    let holds = format!("{}holds/", product_path(&p));
+    let r = s.call(
+        "POST",
+        &holds,
+        Some(r#"{"quantity": 2, "expires_in": 900, "reference": "cart-1"}"#),
+        &[("Idempotency-Key", "cart-1-line-1")],
+    );
+    assert_eq!(r.status, 201, "{r:?}");
+    let hold = r.body.clone();
+    assert_eq!(
+        (
+            &hold["status"],
+            &hold["quantity"],
+            &hold["location"],
+            &hold["product"]
+        ),
+        (&json!("active"), &json!(2), &json!("DEFAULT"), &p["id"])
+    );
+    assert_timestamp(&hold["expires_at"]);
+    // A retry with the key answers the same hold and holds nothing more.
+    let again = s.call(
+        "POST",
+        &holds,
+        Some(r#"{"quantity": 2, "expires_in": 900, "reference": "cart-1"}"#),
+        &[("Idempotency-Key", "cart-1-line-1")],
+    );
+    assert_eq!((again.status, &again.body), (201, &hold));
+    let levels = s.get(&format!("{}levels/", product_path(&p)));
+    assert_eq!(
+        (
+            &levels.body[0]["on_hand"],
+            &levels.body[0]["reserved"],
+            &levels.body[0]["available"],
+            &levels.body[0]["short"]
+        ),
+        (&json!(5), &json!(2), &json!(3), &json!(0))
+    );
+    // Held stock is not for sale.
+    let sale = s.send(
+        "POST",
+        &format!("{}adjust-stock/", product_path(&p)),
+        json!({"delta": -4, "reason": "sale"}),
+    );
+    assert_eq!((sale.status, &sale.body["available"]), (409, &json!(3)));
+    let too_many = s.send("POST", &holds, json!({"quantity": 4}));
+    assert_eq!(
+        (
+            too_many.status,
+            &too_many.body["code"],
+            &too_many.body["field"]
+        ),
+        (409, &json!("INSUFFICIENT_STOCK"), &json!("quantity"))
+    );
+    let id = hold["id"].as_str().unwrap();
+    assert_eq!(s.get(&format!("/api/holds/{id}/")).body, hold);
+    assert_eq!(s.get(&holds).body, json!([hold]));
+    let commit = format!("/api/holds/{id}/commit/");
+    let sold = s.send(
+        "POST",
+        &commit,
+        json!({"quantity": 1, "reference": "order-1"}),
+    );
+    assert_eq!(
+        (sold.status, &sold.body["stock"]),
+        (200, &json!(4)),
+        "{sold:?}"
+    );
+    for path in [commit.clone(), format!("/api/holds/{id}/release/")] {
+        let r = s.call("POST", &path, None, &[]);
+        assert_eq!(r.status, 409, "{r:?}");
+        assert_eq!(
+            (&r.body["code"], &r.body["hold_id"], &r.body["status"]),
+            (&json!("HOLD_CLOSED"), &json!(id), &json!("committed"))
+        );
+    }
+    assert_eq!(s.get(&holds).body, json!([]));
+    let all = s.get(&format!("{holds}?status=all")).body;
+    assert_eq!(
+        (&all[0]["status"], &all[0]["committed"]),
+        (&json!("committed"), &json!(1))
+    );
+    // A release gives it all back.
+    let other = s.send("POST", &holds, json!({"quantity": 4})).body;
+    let released = s.call(
+        "POST",
+        &format!("/api/holds/{}/release/", other["id"].as_str().unwrap()),
+        None,
+        &[],
+    );
+    assert_eq!(
+        (released.status, &released.body["status"]),
+        (200, &json!("released"))
+    );
+    assert_eq!(
+        s.send("POST", "/api/holds/expire/", json!({})).body,
+        json!({"expired": 0})
+    );
+    let kinds: Vec<Value> = s
+        .get(&format!("{}history/", product_path(&p)))
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            json!("created"),
+            json!("hold_placed"),
+            json!("hold_committed"),
+            json!("hold_placed"),
+            json!("hold_released")
+        ]
+    );
+    s.inv.check_ledger().unwrap();
+}
+
+#[test]
+fn bad_hold_requests_are_400_or_404_and_change_nothing() {
+    let s = start();
+    let p = s.create("Widget", "W-1", "2.00", 5);
+    let holds = format!("{}holds/", product_path(&p));
+    for (body, field) in [
+        (json!({}), "quantity"),
+        (json!({"quantity": 0}), "quantity"),
+        (json!({"quantity": -1}), "quantity"),
+        (json!({"quantity": "many"}), "quantity"),
+        (json!({"quantity": 1, "expires_in": 0}), "expires_in"),
+        (json!({"quantity": 1, "expires_in": "soon"}), "expires_in"),
+        (
+            json!({"quantity": 1, "expires_at": "tomorrow"}),
+            "expires_at",
+        ),
+        (
+            json!({"quantity": 1, "expires_at": "2000-01-01T00:00:00Z"}),
+            "expires_at",
+        ),
+        (
+            json!({"quantity": 1, "expires_in": 5, "expires_at": "2999-01-01T00:00:00Z"}),
+            "expires_in",
+        ),
+        (json!({"quantity": 1, "location": "NOPE"}), "location"),
+    ] {
+        let r = s.send("POST", &holds, body.clone());
+        assert_eq!(r.status, 400, "{body}: {r:?}");
+        assert!(r.body.get(field).is_some(), "{body}: {r:?}");
+    }
+    let nobody = "00000000-0000-4000-8000-000000000000";
+    assert_eq!(
+        s.send(
+            "POST",
+            &format!("/api/products/{nobody}/holds/"),
+            json!({"quantity": 1})
+        )
+        .status,
+        404
+    );
+    for path in [
+        format!("/api/holds/{nobody}/"),
+        "/api/holds/not-a-uuid/".to_owned(),
+    ] {
+        assert_eq!(s.get(&path).status, 404, "{path}");
+    }
+    assert_eq!(
+        s.call("POST", &format!("/api/holds/{nobody}/commit/"), None, &[])
+            .status,
+        404
+    );
+    assert_eq!(
+        s.call("POST", &format!("/api/holds/{nobody}/release/"), None, &[])
+            .status,
+        404
+    );
+    assert_eq!(s.get(&format!("{holds}?status=pending")).status, 400);
+    let hold = s.send("POST", &holds, json!({"quantity": 2})).body;
+    let commit = format!("/api/holds/{}/commit/", hold["id"].as_str().unwrap());
+    let r = s.send("POST", &commit, json!({"quantity": 3}));
+    assert_eq!(
+        (r.status, r.body["quantity"][0].as_str().is_some()),
+        (400, true),
+        "{r:?}"
+    );
+    assert_eq!(s.inv.get_by_sku("W-1").unwrap().stock, 5);
+    assert_eq!(
+        s.inv
+            .history(s.inv.get_by_sku("W-1").unwrap().id)
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn concurrent_holds_over_http_never_hold_more_than_is_on_hand() {
+    let s = start();
+    let p = s.create("Hot item", "HOT", "1.00", 12);
+    let holds = format!("{}holds/", product_path(&p));
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..5)
+                        .map(|_| s.send("POST", &holds, json!({"quantity": 1})).status)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 12);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 8);
+    let level = &s.get(&format!("{}levels/", product_path(&p))).body[0];
+    assert_eq!(
+        (&level["reserved"], &level["available"]),
+        (&json!(12), &json!(0))
+    );
+    s.inv.check_ledger().unwrap();
+}
