@@ -1360,8 +1360,8 @@ fn stock_moves_per_location_by_adjustments_counts_and_transfers() {
     assert_eq!(
         levels.body,
         json!([
-            {"location": "DEFAULT", "on_hand": 7, "reorder_point": null},
-            {"location": "VAN", "on_hand": 6, "reorder_point": null}
+            {"location": "DEFAULT", "on_hand": 7, "reserved": 0, "available": 7, "short": 0, "reorder_point": null},
+            {"location": "VAN", "on_hand": 6, "reserved": 0, "available": 6, "short": 0, "reorder_point": null}
         ])
     );
     let history = s.get(&format!("{path}history/")).body;
@@ -1418,7 +1418,7 @@ fn stock_moves_per_location_by_adjustments_counts_and_transfers() {
     );
     assert_eq!(
         r.body,
-        json!({"location": "VAN", "on_hand": 6, "reorder_point": 6})
+        json!({"location": "VAN", "on_hand": 6, "reserved": 0, "available": 6, "short": 0, "reorder_point": 6})
     );
     let due = s.get("/api/products/?below_reorder_point=true&location=van");
     assert_eq!(due.body["count"], 1);
