@@ -2,7 +2,8 @@
 //! random operations of every kind against a store, injects faults (a storage error at a random
 //! primitive inside a write transaction, the SQLite file closed and reopened as after a crash,
 //! bursts of threads selling the same product), moves stock between two locations, sends
-//! batches and retries requests under idempotency keys, and after every step compares the
+//! batches and retries requests under idempotency keys, places holds and lets them expire on a
+//! manual clock it moves, and after every step compares the
 //! store with a
 //! pure reference model written here from the rules, independently of the library's service
 //! layer, and checks the ledger invariants (`check_ledger`, the export's own validation).
@@ -26,9 +27,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
 use inventory_core::{
-    Decimal, Event, Hold, IdempotencyRecord, Inventory, InventoryError, Location, MAX_STOCK,
-    MemoryStore, Movement, NewProduct, Product, ProductPatch, Query, SqliteStore, StockChange,
-    StockLevel, Store, Uuid, WriteFn, WriteTx,
+    Decimal, Event, Hold, HoldStatus, IdempotencyRecord, Inventory, InventoryError, Location,
+    MAX_STOCK, ManualClock, MemoryStore, Movement, NewHold, NewProduct, Product, ProductPatch,
+    Query, SqliteStore, StockChange, StockLevel, Store, Uuid, WriteFn, WriteTx,
 };
 
 // ------------------------------------------------------------------------------ fault injection
@@ -252,6 +253,24 @@ impl Expected {
 /// The locations stock moves at: every world has both.
 const PLACES: &[&str] = &["DEFAULT", "WH"];
 
+/// A hold as the model knows it: its status as recorded (one past its time stays active until
+/// its expiry is recorded, but reserves nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SimHold {
+    product: Uuid,
+    place: &'static str,
+    quantity: u32,
+    /// The minute it expires at, on the world's clock.
+    expires: Option<u64>,
+    status: HoldStatus,
+}
+
+impl SimHold {
+    fn live(&self, now: u64) -> bool {
+        self.status == HoldStatus::Active && self.expires.is_none_or(|t| now < t)
+    }
+}
+
 /// The reference model: the rules of the original system, written out plainly.
 #[derive(Debug, Default)]
 struct Model {
@@ -259,9 +278,37 @@ struct Model {
     events: usize,
     /// Each idempotency key used by a request that applied, and that request.
     keys: BTreeMap<String, String>,
+    holds: BTreeMap<Uuid, SimHold>,
+    /// The world's clock, in minutes since it started.
+    now: u64,
 }
 
 impl Model {
+    /// Σ quantity of a product's live holds at a place.
+    fn reserved(&self, id: Uuid, place: &str) -> u32 {
+        self.holds
+            .values()
+            .filter(|h| h.product == id && h.place == place && h.live(self.now))
+            .map(|h| h.quantity)
+            .sum()
+    }
+
+    /// Records as expired the holds past their time (of one product at one place, or all);
+    /// returns how many.
+    fn expire(&mut self, at: Option<(Uuid, &str)>) -> usize {
+        let now = self.now;
+        let mut n = 0;
+        for h in self.holds.values_mut() {
+            let here = at.is_none_or(|(id, place)| h.product == id && h.place == place);
+            if here && h.status == HoldStatus::Active && !h.live(now) {
+                h.status = HoldStatus::Expired;
+                n += 1;
+            }
+        }
+        self.events += n;
+        n
+    }
+
     fn sku_taken(&self, sku: &str, except: Option<Uuid>) -> bool {
         self.products
             .iter()
@@ -320,6 +367,8 @@ struct World {
     plan: Arc<Mutex<FaultPlan>>,
     /// Where product ids come from: numbered from the seed, so a seed replays the same ids.
     ids: Arc<AtomicU64>,
+    /// The clock every inventory of the world reads; the model keeps the same time.
+    clock: Arc<ManualClock>,
     inv: Inventory,
     _guards: Vec<Box<dyn std::any::Any>>,
 }
@@ -347,13 +396,17 @@ impl World {
         let store = open(&backend);
         let plan = Arc::new(Mutex::new(FaultPlan::default()));
         let ids = Arc::new(AtomicU64::new(seed));
-        let inv = inventory(&store, &plan, &ids);
+        let clock = Arc::new(ManualClock::new(
+            "2030-01-01T00:00:00Z".parse().expect("a time"),
+        ));
+        let inv = inventory(&store, &plan, &ids, &clock);
         inv.create_location("WH", "Warehouse").unwrap();
         Self {
             backend,
             store,
             plan,
             ids,
+            clock,
             inv,
             _guards: guards,
         }
@@ -370,7 +423,7 @@ impl World {
         self.inv = Inventory::in_memory();
         self.store = Arc::new(MemoryStore::new());
         self.store = open(&self.backend);
-        self.inv = inventory(&self.store, &self.plan, &self.ids);
+        self.inv = inventory(&self.store, &self.plan, &self.ids, &self.clock);
     }
 }
 
@@ -378,6 +431,7 @@ fn inventory(
     store: &Arc<dyn Store>,
     plan: &Arc<Mutex<FaultPlan>>,
     ids: &Arc<AtomicU64>,
+    clock: &Arc<ManualClock>,
 ) -> Inventory {
     let ids = Arc::clone(ids);
     Inventory::new(FaultyStore {
@@ -393,6 +447,7 @@ fn inventory(
         )
         .into_uuid()
     })
+    .with_clock(clock.clone())
 }
 
 fn open(backend: &Backend) -> Arc<dyn Store> {
@@ -433,13 +488,24 @@ fn target(rng: &mut Rng, model: &Model) -> Uuid {
     }
 }
 
+/// Now and then, the product and place of an active hold.
+fn held(rng: &mut Rng, model: &Model) -> Option<(Uuid, &'static str)> {
+    let active: Vec<(Uuid, &'static str)> = model
+        .holds
+        .values()
+        .filter(|h| h.status == HoldStatus::Active)
+        .map(|h| (h.product, h.place))
+        .collect();
+    (!active.is_empty() && rng.chance(40)).then(|| *rng.pick(&active))
+}
+
 fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<String, String> {
     // A fault planned for this step's write, at one of its first few primitives.
     let fail_at = rng.chance(12).then(|| 1 + rng.below(4) as usize);
     world.plan.lock().unwrap().fail_at = fail_at;
     let before = world.plan.lock().unwrap().injected;
     let inv = world.inv.clone();
-    let (what, expected, actual, apply): (String, Outcome, Outcome, Apply) = match rng.below(100) {
+    let (what, expected, actual, apply): (String, Outcome, Outcome, Apply) = match rng.below(116) {
         0..=19 => {
             let (stored, raw) = *rng.pick(SKUS);
             let bad_sku = rng.chance(5);
@@ -552,13 +618,16 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             )
         }
         30..=54 => {
-            let id = target(rng, model);
+            // Often where a hold is, so that sales meet what is held.
+            let (id, place) = match held(rng, model) {
+                Some(at) => at,
+                None => (target(rng, model), *rng.pick(PLACES)),
+            };
             let delta = match rng.below(20) {
                 0 => 0,
                 1 => i64::from(MAX_STOCK),
                 _ => rng.below(41) as i64 - 20,
             };
-            let place = *rng.pick(PLACES);
             let current = model.products.get(&id).cloned();
             let stale = rng.chance(8);
             let expect_stock = if rng.chance(20) {
@@ -571,7 +640,7 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 _ if delta == 0 => Err("VALIDATION"),
                 None => Err("NOT_FOUND"),
                 _ if stale => Err("VERSION_CONFLICT"),
-                Some(p) => adjusted(p, place, delta).map(|_| ()),
+                Some(p) => adjusted(p, place, delta, model.reserved(id, place)).map(|_| ()),
             };
             let reason = *rng.pick(&["sale", "restock", "damage"]);
             let change = StockChange {
@@ -599,8 +668,9 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                     if let Some(k) = key {
                         m.keys.insert(k, request);
                     }
+                    let held = m.reserved(id, place);
                     let p = m.products.get_mut(&id).unwrap();
-                    *p = adjusted(p, place, delta).unwrap();
+                    *p = adjusted(p, place, delta, held).unwrap();
                     m.events += 1;
                 }),
             )
@@ -620,7 +690,8 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             let mut after = model.products.clone();
             let mut expected = Ok(());
             for (id, place, delta) in &moves {
-                match after.get(id).map(|p| adjusted(p, place, *delta)) {
+                let held = model.reserved(*id, place);
+                match after.get(id).map(|p| adjusted(p, place, *delta, held)) {
                     None => expected = Err("NOT_FOUND"),
                     Some(Err(e)) => expected = Err(e),
                     Some(Ok(p)) => {
@@ -649,13 +720,17 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             )
         }
         60..=64 => {
-            let id = target(rng, model);
-            let from = *rng.pick(PLACES);
+            let (id, from) = match held(rng, model) {
+                Some(at) => at,
+                None => (target(rng, model), *rng.pick(PLACES)),
+            };
             let to = if from == "WH" { "DEFAULT" } else { "WH" };
             let quantity = 1 + rng.below(12) as u32;
             let expected = match model.products.get(&id) {
                 None => Err("NOT_FOUND"),
-                Some(p) if p.at(from) < quantity => Err("INSUFFICIENT_STOCK"),
+                Some(p) if p.at(from).saturating_sub(model.reserved(id, from)) < quantity => {
+                    Err("INSUFFICIENT_STOCK")
+                }
                 Some(_) => Ok(()),
             };
             let result = inv.transfer(id, quantity, from, to, "transfer");
@@ -682,8 +757,9 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             let result = inv.set_stock(id, quantity, StockChange::new("count").at(place));
             let expected = match model.products.get(&id) {
                 None => Err("NOT_FOUND"),
+                // A count records what is there, whatever is held.
                 Some(p) => {
-                    adjusted(p, place, i64::from(quantity) - i64::from(p.at(place))).map(|_| ())
+                    adjusted(p, place, i64::from(quantity) - i64::from(p.at(place)), 0).map(|_| ())
                 }
             };
             (
@@ -693,7 +769,7 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 Box::new(move |m: &mut Model| {
                     let p = m.products.get_mut(&id).unwrap();
                     let delta = i64::from(quantity) - i64::from(p.at(place));
-                    *p = adjusted(p, place, delta).unwrap();
+                    *p = adjusted(p, place, delta, 0).unwrap();
                     m.events += 1; // a count that confirms the stock is recorded too
                 }),
             )
@@ -711,6 +787,17 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
                 expected,
                 code(&result),
                 Box::new(move |m: &mut Model| {
+                    // Its active holds are closed first (released, or expired), an event each.
+                    for h in m.holds.values_mut().filter(|h| h.product == id) {
+                        if h.status == HoldStatus::Active {
+                            m.events += 1;
+                            h.status = if h.live(m.now) {
+                                HoldStatus::Released
+                            } else {
+                                HoldStatus::Expired
+                            };
+                        }
+                    }
                     m.products.remove(&id);
                     m.events += 1;
                 }),
@@ -728,7 +815,11 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             // room for (each counted alone: the other kind only helps), so every movement
             // applies whatever order the threads run in, and the run stays replayable.
             // The threads move stock at DEFAULT; the total bounds the restocks.
-            let stock = i64::from(model.products[&id].at("DEFAULT"));
+            let stock = i64::from(
+                model.products[&id]
+                    .at("DEFAULT")
+                    .saturating_sub(model.reserved(id, "DEFAULT")),
+            );
             let headroom = i64::from(MAX_STOCK) - i64::from(model.products[&id].stock);
             if headroom < 100 {
                 // No room for the restocks (at most 16 of 6) the burst may need.
@@ -796,6 +887,125 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
             world.reopen();
             return Ok("reopen".into());
         }
+        100..=107 => {
+            let id = target(rng, model);
+            let place = *rng.pick(PLACES);
+            let quantity = rng.below(6) as u32;
+            let minutes = rng.chance(60).then(|| 1 + rng.below(3));
+            let expected = match model.products.get(&id) {
+                _ if quantity == 0 => Err("VALIDATION"),
+                None => Err("NOT_FOUND"),
+                Some(p) if quantity > p.at(place).saturating_sub(model.reserved(id, place)) => {
+                    Err("INSUFFICIENT_STOCK")
+                }
+                Some(_) => Ok(()),
+            };
+            let mut new = NewHold::new(id, quantity).at(place);
+            new.expires_in = minutes.map(|m| std::time::Duration::from_secs(60 * m));
+            let result = inv.reserve(new);
+            let made = result.as_ref().ok().map(|h| h.id);
+            (
+                format!("reserve {quantity} of {id} at {place} for {minutes:?} minutes"),
+                expected,
+                code(&result),
+                Box::new(move |m: &mut Model| {
+                    m.expire(Some((id, place)));
+                    let hold = SimHold {
+                        product: id,
+                        place,
+                        quantity,
+                        expires: minutes.map(|t| m.now + t),
+                        status: HoldStatus::Active,
+                    };
+                    m.holds.insert(made.unwrap(), hold);
+                    m.events += 1;
+                }),
+            )
+        }
+        108..=111 => {
+            // Commit (all or part) or release a hold, or one that never existed.
+            let ids: Vec<Uuid> = model.holds.keys().copied().collect();
+            let hold = if ids.is_empty() || rng.chance(10) {
+                Uuid::from_u128(u128::from(rng.next()))
+            } else {
+                *rng.pick(&ids)
+            };
+            let commit = rng.chance(60);
+            let quantity = (commit && rng.chance(40)).then(|| rng.below(5) as u32);
+            let h = model.holds.get(&hold).cloned();
+            let expected = match &h {
+                _ if quantity == Some(0) => Err("VALIDATION"),
+                None => Err("NOT_FOUND"),
+                Some(h) if h.status != HoldStatus::Active => Err("HOLD_CLOSED"),
+                Some(h) if !h.live(model.now) => Err("HOLD_EXPIRED"),
+                Some(h) if quantity.is_some_and(|q| q > h.quantity) => Err("VALIDATION"),
+                Some(h)
+                    if commit
+                        && quantity.unwrap_or(h.quantity)
+                            > model.products[&h.product].at(h.place) =>
+                {
+                    Err("INSUFFICIENT_STOCK")
+                }
+                Some(_) => Ok(()),
+            };
+            let result = if commit {
+                code(&inv.commit_hold(hold, quantity, "sale"))
+            } else {
+                code(&inv.release_hold(hold))
+            };
+            (
+                format!(
+                    "{} hold {hold} ({quantity:?})",
+                    if commit { "commit" } else { "release" }
+                ),
+                expected,
+                result,
+                Box::new(move |m: &mut Model| {
+                    let h = m.holds.get_mut(&hold).unwrap();
+                    if commit {
+                        h.status = HoldStatus::Committed;
+                        let (product, place) = (h.product, h.place);
+                        let sold = i64::from(quantity.unwrap_or(h.quantity));
+                        let p = m.products.get_mut(&product).unwrap();
+                        *p = adjusted(p, place, -sold, 0).unwrap();
+                    } else {
+                        h.status = HoldStatus::Released;
+                    }
+                    m.events += 1;
+                }),
+            )
+        }
+        112 => {
+            let result = inv.expire_holds();
+            let now = model.now;
+            let due = model
+                .holds
+                .values()
+                .filter(|h| h.status == HoldStatus::Active && !h.live(now))
+                .count();
+            let counted = match &result {
+                Ok(n) if *n as usize != due => {
+                    return Err(format!("expire_holds expired {n}, the model has {due} due"));
+                }
+                _ => code(&result),
+            };
+            (
+                "expire holds".into(),
+                Ok(()),
+                counted,
+                Box::new(|m: &mut Model| {
+                    m.expire(None);
+                }),
+            )
+        }
+        113..=115 => {
+            let minutes = 1 + rng.below(2);
+            world
+                .clock
+                .advance(std::time::Duration::from_secs(60 * minutes));
+            model.now += minutes;
+            return Ok(format!("the clock moves {minutes} minutes"));
+        }
         _ => {
             // Export, and import the export into a fresh store: it must be accepted whole.
             world.plan.lock().unwrap().fail_at = None;
@@ -827,9 +1037,15 @@ fn one_step(rng: &mut Rng, world: &mut World, model: &mut Model) -> Result<Strin
     Ok(what)
 }
 
-/// The product after `delta` at `place`, or the error the rules give.
-fn adjusted(p: &Expected, place: &str, delta: i64) -> Result<Expected, &'static str> {
-    if i64::from(p.at(place)) + delta < 0 {
+/// The product after `delta` at `place`, or the error the rules give: a movement out may not
+/// take the level below `floor` (what live holds keep there, for a sale; 0 for a count).
+fn adjusted(p: &Expected, place: &str, delta: i64, floor: u32) -> Result<Expected, &'static str> {
+    let floor = if delta < 0 {
+        i64::from(floor.min(p.at(place)))
+    } else {
+        0
+    };
+    if i64::from(p.at(place)) + delta < floor {
         return Err("INSUFFICIENT_STOCK");
     }
     let stock = i64::from(p.stock) + delta;
@@ -890,6 +1106,15 @@ fn check(world: &World, model: &Model) -> Result<(), String> {
         return Err(format!(
             "products differ from the model:\n store {stored:?}\n model {:?}",
             model.products
+        ));
+    }
+    let holds: BTreeMap<Uuid, HoldStatus> =
+        snapshot.holds.iter().map(|h| (h.id, h.status)).collect();
+    let modelled: BTreeMap<Uuid, HoldStatus> =
+        model.holds.iter().map(|(id, h)| (*id, h.status)).collect();
+    if holds != modelled {
+        return Err(format!(
+            "holds differ from the model:\n store {holds:?}\n model {modelled:?}"
         ));
     }
     if snapshot.events.len() != model.events {
