@@ -4,8 +4,11 @@
 //! cargo run --example quickstart   # run it twice: the second run finds the first run's data
 //! ```
 
+use std::time::Duration;
+
 use inventory_core::{
-    Inventory, InventoryError, NewProduct, OrderBy, Product, Query, StockChange, parse_price,
+    Inventory, InventoryError, NewHold, NewProduct, OrderBy, Product, Query, StockChange,
+    parse_price,
 };
 
 fn main() -> Result<(), InventoryError> {
@@ -54,6 +57,26 @@ fn main() -> Result<(), InventoryError> {
     )?;
     let mugs = inv.get_by_sku(" mug-white ")?;
     inv.adjust_stock(mugs.id, 4, StockChange::new("restock").actor("warehouse"))?;
+    // A web order holds two mugs for 15 minutes while the customer pays; they are not for sale
+    // meanwhile. Paid for one: the other goes back.
+    let cart = inv.reserve(
+        NewHold::new(mugs.id, 2)
+            .expires_in(Duration::from_secs(15 * 60))
+            .reference("web-cart-7"),
+    )?;
+    let level = &inv.stock_levels(mugs.id)?[0];
+    println!(
+        "Held {} mugs for {}: {} on hand, {} available",
+        cart.quantity,
+        cart.reference.as_deref().unwrap_or("-"),
+        level.on_hand,
+        level.available
+    );
+    inv.commit_hold(
+        cart.id,
+        Some(1),
+        StockChange::new("sale").reference("web-order-7"),
+    )?;
     let grinder = inv.get_by_sku("grind-hand")?;
     match inv.adjust_stock(grinder.id, -10, "sale") {
         Err(e @ InventoryError::InsufficientStock { .. }) => println!("Refused: {e}"),

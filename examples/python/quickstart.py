@@ -8,6 +8,7 @@ section), then::
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Iterable
 
 import inventory
@@ -38,6 +39,13 @@ def main() -> None:
     inv.adjust_stock(beans.id, -5, reason="sale", reference="order-1001", actor="till-1")
     mugs = inv.get_by_sku(" mug-white ")
     inv.adjust_stock(mugs.id, 4, reason="restock", actor="warehouse")
+    # A web order holds two mugs for 15 minutes while the customer pays; paid for one, the
+    # other goes back.
+    cart = inv.reserve(mugs.id, 2, expires_in=timedelta(minutes=15), reference="web-cart-7")
+    level = inv.stock_levels(mugs.id)[0]
+    print(f"Held {cart.quantity} mugs for {cart.reference}: {level.on_hand} on hand, "
+          f"{level.available} available")
+    inv.commit_hold(cart.id, quantity=1, reference="web-order-7")
     grinder = inv.get_by_sku("grind-hand")
     try:
         inv.adjust_stock(grinder.id, -10, reason="sale")
