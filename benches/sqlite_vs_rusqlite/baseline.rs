@@ -81,6 +81,32 @@ BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 INSERT INTO levels (product_id, location, on_hand)
     SELECT id, 'DEFAULT', stock FROM products WHERE stock > 0;
 UPDATE events SET location = 'DEFAULT' WHERE kind IN ('created', 'stock_changed');
+
+CREATE TABLE holds (
+    id         BLOB PRIMARY KEY NOT NULL,
+    product_id BLOB NOT NULL,
+    location   TEXT NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0 AND quantity <= 2147483647),
+    status     TEXT NOT NULL CHECK (status IN ('active', 'committed', 'released', 'expired')),
+    committed  INTEGER NOT NULL CHECK (committed >= 0 AND committed <= quantity),
+    expires_at INTEGER,
+    reference  TEXT,
+    actor      TEXT,
+    created_at INTEGER NOT NULL,
+    closed_at  INTEGER
+) WITHOUT ROWID;
+CREATE INDEX holds_product ON holds (product_id, id);
+CREATE INDEX holds_due ON holds (expires_at, id) WHERE status = 'active' AND expires_at IS NOT NULL;
+ALTER TABLE levels ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0
+    CHECK (reserved >= 0 AND reserved <= 2147483647);
+ALTER TABLE events ADD COLUMN hold_id BLOB;
+ALTER TABLE events ADD COLUMN quantity INTEGER;
+ALTER TABLE events ADD COLUMN expires_at INTEGER;
+DROP TRIGGER events_kind;
+CREATE TRIGGER events_kind BEFORE INSERT ON events
+WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred',
+                      'hold_placed', 'hold_committed', 'hold_released', 'hold_expired')
+BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 "#;
 
 const COLUMNS: &str = "id, name, sku, price_cents, stock, created_at, updated_at, version";
@@ -272,8 +298,9 @@ impl Baseline {
             .unwrap()?;
         let level: i64 = tx
             .prepare_cached(
+                // Held stock is not for sale: a sale may not go below what is reserved.
                 "UPDATE levels SET on_hand = on_hand + ?2 WHERE product_id = ?1 AND location = ?3 \
-                 RETURNING on_hand",
+                 AND (?2 >= 0 OR on_hand + ?2 >= reserved) RETURNING on_hand",
             )
             .unwrap()
             .query_row(params![id, delta, DEFAULT], |r| r.get(0))

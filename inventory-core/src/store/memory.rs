@@ -425,7 +425,15 @@ impl WriteTx for Tx<'_> {
     }
 
     fn put_level(&mut self, level: &StockLevel) -> Result<()> {
-        let old = self.state.set_level(level.clone());
+        // Kept as the SQL stores keep it: on hand, reserved and the reorder point (available and
+        // short follow from them).
+        let old = self.state.set_level(StockLevel::stored(
+            level.product_id,
+            level.location.clone(),
+            level.on_hand,
+            level.reserved,
+            level.reorder_point,
+        ));
         self.undo
             .push(Undo::Level(level.product_id, level.location.clone(), old));
         Ok(())

@@ -50,6 +50,11 @@ macro_rules! store_holds_tests {
             );
             assert_eq!(inv.hold(h.id).unwrap(), h);
             assert_eq!(level_of(&inv, p.id, DEFAULT_LOCATION), (5, 2, 3, 0));
+            let exported = &inv.export().unwrap().levels[0];
+            assert_eq!(
+                (exported.reserved, exported.available, exported.short),
+                (2, 3, 0)
+            );
             // The product itself does not change: a hold is not a movement.
             assert_eq!(inv.get(p.id).unwrap(), p);
             // Held stock is not for sale, nor for moving.
