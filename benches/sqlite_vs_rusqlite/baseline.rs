@@ -162,6 +162,23 @@ fn event_id() -> [u8; 16] {
     *Uuid::now_v7().as_bytes()
 }
 
+/// Moves the running total value (an i128 in `meta`, as the library keeps it) by `cents`.
+fn add_to_total(conn: &Connection, cents: i128) {
+    if cents == 0 {
+        return;
+    }
+    let bytes: [u8; 16] = conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'total_cents'")
+        .unwrap()
+        .query_row([], |r| r.get(0))
+        .unwrap();
+    let total = i128::from_be_bytes(bytes) + cents;
+    conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'total_cents'")
+        .unwrap()
+        .execute([total.to_be_bytes()])
+        .unwrap();
+}
+
 impl Baseline {
     pub fn open(path: &Path) -> Self {
         let conn = Connection::open(path).unwrap();
@@ -170,6 +187,11 @@ impl Baseline {
         conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch(SCHEMA).unwrap();
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES ('total_cents', ?1)",
+            [0i128.to_be_bytes()],
+        )
+        .unwrap();
         let replica = *Uuid::new_v4().as_bytes();
         Self { conn, replica }
     }
@@ -198,6 +220,7 @@ impl Baseline {
                 at
             ])
             .unwrap();
+        add_to_total(conn, i128::from(cents) * i128::from(stock));
         // Every product gets its level at once, so a movement is one UPDATE of it.
         conn.prepare_cached(
             "INSERT INTO levels (product_id, location, on_hand) VALUES (?1, ?2, ?3)",
@@ -305,6 +328,7 @@ impl Baseline {
             .unwrap()
             .query_row(params![id, delta, DEFAULT], |r| r.get(0))
             .unwrap();
+        add_to_total(&tx, i128::from(item.price_cents) * i128::from(delta));
         tx.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -349,6 +373,10 @@ impl Baseline {
         .unwrap()
         .execute(params![id, cents, at])
         .unwrap();
+        add_to_total(
+            &tx,
+            i128::from(cents - item.price_cents) * i128::from(item.stock),
+        );
         let changes = format!(
             r#"[{{"field":"price","before":"{}","after":"{}"}}]"#,
             price_text(item.price_cents),
@@ -383,10 +411,16 @@ impl Baseline {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .unwrap();
-        let Some((sku, stock)) = tx
-            .prepare_cached("DELETE FROM products WHERE id = ?1 RETURNING sku, stock")
+        let Some((sku, stock, price)) = tx
+            .prepare_cached("DELETE FROM products WHERE id = ?1 RETURNING sku, stock, price_cents")
             .unwrap()
-            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
             .optional()
             .unwrap()
         else {
@@ -396,6 +430,7 @@ impl Baseline {
             .unwrap()
             .execute([id])
             .unwrap();
+        add_to_total(&tx, -i128::from(price) * i128::from(stock));
         tx.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -462,16 +497,15 @@ impl Baseline {
             .unwrap()
     }
 
-    /// Σ price × stock in cents: SQLite's integer SUM is exact (it fails rather than round
-    /// on overflow, which a catalogue of this size cannot reach).
+    /// Σ price × stock in cents: the running total every write moves.
     pub fn total_value_cents(&self) -> i128 {
-        let cents: i64 = self
+        let bytes: [u8; 16] = self
             .conn
-            .prepare_cached("SELECT COALESCE(SUM(price_cents * stock), 0) FROM products")
+            .prepare_cached("SELECT value FROM meta WHERE name = 'total_cents'")
             .unwrap()
             .query_row([], |r| r.get(0))
             .unwrap();
-        i128::from(cents)
+        i128::from_be_bytes(bytes)
     }
 
     /// The schema as SQLite stores it, to compare with the library's.

@@ -19,6 +19,7 @@ use crate::location::{
     validate_location_name,
 };
 use crate::movement::{self, MAX_BATCH, Movement};
+use crate::price::value_cents;
 use crate::product::{CheckedFields, NewProduct, Product, ProductFields, ProductPatch};
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
@@ -548,9 +549,17 @@ impl Inventory {
                 };
             }
             let before_sku = p.sku.clone();
+            let before_price = p.price;
             p.name = name.clone().unwrap_or(p.name);
             p.sku = sku.clone().unwrap_or(p.sku);
             p.price = price.unwrap_or(p.price);
+            if p.price != before_price {
+                let stock = i64::from(p.stock);
+                tx.store.add_to_total(
+                    p.id,
+                    value_cents(p.price, stock) - value_cents(before_price, stock),
+                )?;
+            }
             touch(&mut p, tx.now());
             tx.store.update(&p)?;
             let mut event = Event {
@@ -576,6 +585,8 @@ impl Inventory {
                 let p = movement::product(tx, id)?;
                 hold::close_all(tx, &p)?;
                 tx.store.delete(id)?;
+                tx.store
+                    .add_to_total(id, -value_cents(p.price, i64::from(p.stock)))?;
                 let mut e = Event {
                     at: tx.now(),
                     stock_before: Some(p.stock),
@@ -1041,9 +1052,18 @@ impl Inventory {
             }
         }
         let store = self.live()?;
-        replay
-            .check_products(&store.all_products()?)
-            .map_err(mismatch)?;
+        let products = store.all_products()?;
+        replay.check_products(&products).map_err(mismatch)?;
+        let recount: i128 = products
+            .iter()
+            .map(|p| value_cents(p.price, i64::from(p.stock)))
+            .sum();
+        let kept = store.total_value_cents()?;
+        if kept != recount {
+            return Err(mismatch(format!(
+                "the running total value is {kept} cents, the products add up to {recount}"
+            )));
+        }
         replay
             .check_levels(&store.all_levels()?, &store.locations()?)
             .map_err(mismatch)?;
@@ -1092,6 +1112,8 @@ pub(crate) fn event(p: &Product, kind: EventKind) -> Event {
 
 fn insert(tx: &mut Tx<'_>, p: &Product) -> Result<Product> {
     tx.store.insert(p)?;
+    tx.store
+        .add_to_total(p.id, value_cents(p.price, i64::from(p.stock)))?;
     if p.stock > 0 {
         tx.store.put_level(&StockLevel {
             on_hand: p.stock,

@@ -286,6 +286,8 @@ pub(crate) fn move_by(
     p.stock = total as u32;
     touch(&mut p, tx.now());
     tx.store.update_stock(&p)?;
+    tx.store
+        .add_to_total(p.id, crate::price::value_cents(p.price, delta))?;
     let mut e = Event {
         hold_id: hold.map(|h| h.id),
         quantity: hold.map(|h| h.quantity),

@@ -171,6 +171,11 @@ pub(crate) fn to_cents(price: Decimal) -> i64 {
     i64::try_from(p.mantissa()).unwrap_or(i64::MAX)
 }
 
+/// What `units` of a product at `price` are worth, in cents, exact (the total value's rule).
+pub(crate) fn value_cents(price: Decimal, units: i64) -> i128 {
+    i128::from(to_cents(price)) * i128::from(units)
+}
+
 /// A price from cents stored by a backend.
 #[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // used by the SQL backends
 pub(crate) fn from_cents(cents: i64) -> Decimal {

@@ -258,6 +258,7 @@ impl Inventory {
             }
             for p in &snapshot.products {
                 tx.insert(p)?;
+                tx.add_to_total(p.id, crate::price::value_cents(p.price, i64::from(p.stock)))?;
             }
             for l in &snapshot.levels {
                 tx.put_level(l)?;

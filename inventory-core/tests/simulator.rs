@@ -152,6 +152,10 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.put_hold(hold)
     }
+    fn add_to_total(&mut self, product_id: Uuid, cents: i128) -> inventory_core::Result<()> {
+        self.step()?;
+        self.inner.add_to_total(product_id, cents)
+    }
 }
 
 impl Store for FaultyStore {

@@ -14,7 +14,6 @@ use crate::hold::{Hold, HoldStatus};
 use crate::idempotency::IdempotencyRecord;
 use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
-use crate::price::to_cents;
 use crate::product::Product;
 use crate::query::{ListQuery, SortField, SortKey};
 
@@ -39,7 +38,7 @@ fn slot(field: SortField) -> usize {
 
 /// A thread-safe in-memory store: a hash index by id, an ordered index by SKU and one per sort
 /// order (so a page is read from its cursor, not found by scanning), the ledger in a vector, and
-/// the total value kept up to date on every write.
+/// the running total value the writes move.
 ///
 /// Writers take the lock for the whole transaction, so concurrent stock changes serialise and
 /// none is lost; a failed transaction is undone before the lock is released.
@@ -93,11 +92,9 @@ struct State {
 impl State {
     /// Stores `product` (replacing the one with its id), keeping the indexes and total in step.
     fn put(&mut self, product: Product) -> Option<Product> {
-        self.total_cents += value_cents(&product);
         let old = self.products.insert(product.id, product.clone());
         self.reindex(old.as_ref(), Some(&product));
         if let Some(old) = &old {
-            self.total_cents -= value_cents(old);
             if old.sku != product.sku {
                 self.by_sku.remove(&old.sku);
             }
@@ -108,7 +105,6 @@ impl State {
 
     fn remove(&mut self, id: Uuid) -> Option<Product> {
         let old = self.products.remove(&id)?;
-        self.total_cents -= value_cents(&old);
         self.by_sku.remove(&old.sku);
         self.reindex(Some(&old), None);
         Some(old)
@@ -210,10 +206,6 @@ fn same_key(a: &Product, b: &Product, field: SortField) -> bool {
     }
 }
 
-fn value_cents(p: &Product) -> i128 {
-    i128::from(to_cents(p.price)) * i128::from(p.stock)
-}
-
 enum Undo {
     Put(Uuid, Option<Product>),
     Remove(Product, Option<BTreeMap<String, StockLevel>>),
@@ -224,6 +216,7 @@ enum Undo {
     Level(Uuid, String, Option<StockLevel>),
     Key(String),
     Hold(Uuid, Option<Hold>),
+    Total(i128),
 }
 
 struct Tx<'a> {
@@ -274,6 +267,7 @@ impl Tx<'_> {
                 Undo::Key(key) => {
                     self.state.keys.remove(&key);
                 }
+                Undo::Total(cents) => self.state.total_cents -= cents,
                 Undo::Hold(id, old) => match old {
                     Some(old) => {
                         self.state.set_hold(old);
@@ -324,6 +318,12 @@ impl WriteTx for Tx<'_> {
     fn put_hold(&mut self, hold: &Hold) -> Result<()> {
         let old = self.state.set_hold(hold.clone());
         self.undo.push(Undo::Hold(hold.id, old));
+        Ok(())
+    }
+
+    fn add_to_total(&mut self, _product_id: Uuid, cents: i128) -> Result<()> {
+        self.state.total_cents += cents;
+        self.undo.push(Undo::Total(cents));
         Ok(())
     }
 

@@ -53,7 +53,8 @@ pub trait Store: Send + Sync {
     fn get_by_sku(&self, sku: &str) -> Result<Option<Product>>;
     /// One page of products matching the query, and how many match in all.
     fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)>;
-    /// Σ price × stock over all products, in cents.
+    /// Σ price × stock over all products, in cents: the running total the writes keep
+    /// ([`WriteTx::add_to_total`]), read in constant time.
     fn total_value_cents(&self) -> Result<i128>;
     /// Every event of one product, oldest first.
     fn history(&self, id: Uuid) -> Result<Vec<Event>>;
@@ -159,6 +160,10 @@ pub trait WriteTx {
     fn due_holds(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Hold>>;
     /// Stores a hold, replacing the one with its id.
     fn put_hold(&mut self, hold: &Hold) -> Result<()>;
+
+    /// Moves the running total value by `cents` (a change of price × stock of `product_id`,
+    /// which a backend may use to spread the total over several rows), in this transaction.
+    fn add_to_total(&mut self, product_id: Uuid, cents: i128) -> Result<()>;
 }
 
 /// How much a commit survives. Either way a crash or power loss never corrupts the file.

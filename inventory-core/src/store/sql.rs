@@ -28,6 +28,10 @@ pub(crate) const KEY_COLUMNS: &str = "key, request, response, at";
 /// default location and gives every event an id (see [`event_id_at`]).
 pub(crate) const LOCATIONS_SINCE: u32 = 3;
 
+/// The schema version from which the stores keep the total value as a running sum the writes
+/// move (`WriteTx::add_to_total`): migrating from below it sums every product once.
+pub(crate) const TOTALS_SINCE: u32 = 5;
+
 /// The id a migration gives an event written before events had ids: a v7 UUID of the event's
 /// own time. Given the events in ledger order and one `context`, the ids keep that order (the
 /// context counts within a millisecond).

@@ -145,6 +145,9 @@ WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted
                       'hold_placed', 'hold_committed', 'hold_released', 'hold_expired')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 "#,
+    // The total value as a running sum (`meta` 'total_cents', an i128 in 16 bytes): written by
+    // `sum_total` when migrating, then moved by every write.
+    "",
 ];
 
 /// The schema version this build writes.
@@ -522,6 +525,14 @@ fn migrate(conn: &Connection) -> Result<()> {
         if found < sql::LOCATIONS_SINCE {
             upgrade_to_locations(conn)?;
         }
+        if found < sql::TOTALS_SINCE {
+            let total = sum_total(conn)?;
+            conn.execute(
+                "INSERT INTO meta (name, value) VALUES ('total_cents', ?1)",
+                [total.to_be_bytes()],
+            )
+            .map_err(storage)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(storage)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)
@@ -571,6 +582,53 @@ fn upgrade_to_locations(conn: &Connection) -> Result<()> {
             .map_err(storage)?;
     }
     Ok(())
+}
+
+/// Σ price × stock over every product, exact: what a migration writes as the running total.
+fn sum_total(c: &Connection) -> Result<i128> {
+    // Exact in SQL while the values and their sum fit in 64 bits: SQLite sums integers
+    // as integers and reports an overflow of the sum as an error rather than rounding.
+    // One price × stock past 64 bits becomes a floating-point value instead, and so does
+    // the SUM, which the type check catches. Either way the queries below take over.
+    let plain = c
+        .prepare_cached("SELECT SUM(price_cents * stock) FROM products")
+        .and_then(|mut s| s.query_row([], |r| r.get::<_, Value>(0)));
+    match plain {
+        Ok(Value::Null) => return Ok(0),
+        Ok(Value::Integer(cents)) => return Ok(i128::from(cents)),
+        _ => {}
+    }
+    // Split each price into its high and low 20 bits, so no single product overflows;
+    // past 64 bits of sum, the 128-bit scan.
+    let split = c
+        .prepare_cached(
+            "SELECT COALESCE(SUM(stock * (price_cents >> 20)), 0), \
+             COALESCE(SUM(stock * (price_cents & 1048575)), 0) FROM products",
+        )
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))));
+    if let Ok((high, low)) = split {
+        return Ok((i128::from(high) << 20) + i128::from(low));
+    }
+    let mut stmt = c
+        .prepare_cached("SELECT price_cents, stock FROM products")
+        .map_err(storage)?;
+    let mut rows = stmt.query([]).map_err(storage)?;
+    let mut total = 0i128;
+    while let Some(row) = rows.next().map_err(storage)? {
+        let cents: i64 = row.get(0).map_err(storage)?;
+        let stock: i64 = row.get(1).map_err(storage)?;
+        total += i128::from(cents) * i128::from(stock);
+    }
+    Ok(total)
+}
+
+/// The running total value (see [`sql::TOTALS_SINCE`]).
+fn read_total(conn: &Connection) -> Result<i128> {
+    let bytes: [u8; 16] = conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'total_cents'")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(storage)?;
+    Ok(i128::from_be_bytes(bytes))
 }
 
 fn read_replica(conn: &Connection) -> Result<Uuid> {
@@ -1024,6 +1082,20 @@ impl WriteTx for Tx<'_> {
         Ok(())
     }
 
+    fn add_to_total(&mut self, _product_id: Uuid, cents: i128) -> Result<()> {
+        if cents == 0 {
+            return Ok(());
+        }
+        let total = read_total(self.conn)?
+            .checked_add(cents)
+            .ok_or_else(|| InventoryError::storage("the total value left 128 bits"))?;
+        self.conn
+            .prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'total_cents'")
+            .and_then(|mut s| s.execute([total.to_be_bytes()]))
+            .map_err(storage)?;
+        Ok(())
+    }
+
     fn is_empty(&mut self) -> Result<bool> {
         // The transaction holds the write lock (BEGIN IMMEDIATE): no one else can add the first.
         self.conn
@@ -1157,44 +1229,7 @@ impl Store for SqliteStore {
     }
 
     fn total_value_cents(&self) -> Result<i128> {
-        self.with_conn(|c| {
-            // Exact in SQL while the values and their sum fit in 64 bits: SQLite sums integers
-            // as integers and reports an overflow of the sum as an error rather than rounding.
-            // One price × stock past 64 bits becomes a floating-point value instead, and so does
-            // the SUM, which the type check catches. Either way the queries below take over.
-            let plain = c
-                .prepare_cached("SELECT SUM(price_cents * stock) FROM products")
-                .and_then(|mut s| s.query_row([], |r| r.get::<_, Value>(0)));
-            match plain {
-                Ok(Value::Null) => return Ok(0),
-                Ok(Value::Integer(cents)) => return Ok(i128::from(cents)),
-                _ => {}
-            }
-            // Split each price into its high and low 20 bits, so no single product overflows;
-            // past 64 bits of sum, the 128-bit scan.
-            let split = c
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(stock * (price_cents >> 20)), 0), \
-                     COALESCE(SUM(stock * (price_cents & 1048575)), 0) FROM products",
-                )
-                .and_then(|mut s| {
-                    s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
-                });
-            if let Ok((high, low)) = split {
-                return Ok((i128::from(high) << 20) + i128::from(low));
-            }
-            let mut stmt = c
-                .prepare_cached("SELECT price_cents, stock FROM products")
-                .map_err(storage)?;
-            let mut rows = stmt.query([]).map_err(storage)?;
-            let mut total = 0i128;
-            while let Some(row) = rows.next().map_err(storage)? {
-                let cents: i64 = row.get(0).map_err(storage)?;
-                let stock: i64 = row.get(1).map_err(storage)?;
-                total += i128::from(cents) * i128::from(stock);
-            }
-            Ok(total)
-        })
+        self.with_conn(|c| read_total(c))
     }
 
     fn history(&self, id: Uuid) -> Result<Vec<Event>> {
@@ -1365,6 +1400,38 @@ mod tests {
             "the SQL path must overflow here"
         );
         assert_eq!(inv.store().total_value_cents().unwrap(), expected);
+    }
+
+    /// A file of schema 4 (before the running total) gets its total summed once, exactly,
+    /// when opened: through SQL's 64-bit sums while they fit, the 128-bit scan past them.
+    #[test]
+    fn the_migration_to_a_running_total_sums_exactly() {
+        use crate::{Inventory, MAX_PRICE, MAX_STOCK, NewProduct};
+        for (n, stock) in [(3i64, 7u32), (6000, MAX_STOCK)] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("shop.db");
+            let inv = Inventory::new(SqliteStore::open(&path).unwrap());
+            inv.create_many(
+                (0..n)
+                    .map(|i| NewProduct::new("max", format!("M{i}"), MAX_PRICE).with_stock(stock))
+                    .collect(),
+            )
+            .unwrap();
+            drop(inv);
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("DELETE FROM meta WHERE name = 'total_cents'; PRAGMA user_version = 4")
+                .unwrap();
+            drop(c);
+            let store = SqliteStore::open(&path).unwrap();
+            assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+            let expected = i128::from(n) * 9_999_999_999 * i128::from(stock);
+            assert_eq!(
+                store.total_value_cents().unwrap(),
+                expected,
+                "{n} × {stock}"
+            );
+            Inventory::new(store).check_ledger().unwrap();
+        }
     }
 
     #[test]
