@@ -162,6 +162,14 @@ fn event_id() -> [u8; 16] {
     *Uuid::now_v7().as_bytes()
 }
 
+/// Moves the kept number of products (an unfiltered list's count) by `by`.
+fn count_products(conn: &Connection, by: i64) {
+    conn.prepare_cached("UPDATE meta SET value = value + ?1 WHERE name = 'product_count'")
+        .unwrap()
+        .execute([by])
+        .unwrap();
+}
+
 /// Moves the running total value (an i128 in `meta`, as the library keeps it) by `cents`.
 fn add_to_total(conn: &Connection, cents: i128) {
     if cents == 0 {
@@ -190,6 +198,11 @@ impl Baseline {
         conn.execute(
             "INSERT INTO meta (name, value) VALUES ('total_cents', ?1)",
             [0i128.to_be_bytes()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES ('product_count', 0)",
+            [],
         )
         .unwrap();
         let replica = *Uuid::new_v4().as_bytes();
@@ -221,6 +234,7 @@ impl Baseline {
             ])
             .unwrap();
         add_to_total(conn, i128::from(cents) * i128::from(stock));
+        count_products(conn, 1);
         // Every product gets its level at once, so a movement is one UPDATE of it.
         conn.prepare_cached(
             "INSERT INTO levels (product_id, location, on_hand) VALUES (?1, ?2, ?3)",
@@ -431,6 +445,7 @@ impl Baseline {
             .execute([id])
             .unwrap();
         add_to_total(&tx, -i128::from(price) * i128::from(stock));
+        count_products(&tx, -1);
         tx.prepare_cached(INSERT_EVENT)
             .unwrap()
             .execute(params![
@@ -453,11 +468,12 @@ impl Baseline {
     }
 
     /// One page in (created_at, id) order after `after`, one row more to know whether there is
-    /// a next page, and the count of all rows, in one read transaction (as the library does).
+    /// a next page, and the kept count of all rows, in one read transaction (as the library
+    /// does).
     pub fn list(&mut self, after: Option<(i64, [u8; 16])>, limit: u32) -> (Vec<Item>, u64) {
         let tx = self.conn.transaction().unwrap();
         let total: u64 = tx
-            .prepare_cached("SELECT COUNT(*) FROM products")
+            .prepare_cached("SELECT value FROM meta WHERE name = 'product_count'")
             .unwrap()
             .query_row([], |r| r.get(0))
             .unwrap();

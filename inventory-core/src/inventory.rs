@@ -1064,6 +1064,13 @@ impl Inventory {
                 "the running total value is {kept} cents, the products add up to {recount}"
             )));
         }
+        let listed = self.list(&Query::default())?.total;
+        if listed != products.len() as u64 {
+            return Err(mismatch(format!(
+                "an unfiltered list counts {listed} products, the store holds {}",
+                products.len()
+            )));
+        }
         replay
             .check_levels(&store.all_levels()?, &store.locations()?)
             .map_err(mismatch)?;

@@ -145,8 +145,9 @@ WHEN NEW.kind NOT IN ('created', 'updated', 'stock_changed', 'deleted', 'counted
                       'hold_placed', 'hold_committed', 'hold_released', 'hold_expired')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: events.kind'); END;
 "#,
-    // The total value as a running sum (`meta` 'total_cents', an i128 in 16 bytes): written by
-    // `sum_total` when migrating, then moved by every write.
+    // The total value as a running sum (`meta` 'total_cents', an i128 in 16 bytes) and the
+    // number of products (`meta` 'product_count'): written when migrating, then moved by every
+    // write.
     "",
 ];
 
@@ -532,6 +533,11 @@ fn migrate(conn: &Connection) -> Result<()> {
                 [total.to_be_bytes()],
             )
             .map_err(storage)?;
+            conn.execute(
+                "INSERT INTO meta (name, value) SELECT 'product_count', COUNT(*) FROM products",
+                [],
+            )
+            .map_err(storage)?;
         }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(storage)?;
@@ -811,6 +817,17 @@ struct Tx<'a> {
     conn: &'a Connection,
 }
 
+impl Tx<'_> {
+    /// Moves the kept number of products (an unfiltered list's total) by `by`.
+    fn count_products(&mut self, by: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE meta SET value = value + ?1 WHERE name = 'product_count'")
+            .and_then(|mut s| s.execute([by]))
+            .map_err(storage)?;
+        Ok(())
+    }
+}
+
 impl WriteTx for Tx<'_> {
     fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
         get_product(self.conn, id)
@@ -836,7 +853,7 @@ impl WriteTx for Tx<'_> {
                 ])
             })
             .map_err(|e| write_error(e, p))?;
-        Ok(())
+        self.count_products(1)
     }
 
     fn update(&mut self, p: &Product) -> Result<()> {
@@ -917,7 +934,7 @@ impl WriteTx for Tx<'_> {
             .prepare_cached("DELETE FROM levels WHERE product_id = ?1")
             .and_then(|mut s| s.execute([id.as_bytes()]))
             .map_err(storage)?;
-        Ok(())
+        self.count_products(-1)
     }
 
     fn location(&mut self, code: &str) -> Result<Option<Location>> {
@@ -1211,12 +1228,16 @@ impl Store for SqliteStore {
         let values: Vec<Value> = sql.params.iter().map(sql_value).collect();
         self.with_conn(|c| {
             let tx = c.transaction().map_err(storage)?; // one snapshot for count and page
-            let total: u64 = tx
-                .prepare_cached(&sql.count)
-                .and_then(|mut s| {
+            // Every product matches an unfiltered list: the kept count answers at once.
+            let total: u64 = if q.is_unfiltered() {
+                tx.prepare_cached("SELECT value FROM meta WHERE name = 'product_count'")
+                    .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            } else {
+                tx.prepare_cached(&sql.count).and_then(|mut s| {
                     s.query_row(params_from_iter(&values[..sql.count_params]), |r| r.get(0))
                 })
-                .map_err(storage)?;
+            }
+            .map_err(storage)?;
             let items = tx
                 .prepare_cached(&sql.page)
                 .and_then(|mut s| {
@@ -1419,8 +1440,11 @@ mod tests {
             .unwrap();
             drop(inv);
             let c = Connection::open(&path).unwrap();
-            c.execute_batch("DELETE FROM meta WHERE name = 'total_cents'; PRAGMA user_version = 4")
-                .unwrap();
+            c.execute_batch(
+                "DELETE FROM meta WHERE name IN ('total_cents', 'product_count'); \
+                 PRAGMA user_version = 4",
+            )
+            .unwrap();
             drop(c);
             let store = SqliteStore::open(&path).unwrap();
             assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);

@@ -567,11 +567,21 @@ impl PostgresStore {
             .read_only(true)
             .start()
             .map_err(storage)?;
-        let count = prepared(&mut tx, statements, &sql.count).map_err(storage)?;
-        let total: i64 = tx
-            .query_one(&count, &params[..sql.count_params])
-            .and_then(|r| r.try_get(0))
+        // Every product matches an unfiltered list: the kept count answers at once.
+        let total: i64 = if q.is_unfiltered() {
+            let kept = prepared(
+                &mut tx,
+                statements,
+                "SELECT COALESCE(SUM(products), 0)::bigint FROM inventory_totals",
+            )
             .map_err(storage)?;
+            tx.query_one(&kept, &[]).and_then(|r| r.try_get(0))
+        } else {
+            let count = prepared(&mut tx, statements, &sql.count).map_err(storage)?;
+            tx.query_one(&count, &params[..sql.count_params])
+                .and_then(|r| r.try_get(0))
+        }
+        .map_err(storage)?;
         let page = prepared(&mut tx, statements, &sql.page).map_err(storage)?;
         let items = tx
             .query(&page, &params)

@@ -124,17 +124,20 @@ ALTER TABLE inventory_events ADD CONSTRAINT inventory_events_kind_check
     CHECK (kind IN ('created', 'updated', 'stock_changed', 'deleted', 'counted', 'transferred',
                     'hold_placed', 'hold_committed', 'hold_released', 'hold_expired'));
 "#,
-    // The total value as a running sum, spread over 16 rows (a write moves the row of its
-    // product's shard), filled once from the products.
+    // The total value and the number of products as running sums, spread over 16 rows (a write
+    // moves the row of its product's shard), filled once from the products.
     r#"
 CREATE TABLE inventory_totals (
-    shard SMALLINT PRIMARY KEY CHECK (shard >= 0 AND shard < 16),
-    cents NUMERIC NOT NULL
+    shard    SMALLINT PRIMARY KEY CHECK (shard >= 0 AND shard < 16),
+    cents    NUMERIC NOT NULL,
+    products BIGINT NOT NULL
 );
-INSERT INTO inventory_totals (shard, cents) SELECT s, 0 FROM generate_series(0, 15) AS s;
-UPDATE inventory_totals SET cents = (
-    SELECT COALESCE(SUM(price_cents::numeric * stock), 0) FROM inventory_products
-) WHERE shard = 0;
+INSERT INTO inventory_totals (shard, cents, products)
+    SELECT s, 0, 0 FROM generate_series(0, 15) AS s;
+UPDATE inventory_totals SET
+    cents = (SELECT COALESCE(SUM(price_cents::numeric * stock), 0) FROM inventory_products),
+    products = (SELECT COUNT(*) FROM inventory_products)
+WHERE shard = 0;
 "#,
 ];
 

@@ -72,6 +72,23 @@ impl Tx<'_, '_> {
     }
 }
 
+/// The row of `inventory_totals` a product's changes move (of 16).
+fn shard_of(product_id: Uuid) -> i16 {
+    i16::from(product_id.as_bytes()[15] % 16)
+}
+
+impl Tx<'_, '_> {
+    /// Moves the kept number of products (an unfiltered list's total) by `by`.
+    fn count_products(&mut self, product_id: Uuid, by: i64) -> Result<()> {
+        self.execute(
+            "UPDATE inventory_totals SET products = products + $2 WHERE shard = $1",
+            &[&shard_of(product_id), &by],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+}
+
 /// Maps a failed product write: the unique index on `sku` becomes `DuplicateSku`.
 pub(super) fn write_error(e: ::postgres::Error, product: &Product) -> InventoryError {
     if let Some(db) = e.as_db_error()
@@ -119,7 +136,7 @@ impl WriteTx for Tx<'_, '_> {
             ],
         )
         .map_err(|e| write_error(e, p))?;
-        Ok(())
+        self.count_products(p.id, 1)
     }
 
     fn update(&mut self, p: &Product) -> Result<()> {
@@ -172,7 +189,7 @@ impl WriteTx for Tx<'_, '_> {
         }
         self.execute("DELETE FROM inventory_levels WHERE product_id = $1", &[&id])
             .map_err(storage)?;
-        Ok(())
+        self.count_products(id, -1)
     }
 
     fn location(&mut self, code: &str) -> Result<Option<Location>> {
@@ -354,7 +371,7 @@ impl WriteTx for Tx<'_, '_> {
         if cents == 0 {
             return Ok(());
         }
-        let shard = i16::from(product_id.as_bytes()[15] % 16);
+        let shard = shard_of(product_id);
         self.execute(
             "UPDATE inventory_totals SET cents = cents + $2::text::numeric WHERE shard = $1",
             &[&shard, &cents.to_string()],
