@@ -1845,19 +1845,34 @@ fn past_the_concurrency_limit_requests_get_503_at_once() {
         ..c
     });
     // Two requests whose bodies never finish hold both places.
-    let mut holders = Vec::new();
-    for _ in 0..2 {
+    let holder = || {
         let mut c = raw(&s);
         c.write_all(
             b"POST /api/products/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
               Content-Length: 100\r\n\r\n{",
         )
         .unwrap();
-        holders.push(c);
-    }
-    // Once the server has taken them in, the next request is refused rather than queued.
-    let busy = until(|| Some(s.get("/api/products/")).filter(|r| r.status == 503))
-        .expect("a request past the limit is refused");
+        c.set_nonblocking(true).unwrap();
+        c
+    };
+    // Whether the server answered a holder (or closed it): then it holds no place.
+    let answered = |c: &mut std::net::TcpStream| {
+        use std::io::Read;
+        let mut byte = [0u8; 1];
+        !matches!(c.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+    };
+    let mut holders = vec![holder(), holder()];
+    // Once the server has taken both in, the next request is refused rather than queued. A
+    // holder that arrived while a probe held a place was itself refused: it is sent again.
+    let busy = until(|| {
+        for h in &mut holders {
+            if answered(h) {
+                *h = holder();
+            }
+        }
+        Some(s.get("/api/products/")).filter(|r| r.status == 503)
+    })
+    .expect("a request past the limit is refused");
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert!(busy.body["detail"].as_str().unwrap().contains("busy"));
     drop(holders);
