@@ -213,9 +213,19 @@ pub struct ListQuery {
 impl ListQuery {
     /// Whether `product` passes every filter but [`ListQuery::reorder`] (and not the cursor).
     pub fn matches(&self, product: &Product) -> bool {
+        self.matches_folded(product, || fold_case(&product.name))
+    }
+
+    /// As [`ListQuery::matches`], with the product's folded name from `folded` (asked only when
+    /// the query has a name filter): for a store that keeps folded names.
+    pub fn matches_folded<F: AsRef<str>>(
+        &self,
+        product: &Product,
+        folded: impl FnOnce() -> F,
+    ) -> bool {
         self.name_contains
             .as_deref()
-            .is_none_or(|needle| fold_case(&product.name).contains(needle))
+            .is_none_or(|needle| folded().as_ref().contains(needle))
             && self
                 .sku_prefix
                 .as_deref()

@@ -16,6 +16,7 @@ use crate::ledger::Event;
 use crate::location::{Location, StockLevel};
 use crate::product::Product;
 use crate::query::{ListQuery, SortField, SortKey};
+use crate::text::fold_case;
 
 /// The orders products can be listed in, each kept as an ordered index.
 const ORDERS: [SortField; 5] = [
@@ -87,6 +88,8 @@ struct State {
     holds_by_product: HashMap<Uuid, BTreeSet<Uuid>>,
     /// The active holds that expire: (expires_at, id).
     expiring: BTreeSet<(DateTime<Utc>, Uuid)>,
+    /// Each product's name as searched ([`fold_case`]), folded once per name, not per query.
+    folded: HashMap<Uuid, Box<str>>,
 }
 
 impl State {
@@ -94,6 +97,10 @@ impl State {
     fn put(&mut self, product: Product) -> Option<Product> {
         let old = self.products.insert(product.id, product.clone());
         self.reindex(old.as_ref(), Some(&product));
+        if old.as_ref().is_none_or(|old| old.name != product.name) {
+            self.folded
+                .insert(product.id, fold_case(&product.name).into_boxed_str());
+        }
         if let Some(old) = &old {
             if old.sku != product.sku {
                 self.by_sku.remove(&old.sku);
@@ -105,6 +112,7 @@ impl State {
 
     fn remove(&mut self, id: Uuid) -> Option<Product> {
         let old = self.products.remove(&id)?;
+        self.folded.remove(&id);
         self.by_sku.remove(&old.sku);
         self.reindex(Some(&old), None);
         Some(old)
@@ -517,9 +525,13 @@ impl Store for MemoryStore {
                 (Some(c), false) => Box::new(index.range((after(c), Bound::Unbounded))),
                 (Some(c), true) => Box::new(index.range((Bound::Unbounded, after(c))).rev()),
             };
+        let matches = |p: &Product| {
+            query.matches_folded(p, || state.folded.get(&p.id).map_or("", |f| &**f))
+                && state.reorder_matches(query, p)
+        };
         let items = keys
             .filter_map(|(_, id)| state.products.get(id))
-            .filter(|p| query.matches(p) && state.reorder_matches(query, p))
+            .filter(|p| matches(p))
             .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
             .take(query.limit as usize)
             .cloned()
@@ -528,11 +540,7 @@ impl Store for MemoryStore {
         let total = if query.is_unfiltered() {
             state.products.len()
         } else {
-            state
-                .products
-                .values()
-                .filter(|p| query.matches(p) && state.reorder_matches(query, p))
-                .count()
+            state.products.values().filter(|p| matches(p)).count()
         };
         Ok((items, total as u64))
     }
