@@ -218,7 +218,7 @@ impl Baseline {
         stock: u32,
         at: i64,
     ) -> Item {
-        let id = *Uuid::new_v4().as_bytes();
+        let id = *Uuid::now_v7().as_bytes();
         let sku = sku.trim().to_uppercase();
         conn.prepare_cached(INSERT_PRODUCT)
             .unwrap()

@@ -68,8 +68,8 @@ pub struct Inventory {
     store: Arc<dyn Store>,
     /// Set by [`Inventory::close`], shared by every clone.
     closed: Arc<AtomicBool>,
-    /// Where new ids come from: random v4 UUIDs for products and time-ordered v7 ones for
-    /// events, unless a test asked for its own.
+    /// Where new ids come from: time-ordered v7 UUIDs for products, events, transfers and holds
+    /// (so index inserts stay local), unless a test asked for its own.
     new_id: Option<Arc<dyn Fn() -> Uuid + Send + Sync>>,
     /// The store's replica id, read on the first write.
     replica: Arc<OnceLock<Uuid>>,
@@ -403,7 +403,12 @@ impl Inventory {
         let product = self.build(new, self.now())?;
         self.write(
             || fingerprint("create", &new_fields(&product)),
-            |tx| insert(tx, &product),
+            |tx| {
+                let made = insert(tx, &product)?;
+                tx.store
+                    .add_to_total(made.id, value_cents(made.price, i64::from(made.stock)))?;
+                Ok(made)
+            },
         )
     }
 
@@ -436,7 +441,20 @@ impl Inventory {
                 let fields: Vec<_> = products.iter().map(new_fields).collect();
                 fingerprint("create_many", &fields)
             },
-            |tx| products.iter().map(|p| insert(tx, p)).collect(),
+            |tx| {
+                let made = products
+                    .iter()
+                    .map(|p| insert(tx, p))
+                    .collect::<Result<Vec<_>>>()?;
+                let value = made
+                    .iter()
+                    .map(|p| value_cents(p.price, i64::from(p.stock)))
+                    .sum();
+                if let Some(first) = made.first() {
+                    tx.store.add_to_total(first.id, value)?;
+                }
+                Ok(made)
+            },
         )
     }
 
@@ -450,7 +468,9 @@ impl Inventory {
         .check_first()?;
         // Every field was given, so every checked field is there.
         Ok(Product {
-            id: self.new_id.as_ref().map_or_else(Uuid::new_v4, |f| f()),
+            // Time-ordered: the products table is clustered by id, so a new product goes at its
+            // end rather than into a random page of it.
+            id: self.new_id.as_ref().map_or_else(Uuid::now_v7, |f| f()),
             name: checked.name.unwrap_or_default(),
             sku: checked.sku.unwrap_or_default(),
             price: checked.price.unwrap_or_default(),
@@ -1117,10 +1137,10 @@ pub(crate) fn event(p: &Product, kind: EventKind) -> Event {
     }
 }
 
+/// Adds a product with its initial stock's level and event. The caller moves the total value
+/// (once for a whole batch).
 fn insert(tx: &mut Tx<'_>, p: &Product) -> Result<Product> {
     tx.store.insert(p)?;
-    tx.store
-        .add_to_total(p.id, value_cents(p.price, i64::from(p.stock)))?;
     if p.stock > 0 {
         tx.store.put_level(&StockLevel {
             on_hand: p.stock,

@@ -19,7 +19,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
-    /// A random (v4) UUID, set once at creation.
+    /// A time-ordered (v7) UUID, set once at creation.
     pub id: Uuid,
     /// 1 to 100 characters, trimmed.
     pub name: String,

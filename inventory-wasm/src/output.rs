@@ -18,7 +18,7 @@ fn timestamp(at: &DateTime<Utc>) -> String {
 #[derive(Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 struct Product<'a> {
-    /// A random (v4) UUID, set at creation.
+    /// A time-ordered (v7) UUID, set at creation.
     id: String,
     /// 1 to 100 characters, trimmed.
     name: &'a str,

@@ -89,7 +89,11 @@ macro_rules! store_integration_tests {
             assert_eq!((p.name.as_str(), p.sku.as_str()), ("Widget", "AB-1"));
             assert_eq!(p.price.to_string(), "9.90");
             assert_eq!((p.stock, p.version), (10, 1));
-            assert_eq!(p.id.get_version_num(), 4);
+            assert_eq!(
+                p.id.get_version_num(),
+                7,
+                "time-ordered ids keep inserts local"
+            );
             assert_eq!(p.created_at, p.updated_at);
             assert_eq!(inv.get(p.id).unwrap(), p);
             assert_eq!(inv.get_by_sku("  ab-1").unwrap(), p);

@@ -30,7 +30,7 @@ class Product:
     ['created_at', 'id', 'name', 'price', 'sku', 'stock', 'updated_at', 'version']
     """
 
-    #: A random (v4) UUID.
+    #: A time-ordered (v7) UUID, set once at creation.
     id: uuid.UUID
     #: 1 to 100 characters, trimmed.
     name: str
