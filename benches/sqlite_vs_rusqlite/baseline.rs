@@ -193,6 +193,8 @@ impl Baseline {
         conn.busy_timeout(Duration::from_secs(10)).unwrap();
         conn.pragma_update(None, "journal_mode", "WAL").unwrap();
         conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+        conn.pragma_update(None, "cache_size", -8 * 1024).unwrap(); // as the library's
+
         conn.set_prepared_statement_cache_capacity(64);
         conn.execute_batch(SCHEMA).unwrap();
         conn.execute(
