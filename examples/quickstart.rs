@@ -14,7 +14,7 @@ use inventory_core::{
 fn main() -> Result<(), InventoryError> {
     let inv = Inventory::open("inventory.db")?;
 
-    let existing = inv.list(&Query::default())?.total;
+    let existing = inv.list(&Query::default())?.total.unwrap_or(0);
     if existing == 0 {
         println!("New shop: adding products to inventory.db");
         for (name, sku, price, stock) in [

@@ -274,4 +274,11 @@ def list_cases():
         list_(PAGE(["A-9", "B-2"], 5, True), order_by="sku", limit=2),
         list_(PAGE(["A-9"], 2, True), order_by="sku", limit=1, name_contains="apple"),
     ]))
+    cases.append(case("list/the_total_can_be_left_out", shop() + [
+        list_(PAGE(["A-9", "B-2"], None, True), order_by="sku", limit=2, with_total=False),
+        list_(PAGE(["A-9"], None, True), order_by="sku", limit=1, name_contains="apple",
+              with_total=False),
+        list_(PAGE(["A-9", "B-2"], 5, True), order_by="sku", limit=2, with_total=True),
+    ], "A page without its count (total null) costs what its rows cost; its rows and next "
+       "cursor are the same."))
     return cases

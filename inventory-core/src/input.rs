@@ -109,6 +109,8 @@ pub struct QueryInput {
     pub below_reorder_point: bool,
     /// See [`Query::location`].
     pub location: Option<String>,
+    /// `Some(false)` leaves the total out ([`Query::skip_total`]); the default counts.
+    pub with_total: Option<bool>,
 }
 
 impl QueryInput {
@@ -141,6 +143,7 @@ impl QueryInput {
                 .transpose()?,
             below_reorder_point: self.below_reorder_point,
             location: self.location,
+            skip_total: self.with_total == Some(false),
         })
     }
 }

@@ -125,6 +125,10 @@ pub struct Query {
     pub cursor: Option<String>,
     /// Rows to skip after the cursor (for page-number pagination; keyset cursors are cheaper).
     pub offset: Option<u64>,
+    /// Leave [`Page::total`] out (`None`), so a page costs what its rows cost: counting every
+    /// match of a filter reads every match. An unfiltered count is kept by the store and costs
+    /// nothing either way.
+    pub skip_total: bool,
 }
 
 /// One page of products.
@@ -134,8 +138,9 @@ pub struct Page {
     pub items: Vec<Product>,
     /// Pass back as [`Query::cursor`] for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
-    /// How many products match the filters, on all pages.
-    pub total: u64,
+    /// How many products match the filters, on all pages; `None` when the query skipped it
+    /// ([`Query::skip_total`]).
+    pub total: Option<u64>,
 }
 
 /// A sort key value: what a keyset cursor remembers of the last row of a page.
@@ -208,6 +213,8 @@ pub struct ListQuery {
     /// Rows strictly after this key (in the query's order) only.
     pub after: Option<(SortKey, Uuid)>,
     pub offset: u64,
+    /// Whether the store counts every match (see [`Query::skip_total`]).
+    pub count: bool,
 }
 
 impl ListQuery {
@@ -359,6 +366,7 @@ impl Query {
             limit,
             after,
             offset: self.offset.unwrap_or(0),
+            count: !self.skip_total,
         })
     }
 }

@@ -344,7 +344,11 @@ fn run(inv: &inventory_core::Inventory, ids: &mut Ids, op: &Op) -> Outcome {
                     Err(e) => return Outcome::Error(e),
                     Ok(page) => {
                         let skus = page.items.iter().map(|p| p.sku.clone()).collect();
-                        seen.push((skus, page.total, page.next_cursor.is_some()));
+                        seen.push((
+                            skus,
+                            page.total.unwrap_or(u64::MAX),
+                            page.next_cursor.is_some(),
+                        ));
                         match page.next_cursor {
                             Some(c) => query.cursor = Some(c),
                             None => break,

@@ -565,7 +565,7 @@ fn every_call_works_on_an_async_runtime_thread() {
         assert_eq!(p.stock, 7);
         assert_eq!(inv.get(p.id).unwrap().stock, 7);
         assert_eq!(inv.get_by_sku(" a-1 ").unwrap().id, p.id);
-        assert_eq!(inv.list(&Query::default()).unwrap().total, 1);
+        assert_eq!(inv.list(&Query::default()).unwrap().total, Some(1));
         assert_eq!(inv.total_value().unwrap(), Decimal::new(1750, 2));
         assert_eq!(inv.history(p.id).unwrap().len(), 2);
         assert_eq!(inv.events_since(0, 10).unwrap().len(), 2);

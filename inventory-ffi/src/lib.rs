@@ -83,7 +83,7 @@ pub struct Inventory {
 /// val page = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 50u))
 /// val next = inv.list(Query(lowStock = 5u, orderBy = "-price", limit = 50u, cursor = page.nextCursor))
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Query {
     /// Name contains this text, ignoring case.
     #[uniffi(default = None)]
@@ -120,6 +120,10 @@ pub struct Query {
     /// The location (its code) `belowReorderPoint` looks at; only with it.
     #[uniffi(default = None)]
     pub location: Option<String>,
+    /// Count every match for `Page.total` (`false`: `total` is null and a page costs what its
+    /// rows cost).
+    #[uniffi(default = true)]
+    pub with_total: bool,
 }
 
 /// One movement of a batch (`apply`): as `adjustStock`, `setStock` or `transfer`.
@@ -232,6 +236,26 @@ impl From<Movement> for inventory_core::Movement {
     }
 }
 
+impl Default for Query {
+    /// Every filter off, the default order and page size, the total counted.
+    fn default() -> Self {
+        Self {
+            name_contains: None,
+            sku_prefix: None,
+            low_stock: None,
+            min_price: None,
+            max_price: None,
+            order_by: None,
+            limit: None,
+            cursor: None,
+            offset: None,
+            below_reorder_point: false,
+            location: None,
+            with_total: true,
+        }
+    }
+}
+
 impl TryFrom<Query> for inventory_core::Query {
     type Error = InventoryError;
 
@@ -249,6 +273,7 @@ impl TryFrom<Query> for inventory_core::Query {
             offset: q.offset.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
             below_reorder_point: q.below_reorder_point,
             location: q.location,
+            with_total: Some(q.with_total),
         }
         .parse()
     }

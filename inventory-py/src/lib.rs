@@ -233,7 +233,7 @@ fn movement(tuple: MovementTuple) -> inventory_core::Result<Movement> {
 struct PageRecord {
     items: Vec<ProductRecord>,
     next_cursor: Option<String>,
-    total: u64,
+    total: Option<u64>,
 }
 
 fn records<T, R: From<T>>(values: Vec<T>) -> Vec<R> {
@@ -841,7 +841,7 @@ impl PyInventory {
     /// One page of products; prices as text, `order_by` like `"-price"`.
     #[pyo3(signature = (
         name_contains, sku_prefix, low_stock, min_price, max_price, order_by, limit, cursor, offset,
-        below_reorder_point=false, location=None
+        below_reorder_point=false, location=None, with_total=true
     ))]
     #[allow(clippy::too_many_arguments)]
     fn list(
@@ -858,6 +858,7 @@ impl PyInventory {
         offset: Option<i64>,
         below_reorder_point: bool,
         location: Option<String>,
+        with_total: bool,
     ) -> PyResult<PageRecord> {
         run(py, || {
             let query = QueryInput {
@@ -872,6 +873,7 @@ impl PyInventory {
                 offset,
                 below_reorder_point,
                 location,
+                with_total: Some(with_total),
             }
             .parse()?;
             let page = self.inner.list(&query)?;

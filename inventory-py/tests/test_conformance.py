@@ -88,11 +88,11 @@ OPTIONAL = {
     "release_hold": KEY,
     "holds": ("status",),
     "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",
-             "limit", "cursor", "offset", "below_reorder_point", "location"),
+             "limit", "cursor", "offset", "below_reorder_point", "location", "with_total"),
 }
 INTEGER_ARGS = frozenset({"stock", "delta", "quantity", "expected_stock", "expected_version",
                           "low_stock", "limit", "offset", "reorder_point"})
-BOOLEAN_ARGS = frozenset({"below_reorder_point"})
+BOOLEAN_ARGS = frozenset({"below_reorder_point", "with_total"})
 #: Numbers that may have a fraction (seconds).
 NUMBER_ARGS = frozenset({"expires_in_seconds", "seconds"})
 LIST_ARGS = frozenset({"movements"})

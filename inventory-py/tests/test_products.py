@@ -17,7 +17,9 @@ UTC = datetime.timezone.utc
 
 
 def count(inv: Inventory) -> int:
-    return inv.list().total
+    total = inv.list().total
+    assert total is not None  # counted unless asked not to
+    return total
 
 
 # ------------------------------------------------------------------------------------ create
@@ -31,7 +33,7 @@ def test_create_normalises_and_returns_python_types(inv: Inventory) -> None:
     assert p.price == Decimal("9.99") and isinstance(p.price, Decimal)
     assert str(p.price) == "9.99"
     assert p.stock == 10 and type(p.stock) is int
-    assert isinstance(p.id, uuid.UUID) and p.id.version == 4
+    assert isinstance(p.id, uuid.UUID) and p.id.version == 7  # time-ordered
     assert p.version == 1
     for ts in (p.created_at, p.updated_at):
         assert isinstance(ts, datetime.datetime)

@@ -411,6 +411,7 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
             "offset",
             "belowReorderPoint",
             "location",
+            "withTotal",
         ],
     )?;
     QueryInput {
@@ -425,6 +426,7 @@ pub(crate) fn query(value: &JsValue) -> Result<Query> {
         offset: o.with("offset", integer)?,
         below_reorder_point: o.with("belowReorderPoint", boolean)?.unwrap_or(false),
         location: o.with("location", string)?,
+        with_total: o.with("withTotal", boolean)?,
     }
     .parse()
     .map_err(camel_case_field)

@@ -159,6 +159,8 @@ export interface ListOptions {
   belowReorderPoint?: boolean;
   /** The location `belowReorderPoint` looks at; only with it. */
   location?: string;
+  /** Count every match for `total` (the default); `false` leaves `total` null, so a filtered page costs what its rows cost. */
+  withTotal?: boolean;
 }
 
 /** What kind of change an event records. */

@@ -58,8 +58,9 @@ struct Page<'a> {
     items: Vec<Product<'a>>,
     /// Pass back as `cursor` for the next page; `null` on the last page.
     next_cursor: Option<&'a str>,
-    /// How many products match the filters, on all pages.
-    total: u64,
+    /// How many products match the filters, on all pages; `null` when the list was asked
+    /// `{ withTotal: false }`.
+    total: Option<u64>,
 }
 
 /// One field of an update, as text (prices as `"12.50"`).

@@ -97,7 +97,7 @@ fn create_returns_a_plain_product() {
     assert_eq!(number(&p, "version"), 1.0);
     let id = text(&p, "id");
     assert_eq!(id.len(), 36);
-    assert_eq!(id.as_bytes()[14], b'4'); // a v4 UUID, from the platform's crypto
+    assert_eq!(id.as_bytes()[14], b'7'); // a time-ordered (v7) UUID
     let created = text(&p, "createdAt");
     assert!(created.ends_with('Z') && created.contains('T'), "{created}");
     let date = js_sys::Date::new(&created.clone().into());

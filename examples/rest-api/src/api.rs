@@ -89,6 +89,8 @@ pub async fn list(
             }
         },
         location: params.get("location"),
+        // DRF's page-number pagination answers `count`: always counted (free without filters).
+        with_total: None,
     };
     // The core names its own fields; the query string says `search` and `ordering`.
     let mut query = input.parse().map_err(|e| match e {
@@ -113,7 +115,10 @@ pub async fn list(
         (Some(p), None) if p.trim() == "last" => {
             let mut count = query.clone();
             count.limit = Some(1);
-            let total = run(&inv, move |inv| inv.list(&count)).await?.total;
+            let total = run(&inv, move |inv| inv.list(&count))
+                .await?
+                .total
+                .unwrap_or(0);
             total.div_ceil(PAGE_SIZE.into()).max(1)
         }
         (Some(p), None) => p
@@ -139,7 +144,7 @@ pub async fn list(
     let (next, previous) = if cursor_mode {
         (found.next_cursor.map(|c| link("cursor", Some(c))), None)
     } else {
-        let more = offset + (found.items.len() as u64) < found.total;
+        let more = offset + (found.items.len() as u64) < found.total.unwrap_or(0);
         let next = more.then(|| link("page", Some((page + 1).to_string())));
         // DRF links page 1 without `page=`.
         let previous = (page > 1).then(|| link("page", (page > 2).then(|| (page - 1).to_string())));
@@ -147,7 +152,7 @@ pub async fn list(
     };
     let results = found.items.iter().map(ProductJson::from).collect();
     let body = PageJson {
-        count: found.total,
+        count: found.total.unwrap_or(0),
         next,
         previous,
         results,

@@ -186,7 +186,11 @@ impl Server {
     }
 
     fn count(&self) -> u64 {
-        self.inv.list(&Default::default()).unwrap().total
+        self.inv
+            .list(&Default::default())
+            .unwrap()
+            .total
+            .unwrap_or(0)
     }
 }
 

@@ -513,7 +513,7 @@ impl Store for MemoryStore {
             .cloned())
     }
 
-    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)> {
+    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, Option<u64>)> {
         let state = self.read()?;
         // Read the page along the query's ordered index, from just after the cursor.
         let index = &state.ordered[slot(query.order_by.field)];
@@ -537,12 +537,14 @@ impl Store for MemoryStore {
             .cloned()
             .collect();
         // The total needs every match: free without filters, a scan with them.
-        let total = if query.is_unfiltered() {
-            state.products.len()
+        let total = if !query.count {
+            None
+        } else if query.is_unfiltered() {
+            Some(state.products.len())
         } else {
-            state.products.values().filter(|p| matches(p)).count()
+            Some(state.products.values().filter(|p| matches(p)).count())
         };
-        Ok((items, total as u64))
+        Ok((items, total.map(|n| n as u64)))
     }
 
     fn total_value_cents(&self) -> Result<i128> {

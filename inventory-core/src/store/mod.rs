@@ -51,8 +51,9 @@ pub trait Store: Send + Sync {
     fn get(&self, id: Uuid) -> Result<Option<Product>>;
     /// The product with this (already normalised) SKU.
     fn get_by_sku(&self, sku: &str) -> Result<Option<Product>>;
-    /// One page of products matching the query, and how many match in all.
-    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, u64)>;
+    /// One page of products matching the query, and how many match in all (`None` when the
+    /// query does not ask, [`ListQuery::count`]).
+    fn list(&self, query: &ListQuery) -> Result<(Vec<Product>, Option<u64>)>;
     /// Σ price × stock over all products, in cents: the running total the writes keep
     /// ([`WriteTx::add_to_total`]), read in constant time.
     fn total_value_cents(&self) -> Result<i128>;

@@ -283,6 +283,7 @@ mod tests {
             limit: 51,
             after: Some((SortKey::Int(500), Uuid::nil())),
             offset: 0,
+            count: true,
         };
         let sql = list_sql::<Sqlite>(&q);
         assert_eq!(

@@ -1228,21 +1228,29 @@ impl Store for SqliteStore {
         })
     }
 
-    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, Option<u64>)> {
         let sql = sql::list_sql::<sql::Sqlite>(q);
         let values: Vec<Value> = sql.params.iter().map(sql_value).collect();
         self.with_conn(|c| {
             let tx = c.transaction().map_err(storage)?; // one snapshot for count and page
             // Every product matches an unfiltered list: the kept count answers at once.
-            let total: u64 = if q.is_unfiltered() {
-                tx.prepare_cached("SELECT value FROM meta WHERE name = 'product_count'")
-                    .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            let total: Option<u64> = if !q.count {
+                None
+            } else if q.is_unfiltered() {
+                Some(
+                    tx.prepare_cached("SELECT value FROM meta WHERE name = 'product_count'")
+                        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+                        .map_err(storage)?,
+                )
             } else {
-                tx.prepare_cached(&sql.count).and_then(|mut s| {
-                    s.query_row(params_from_iter(&values[..sql.count_params]), |r| r.get(0))
-                })
-            }
-            .map_err(storage)?;
+                Some(
+                    tx.prepare_cached(&sql.count)
+                        .and_then(|mut s| {
+                            s.query_row(params_from_iter(&values[..sql.count_params]), |r| r.get(0))
+                        })
+                        .map_err(storage)?,
+                )
+            };
             let items = tx
                 .prepare_cached(&sql.page)
                 .and_then(|mut s| {
@@ -1516,7 +1524,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(found.total, 1, "the folded name follows the name");
+        assert_eq!(found.total, Some(1), "the folded name follows the name");
         let err = inv
             .update(p.id, ProductPatch::default().sku("O-1"))
             .unwrap_err();

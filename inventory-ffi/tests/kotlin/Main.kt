@@ -111,7 +111,7 @@ fun typeMappings() {
         val created: Instant = p.createdAt
         eq(price.toPlainString(), "12.50", "prices come back with two decimal places")
         eq(price.scale(), 2, "price scale")
-        eq(id.version(), 4, "ids are random (v4) UUIDs")
+        eq(id.version(), 7, "ids are time-ordered (v7) UUIDs")
         eq(created.nano % 1000, 0, "timestamps have microsecond precision")
         eq(inv.get(id).createdAt, created, "an Instant reads back equal")
 

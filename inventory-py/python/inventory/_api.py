@@ -718,6 +718,7 @@ class Inventory:
         offset: Optional[int] = None,
         below_reorder_point: bool = False,
         location: Optional[str] = None,
+        with_total: bool = True,
     ) -> Page:
         """One page of products matching every filter given.
 
@@ -732,7 +733,10 @@ class Inventory:
         - ``offset``: rows to skip (page-number pagination; cursors are cheaper);
         - ``below_reorder_point``: only products due for reordering: at ``location``, the level
           at or below its reorder point there; without ``location``, the stock at or below the
-          sum of the product's reorder points.
+          sum of the product's reorder points;
+        - ``with_total``: count every match for :attr:`Page.total` (the default); ``False``
+          leaves it ``None``, so a filtered page costs what its rows cost (an unfiltered count is
+          kept by the store and free either way).
 
         >>> import inventory
         >>> inv = inventory.Inventory.in_memory()
@@ -741,6 +745,8 @@ class Inventory:
         >>> page = inv.list(low_stock=5, order_by="-price", limit=50)
         >>> [p.sku for p in page.items], page.next_cursor, page.total
         (['D-1', 'C-1'], None, 2)
+        >>> inv.list(low_stock=5, with_total=False).total is None
+        True
         """
         page = self._native.list(
             _opt_text(name_contains, "name_contains"),
@@ -754,6 +760,7 @@ class Inventory:
             None if offset is None else _i64(offset, "offset"),
             _bool(below_reorder_point, "below_reorder_point"),
             _opt_text(location, "location"),
+            _bool(with_total, "with_total"),
         )
         return _page(page)
 

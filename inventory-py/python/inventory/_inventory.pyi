@@ -105,7 +105,7 @@ MovementTuple = Tuple[
 class PageRecord(TypedDict):
     items: List[ProductRecord]
     next_cursor: Optional[str]
-    total: int
+    total: Optional[int]
 
 @final
 class Inventory:
@@ -228,6 +228,7 @@ class Inventory:
         offset: Optional[int],
         below_reorder_point: bool = False,
         location: Optional[str] = None,
+        with_total: bool = True,
     ) -> PageRecord: ...
     def total_value(self) -> Decimal: ...
     def history(self, id: _Id) -> List[EventRecord]: ...

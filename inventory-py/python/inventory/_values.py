@@ -294,8 +294,9 @@ class Page:
     items: Tuple[Product, ...]
     #: Pass as ``cursor=`` for the next page (same filters and order); ``None`` on the last page.
     next_cursor: Optional[str]
-    #: How many products match the filters, on all pages.
-    total: int
+    #: How many products match the filters, on all pages; ``None`` when the list was asked
+    #: ``with_total=False``.
+    total: Optional[int]
 
     def __iter__(self) -> Iterator[Product]:
         return iter(self.items)

@@ -34,7 +34,7 @@ assert_type(inv.set_stock(p.id, 40, reason="correction", expected=7), Product)
 page = inv.list(low_stock=5, order_by="-price", limit=50, min_price=1, max_price="9.50")
 assert_type(page, Page)
 assert_type(page.next_cursor, Optional[str])
-assert_type(page.total, int)
+assert_type(page.total, Optional[int])
 for item in page:
     assert_type(item, Product)
 assert_type(inv.total_value(), Decimal)

@@ -45,7 +45,7 @@ const ARGS = {
   locations: [[], []],
   stock_levels: [["id"], []],
   set_reorder_point: [["id"], ["reorder_point", "location"]],
-  list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset", "below_reorder_point", "location"]],
+  list: [[], ["name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by", "limit", "cursor", "offset", "below_reorder_point", "location", "with_total"]],
   total_value: [[], []],
   history: [["id"], []],
   reserve: [["id", "quantity"], ["location", "expires_in_seconds", "expires_at", "reference", "actor", "idempotency_key"]],
@@ -57,7 +57,7 @@ const ARGS = {
   advance_clock: [["seconds"], []],
 };
 const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset", "reorder_point"]);
-const BOOLEAN_ARGS = new Set(["below_reorder_point"]);
+const BOOLEAN_ARGS = new Set(["below_reorder_point", "with_total"]);
 const LIST_ARGS = new Set(["movements"]);
 /** Numbers that may have a fraction (seconds). */
 const NUMBER_ARGS = new Set(["expires_in_seconds", "seconds"]);

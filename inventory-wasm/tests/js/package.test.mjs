@@ -64,7 +64,7 @@ test("products are plain objects: strings for ids, money and times; numbers for 
   const p = inv.create({ name: "Widget", sku: "w-1", price: 9.99, stock: 3 });
   assert.equal(Object.getPrototypeOf(p), Object.prototype);
   assert.deepEqual(Object.keys(p), ["id", "name", "sku", "price", "stock", "createdAt", "updatedAt", "version"]);
-  assert.match(p.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(p.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(typeof p.price, "string");
   assert.equal(p.price, "9.99");
   assert.equal(typeof p.stock, "number");

@@ -375,7 +375,7 @@ impl Store for PostgresStore {
         off_async(|| self.get_by_sku_here(sku))
     }
 
-    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+    fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, Option<u64>)> {
         off_async(|| self.list_here(q))
     }
 
@@ -549,10 +549,10 @@ impl PostgresStore {
         rows.first().map(product_from_row).transpose()
     }
 
-    fn list_here(&self, q: &ListQuery) -> Result<(Vec<Product>, u64)> {
+    fn list_here(&self, q: &ListQuery) -> Result<(Vec<Product>, Option<u64>)> {
         // PostgreSQL text cannot hold NUL, and no name can contain one: nothing matches.
         if q.name_contains.as_deref().is_some_and(|n| n.contains('\0')) {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), q.count.then_some(0)));
         }
         let sql = sql::list_sql::<sql::Postgres>(q);
         let params: Vec<Param> = sql.params.iter().map(param).collect();
@@ -568,7 +568,9 @@ impl PostgresStore {
             .start()
             .map_err(storage)?;
         // Every product matches an unfiltered list: the kept count answers at once.
-        let total: i64 = if q.is_unfiltered() {
+        let total: i64 = if !q.count {
+            Ok(-1)
+        } else if q.is_unfiltered() {
             let kept = prepared(
                 &mut tx,
                 statements,
@@ -590,7 +592,7 @@ impl PostgresStore {
             .map(product_from_row)
             .collect::<Result<Vec<_>>>()?;
         tx.commit().map_err(storage)?;
-        Ok((items, u64::try_from(total).unwrap_or(0)))
+        Ok((items, q.count.then(|| u64::try_from(total).unwrap_or(0))))
     }
 
     fn total_value_cents_here(&self) -> Result<i128> {
