@@ -442,6 +442,15 @@ impl Baseline {
         else {
             return false;
         };
+        // Its active holds are closed first (none here, but they must be looked for).
+        let held: Vec<[u8; 16]> = tx
+            .prepare_cached("SELECT id FROM holds WHERE product_id = ?1 AND status = 'active'")
+            .unwrap()
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(held.is_empty());
         tx.prepare_cached("DELETE FROM levels WHERE product_id = ?1")
             .unwrap()
             .execute([id])
