@@ -25,13 +25,14 @@ type Answer = Result<Response, ApiError>;
 /// Runs a library call on tokio's blocking pool and maps its error.
 pub(crate) async fn run<T: Send + 'static>(
     inv: &Inventory,
+    operation: &'static str,
     call: impl FnOnce(&Inventory) -> inventory_core::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let inv = inv.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let result = call(&inv);
-        crate::metrics::store_call(started.elapsed().as_secs_f64());
+        crate::metrics::store_call(operation, started.elapsed().as_secs_f64());
         result
     })
     .await;
@@ -115,7 +116,7 @@ pub async fn list(
         (Some(p), None) if p.trim() == "last" => {
             let mut count = query.clone();
             count.limit = Some(1);
-            let total = run(&inv, move |inv| inv.list(&count))
+            let total = run(&inv, "list", move |inv| inv.list(&count))
                 .await?
                 .total
                 .unwrap_or(0);
@@ -134,7 +135,7 @@ pub async fn list(
         .ok_or_else(invalid_page)?;
     query.offset = Some(offset);
     let cursor_mode = query.cursor.is_some();
-    let found = run(&inv, move |inv| inv.list(&query)).await?;
+    let found = run(&inv, "list", move |inv| inv.list(&query)).await?;
     if page > 1 && found.items.is_empty() {
         return Err(invalid_page());
     }
@@ -207,14 +208,14 @@ pub async fn create(
         price.unwrap_or_default(),
     )
     .with_stock(stock.unwrap_or(0));
-    let product = run(&inv, move |inv| inv.create(new)).await?;
+    let product = run(&inv, "create", move |inv| inv.create(new)).await?;
     Ok(product_response(StatusCode::CREATED, &product))
 }
 
 /// `GET /api/products/{id}/`, with the product's version as its `ETag`.
 pub async fn retrieve(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
     let id = product_id(&id)?;
-    let product = run(&inv, move |inv| inv.get(id)).await?;
+    let product = run(&inv, "get", move |inv| inv.get(id)).await?;
     Ok(product_response(StatusCode::OK, &product))
 }
 
@@ -270,7 +271,7 @@ async fn update(
         patch
     })
     .await?;
-    let product = run(&inv, move |inv| inv.update(id, patch)).await?;
+    let product = run(&inv, "update", move |inv| inv.update(id, patch)).await?;
     Ok(product_response(StatusCode::OK, &product))
 }
 
@@ -294,7 +295,7 @@ pub(crate) async fn fields_or_404<T>(
         }
         Err(e) => e,
     };
-    run(inv, move |inv| inv.get(id)).await?;
+    run(inv, "get", move |inv| inv.get(id)).await?;
     Err(refused)
 }
 
@@ -306,7 +307,7 @@ pub async fn destroy(
 ) -> Answer {
     let id = product_id(&id)?;
     let inv = keyed(&inv, &headers)?;
-    run(&inv, move |inv| inv.delete(id)).await?;
+    run(&inv, "delete", move |inv| inv.delete(id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -330,7 +331,7 @@ pub async fn adjust_stock(
     })
     .await?;
     let reason = change.reason.clone();
-    let product = run(&inv, move |inv| {
+    let product = run(&inv, "adjust_stock", move |inv| {
         inv.adjust_stock(id, delta, change).map_err(in_body)
     })
     .await?;
@@ -342,13 +343,13 @@ pub async fn adjust_stock(
 /// product keeps its history).
 pub async fn history(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
     let id = product_id(&id)?;
-    let events = run(&inv, move |inv| inv.history(id)).await?;
+    let events = run(&inv, "history", move |inv| inv.history(id)).await?;
     Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
 }
 
 /// `GET /api/inventory/value/`: `{"total_value": "123.45"}`, exact.
 pub async fn total_value(State(inv): State<Inventory>) -> Answer {
-    let total = run(&inv, |inv| inv.total_value()).await?;
+    let total = run(&inv, "total_value", |inv| inv.total_value()).await?;
     Ok(Json(json!({ "total_value": total.to_string() })).into_response())
 }
 
@@ -364,7 +365,10 @@ pub async fn events(State(inv): State<Inventory>, uri: Uri) -> Answer {
         Some(v) => Some(limit_from_i64(int_param("limit", &v)?)),
         None => None,
     };
-    let events = run(&inv, move |inv| inv.events_since(since, limit)).await?;
+    let events = run(&inv, "events_since", move |inv| {
+        inv.events_since(since, limit)
+    })
+    .await?;
     Ok(Json(events.iter().map(event_json).collect::<Vec<_>>()).into_response())
 }
 

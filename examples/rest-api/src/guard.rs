@@ -227,7 +227,7 @@ pub(crate) async fn healthz() -> Response {
 
 /// `GET /readyz`: the store answers a read (503 when it cannot, with the storage kind).
 pub(crate) async fn readyz(State(inv): State<Inventory>) -> Response {
-    let probe = crate::api::run(&inv, |inv| match inv.get(Uuid::nil()) {
+    let probe = crate::api::run(&inv, "get", |inv| match inv.get(Uuid::nil()) {
         Ok(_) => Ok(()),
         Err(e) if e.code() == "NOT_FOUND" => Ok(()),
         Err(e) => Err(e),

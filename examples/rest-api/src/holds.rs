@@ -89,7 +89,10 @@ pub async fn reserve(
     })
     .await?
     .ok_or_else(|| ApiError::field("quantity", "This field is required."))?;
-    let hold = run(&inv, move |inv| inv.reserve(new).map_err(in_body)).await?;
+    let hold = run(&inv, "reserve", move |inv| {
+        inv.reserve(new).map_err(in_body)
+    })
+    .await?;
     Ok(hold_response(StatusCode::CREATED, &hold))
 }
 
@@ -107,7 +110,7 @@ pub async fn list(State(inv): State<Inventory>, Path(id): Path<String>, uri: Uri
             )
         })?),
     };
-    let holds = run(&inv, move |inv| inv.holds(id, status)).await?;
+    let holds = run(&inv, "holds", move |inv| inv.holds(id, status)).await?;
     Ok(Json(holds.iter().map(HoldJson::from).collect::<Vec<_>>()).into_response())
 }
 
@@ -115,7 +118,7 @@ pub async fn list(State(inv): State<Inventory>, Path(id): Path<String>, uri: Uri
 /// `expired`).
 pub async fn retrieve(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
     let id = hold_id(&id)?;
-    let hold = run(&inv, move |inv| inv.hold(id)).await?;
+    let hold = run(&inv, "hold", move |inv| inv.hold(id)).await?;
     Ok(hold_response(StatusCode::OK, &hold))
 }
 
@@ -144,7 +147,10 @@ pub async fn commit(
     };
     f.finish()?;
     let reason = change.reason.clone();
-    let product = run(&inv, move |inv| inv.commit_hold(id, quantity, change)).await?;
+    let product = run(&inv, "commit_hold", move |inv| {
+        inv.commit_hold(id, quantity, change)
+    })
+    .await?;
     crate::metrics::movement("hold_commit", &reason);
     Ok(product_response(StatusCode::OK, &product))
 }
@@ -158,14 +164,14 @@ pub async fn release(
 ) -> Answer {
     let id = hold_id(&id)?;
     let inv = keyed(&inv, &headers)?;
-    let hold = run(&inv, move |inv| inv.release_hold(id)).await?;
+    let hold = run(&inv, "release_hold", move |inv| inv.release_hold(id)).await?;
     Ok(hold_response(StatusCode::OK, &hold))
 }
 
 /// `POST /api/holds/expire/`: records the expiry of every hold past its time (for a cron job;
 /// not needed for correctness) and answers `{"expired": n}`.
 pub async fn expire(State(inv): State<Inventory>) -> Answer {
-    let n = run(&inv, |inv| inv.expire_holds()).await?;
+    let n = run(&inv, "expire_holds", |inv| inv.expire_holds()).await?;
     Ok(Json(json!({ "expired": n })).into_response())
 }
 

@@ -59,9 +59,9 @@ pub(crate) async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-/// Times one library call.
-pub(crate) fn store_call(seconds: f64) {
-    metrics::histogram!("inventory_store_call_seconds").record(seconds);
+/// Times one library call, labelled by the library operation (`list`, `adjust_stock`, …).
+pub(crate) fn store_call(operation: &'static str, seconds: f64) {
+    metrics::histogram!("inventory_store_call_seconds", "operation" => operation).record(seconds);
 }
 
 /// Counts an applied stock movement.

@@ -71,7 +71,7 @@ fn location_response(status: StatusCode, l: &Location) -> Response {
 
 /// `GET /api/locations/`: every location, ordered by code.
 pub async fn list_locations(State(inv): State<Inventory>) -> Answer {
-    let all = run(&inv, |inv| inv.locations()).await?;
+    let all = run(&inv, "locations", |inv| inv.locations()).await?;
     Ok(Json(all.iter().map(LocationJson::from).collect::<Vec<_>>()).into_response())
 }
 
@@ -86,13 +86,16 @@ pub async fn create_location(
     let code = f.text("code", Need::Required).unwrap_or_default();
     let name = f.text("name", Need::Required).unwrap_or_default();
     f.finish()?;
-    let made = run(&inv, move |inv| inv.create_location(&code, &name)).await?;
+    let made = run(&inv, "create_location", move |inv| {
+        inv.create_location(&code, &name)
+    })
+    .await?;
     Ok(location_response(StatusCode::CREATED, &made))
 }
 
 /// `GET /api/locations/{code}/`.
 pub async fn retrieve_location(State(inv): State<Inventory>, Path(code): Path<String>) -> Answer {
-    let found = run(&inv, move |inv| inv.location(&code)).await?;
+    let found = run(&inv, "location", move |inv| inv.location(&code)).await?;
     Ok(location_response(StatusCode::OK, &found))
 }
 
@@ -107,7 +110,10 @@ pub async fn rename_location(
     let mut f = Fields::new(body);
     let name = f.text("name", Need::Required).unwrap_or_default();
     f.finish()?;
-    let renamed = run(&inv, move |inv| inv.rename_location(&code, &name)).await?;
+    let renamed = run(&inv, "rename_location", move |inv| {
+        inv.rename_location(&code, &name)
+    })
+    .await?;
     Ok(location_response(StatusCode::OK, &renamed))
 }
 
@@ -118,14 +124,17 @@ pub async fn delete_location(
     headers: HeaderMap,
 ) -> Answer {
     let inv = keyed(&inv, &headers)?;
-    run(&inv, move |inv| inv.delete_location(&code)).await?;
+    run(&inv, "delete_location", move |inv| {
+        inv.delete_location(&code)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `GET /api/products/{id}/levels/`: the product's stock per location.
 pub async fn levels(State(inv): State<Inventory>, Path(id): Path<String>) -> Answer {
     let id = product_id(&id)?;
-    let levels = run(&inv, move |inv| inv.stock_levels(id)).await?;
+    let levels = run(&inv, "stock_levels", move |inv| inv.stock_levels(id)).await?;
     Ok(Json(levels.iter().map(LevelJson::from).collect::<Vec<_>>()).into_response())
 }
 
@@ -145,7 +154,7 @@ pub async fn set_reorder_point(
         f.stock("reorder_point", Need::Required)
     })
     .await?;
-    let level = run(&inv, move |inv| {
+    let level = run(&inv, "set_reorder_point", move |inv| {
         inv.set_reorder_point(id, point, Some(code.as_str()))
     })
     .await?;
@@ -169,7 +178,7 @@ pub async fn count(
     })
     .await?;
     let reason = change.reason.clone();
-    let product = run(&inv, move |inv| {
+    let product = run(&inv, "set_stock", move |inv| {
         inv.set_stock(id, quantity, change).map_err(in_body)
     })
     .await?;
@@ -203,7 +212,7 @@ pub async fn transfer(
     })
     .await?;
     let reason = change.reason.clone();
-    let product = run(&inv, move |inv| {
+    let product = run(&inv, "transfer", move |inv| {
         inv.transfer(id, quantity, &from, &to, change)
             .map_err(in_body)
     })
@@ -258,7 +267,7 @@ pub async fn movements(
         })
         .collect();
     // An unknown product or location inside the batch is a bad body, which names it.
-    let after = run(&inv, move |inv| {
+    let after = run(&inv, "apply", move |inv| {
         inv.apply(batch).map_err(|e| match e {
             InventoryError::NotFound { .. } => {
                 InventoryError::validation("movements", e.to_string())

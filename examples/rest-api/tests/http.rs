@@ -2002,7 +2002,14 @@ fn metrics_count_requests_by_route_and_movements_by_reason() {
         has("inventory_stock_movements_total{kind=\"adjust\",reason=\"sale\"}"),
         "{metrics}"
     );
-    assert!(has("inventory_store_call_seconds_count"), "{metrics}");
+    assert!(
+        has("inventory_store_call_seconds_count{operation=\"adjust_stock\"}"),
+        "{metrics}"
+    );
+    assert!(
+        has("inventory_store_call_seconds_count{operation=\"create\"}"),
+        "{metrics}"
+    );
 }
 
 #[test]
