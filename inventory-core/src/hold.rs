@@ -227,6 +227,15 @@ pub(crate) struct CheckedHold {
     actor: Option<String>,
 }
 
+/// Σ quantity of the holds of `holds` at `location` live at `now`.
+fn live_at(holds: &[Hold], location: &str, now: DateTime<Utc>) -> u32 {
+    holds
+        .iter()
+        .filter(|h| h.location == location && h.is_live(now))
+        .map(|h| h.quantity)
+        .fold(0u32, u32::saturating_add)
+}
+
 /// The units of a product's live holds at a level, as seen at `now`, and the product's active
 /// holds when there are any (read only when the level says some are stored).
 fn live_reserved(
@@ -243,12 +252,7 @@ fn live_reserved(
         .into_iter()
         .filter(|h| h.location == level.location)
         .collect();
-    let live = holds
-        .iter()
-        .filter(|h| h.is_live(now))
-        .map(|h| h.quantity)
-        .fold(0u32, u32::saturating_add);
-    Ok((live, holds))
+    Ok((live_at(&holds, &level.location, now), holds))
 }
 
 /// The level as read now: `reserved` its live holds, `available` and `short` following.
@@ -488,14 +492,11 @@ pub(crate) fn levels_at(
     levels
         .into_iter()
         .map(|l| {
+            // A level that stores no active hold has none live: nothing to add up.
             let reserved = if l.reserved == 0 {
                 0
             } else {
-                holds
-                    .iter()
-                    .filter(|h| h.location == l.location && h.is_live(now))
-                    .map(|h| h.quantity)
-                    .fold(0u32, u32::saturating_add)
+                live_at(holds, &l.location, now)
             };
             l.with_reserved(reserved)
         })

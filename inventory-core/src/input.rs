@@ -243,16 +243,23 @@ pub fn quantity_from_i64(field: &str, value: i64) -> Result<u32> {
     crate::hold::check_quantity(value, field)
 }
 
-/// A duration in seconds as a binding receives it (a float: Python's `timedelta.total_seconds()`,
-/// a JavaScript `number`, JSON), or a validation error naming `field` when it is not finite, not
-/// above 0 or longer than [`MAX_HOLD_DURATION`](crate::MAX_HOLD_DURATION).
-pub fn duration_from_seconds(field: &str, seconds: f64) -> Result<std::time::Duration> {
-    std::time::Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| !d.is_zero() && *d <= crate::hold::MAX_HOLD_DURATION)
-        .ok_or_else(|| {
-            InventoryError::validation(field, "must be more than 0 and at most 3660 days")
-        })
+/// A duration from seconds as a binding receives them (a float: Python's
+/// `timedelta.total_seconds()`, a JavaScript `number`, JSON). Saturating, as
+/// [`limit_from_i64`] is: 0 or less (or not a number) becomes zero and more than any duration
+/// the longest, so the rule of the call that takes it reports them with one message.
+///
+/// ```
+/// use std::time::Duration;
+/// use inventory_core::duration_from_seconds;
+/// assert_eq!(duration_from_seconds(0.5), Duration::from_millis(500));
+/// assert_eq!(duration_from_seconds(-3.0), Duration::ZERO);
+/// assert_eq!(duration_from_seconds(f64::INFINITY), Duration::MAX);
+/// ```
+pub fn duration_from_seconds(seconds: f64) -> std::time::Duration {
+    if seconds.is_nan() || seconds <= 0.0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::try_from_secs_f64(seconds).unwrap_or(std::time::Duration::MAX)
 }
 
 impl crate::hold::NewHold {
@@ -277,19 +284,13 @@ impl crate::hold::NewHold {
         reference: Option<String>,
         actor: Option<String>,
     ) -> Result<Self> {
-        if expires_in_seconds.is_some() && expires_at.is_some() {
-            return Err(InventoryError::validation(
-                "expires_in",
-                "give expires_in or expires_at, not both",
-            ));
-        }
+        // The expiry's rules (one of the two, a duration in range) are `NewHold`'s own, checked
+        // when the hold is placed.
         Ok(Self {
             product_id,
             quantity: quantity_from_i64("quantity", quantity)?,
             location,
-            expires_in: expires_in_seconds
-                .map(|s| duration_from_seconds("expires_in", s))
-                .transpose()?,
+            expires_in: expires_in_seconds.map(duration_from_seconds),
             expires_at,
             reference,
             actor,

@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _inventory
-from ._clock import ManualClock, _aware, _seconds
+from ._clock import ManualClock
 from ._convert import (
+    _aware,
     _event,
     _hold,
     _i64,
@@ -27,6 +28,7 @@ from ._convert import (
     _opt_text,
     _page,
     _product,
+    _seconds,
     _text,
     _type_name,
     _with_callers_number,

@@ -6,25 +6,7 @@ import datetime
 from typing import Union
 
 from . import _inventory
-
-
-def _aware(value: object, name: str) -> datetime.datetime:
-    if not isinstance(value, datetime.datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise TypeError(f"{name} must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
-    return value
-
-
-def _seconds(value: object, name: str) -> float:
-    """A duration as seconds: a ``timedelta``, or a number of seconds (never a bool)."""
-    if isinstance(value, datetime.timedelta):
-        return value.total_seconds()
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(
-            f"{name} must be a timedelta or a number of seconds, not {type(value).__name__}"
-        )
-    return float(value)
+from ._convert import _aware, _seconds
 
 
 class ManualClock:

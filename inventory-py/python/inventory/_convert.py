@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import operator
 import os
 import uuid
@@ -44,6 +45,25 @@ def _text(value: object, name: str) -> str:
 
 def _opt_text(value: object, name: str) -> Optional[str]:
     return None if value is None else _text(value, name)
+
+
+def _aware(value: object, name: str) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise TypeError(f"{name} must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
+    return value
+
+
+def _seconds(value: object, name: str) -> float:
+    """A duration as seconds: a ``timedelta``, or a number of seconds (never a bool)."""
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"{name} must be a timedelta or a number of seconds, not {type(value).__name__}"
+        )
+    return float(value)
 
 
 def _int(value: object, name: str) -> int:
