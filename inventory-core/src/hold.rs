@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
-use crate::inventory::{Tx, event};
+use crate::transaction::{Tx, event};
 use crate::ledger::{CheckedChange, Event, EventKind, StockChange};
 use crate::location::{StockLevel, location_or_default};
 use crate::movement::{self, level, product};

@@ -5,26 +5,22 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{InventoryError, Result, StorageKind};
 use crate::hold::{self, Hold, HoldStatus, NewHold};
-use crate::idempotency::{IdempotencyRecord, check_idempotency_key, fingerprint};
-use crate::ledger::{Event, EventKind, FieldChange, StockChange, reason};
-use crate::location::{
-    DEFAULT_LOCATION, Location, StockLevel, location_or_default, normalize_location_code,
-    validate_location_name,
-};
-use crate::movement::{self, MAX_BATCH, Movement};
+use crate::idempotency::check_idempotency_key;
+use crate::ledger::{Event, StockChange};
+use crate::location::{Location, StockLevel, normalize_location_code};
+use crate::movement::Movement;
 use crate::price::value_cents;
-use crate::product::{CheckedFields, NewProduct, Product, ProductFields, ProductPatch};
+use crate::product::{NewProduct, Product, ProductPatch};
 use crate::query::{Page, Query, encode_cursor};
 use crate::replay::{MAX_SEQUENCE, Replay};
 use crate::sku::normalize_sku;
-use crate::store::{Durability, MemoryStore, Store, WriteTx};
+use crate::store::{Durability, MemoryStore, Store};
+use crate::transaction::{Transaction, Tx, inside};
 
 /// How [`Inventory::open_with`] opens a store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,36 +73,6 @@ pub struct Inventory {
     key: Option<Arc<str>>,
     /// Where time comes from ([`Inventory::with_clock`]).
     clock: Arc<dyn Clock>,
-}
-
-/// A write transaction as the service's rules see it: the store's primitives, and what every
-/// event it appends is stamped with (an id, the store's replica id, the request's key).
-pub(crate) struct Tx<'a> {
-    pub(crate) store: &'a mut dyn WriteTx,
-    replica: Uuid,
-    key: Option<&'a str>,
-    new_id: Option<&'a (dyn Fn() -> Uuid + Send + Sync)>,
-    clock: &'a dyn Clock,
-}
-
-impl Tx<'_> {
-    /// Now, by the inventory's clock.
-    pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
-    }
-
-    /// A new event or transfer id: time-ordered (v7), unless a test gave its own generator.
-    pub(crate) fn new_id(&self) -> Uuid {
-        self.new_id.map_or_else(Uuid::now_v7, |f| f())
-    }
-
-    /// Appends `e` stamped with a new id, this store's replica id and the request's key.
-    pub(crate) fn append(&mut self, e: &mut Event) -> Result<()> {
-        e.id = self.new_id();
-        e.replica = self.replica;
-        e.idempotency_key = self.key.map(str::to_owned);
-        self.store.append(e)
-    }
 }
 
 impl std::fmt::Debug for Inventory {
@@ -299,6 +265,13 @@ impl Inventory {
                 None::<std::io::Error>,
             ));
         }
+        if inside::this_thread_is_in(&self.store) {
+            return Err(InventoryError::validation(
+                "transaction",
+                "this thread is inside a transaction of this inventory: make the call on the \
+                 transaction, or after it",
+            ));
+        }
         Ok(&*self.store)
     }
 
@@ -346,70 +319,91 @@ impl Inventory {
         Ok(*self.replica.get_or_init(|| id))
     }
 
-    /// Runs `f` in one write transaction of the store and returns what it returns. With a key
-    /// on this handle, `request` gives the request's fingerprint, and the key is looked up
-    /// and stored in the same transaction (see [`Inventory::idempotent`]).
-    fn write<T: Send + Serialize + DeserializeOwned>(
+    /// Runs `f` as one transaction of the store: every call it makes on the [`Transaction`]
+    /// commits together when it returns `Ok`, or none does (an `Err`, a call that failed, or a
+    /// panic rolls all of it back). Inside, the transaction has the inventory's methods with
+    /// the same rules and the same ledger; it reads its own writes, and other callers see none
+    /// of them until it commits. Writers of other transactions wait for it, so keep it short
+    /// (no network calls inside). The same thread must not call the inventory itself until
+    /// `f` returns (it gets a `Validation` error, field `transaction`).
+    ///
+    /// `f` may run more than once: a store that loses a transaction to a transient fault
+    /// (PostgreSQL's serialisation failures, a dropped connection) runs it again from the start.
+    ///
+    /// ```
+    /// use inventory_core::{Inventory, NewProduct, Decimal};
+    /// let inv = Inventory::in_memory();
+    /// let p = inv.transaction(|tx| {
+    ///     let p = tx.create(NewProduct::new("Bolt", "B-1", Decimal::ONE).with_stock(5))?;
+    ///     tx.adjust_stock(p.id, -2, "sale")
+    /// })?;
+    /// assert_eq!(p.stock, 3);
+    ///
+    /// // A failure anywhere rolls back everything before it.
+    /// let err = inv
+    ///     .transaction(|tx| {
+    ///         tx.create(NewProduct::new("Nut", "N-1", Decimal::ONE))?;
+    ///         tx.adjust_stock(p.id, -9, "sale")
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "INSUFFICIENT_STOCK");
+    /// assert_eq!(inv.get_by_sku("N-1").unwrap_err().code(), "NOT_FOUND");
+    /// # Ok::<(), inventory_core::InventoryError>(())
+    /// ```
+    pub fn transaction<T, E>(
         &self,
-        request: impl FnOnce() -> String,
-        mut f: impl FnMut(&mut Tx<'_>) -> Result<T> + Send,
-    ) -> Result<T> {
+        mut f: impl FnMut(&mut Transaction<'_>) -> std::result::Result<T, E> + Send,
+    ) -> std::result::Result<T, E>
+    where
+        T: Send,
+        E: From<InventoryError> + Send,
+    {
         let store = self.live()?;
         let replica = self.replica_id()?;
-        let keyed = self.key.as_deref().map(|key| (key, request()));
+        let _inside = inside::enter(&self.store);
         let new_id = self.new_id.as_deref();
         let clock = &*self.clock;
         let mut out = None;
-        store.write(&mut |store| {
-            let mut tx = Tx {
-                store,
-                replica,
-                key: keyed.as_ref().map(|(key, _)| *key),
-                new_id,
-                clock,
+        let written = store.write(&mut |store| {
+            let mut t = Transaction {
+                tx: Tx {
+                    store,
+                    replica,
+                    key: self.key.clone(),
+                    new_id,
+                    clock,
+                },
+                failed: None,
             };
-            let Some((key, request)) = &keyed else {
-                out = Some(f(&mut tx)?);
-                return Ok(());
-            };
-            if let Some(first) = tx.store.idempotency(key)? {
-                if first.request != *request {
-                    return Err(InventoryError::IdempotencyConflict {
-                        key: (*key).to_owned(),
-                    });
+            out = None;
+            match (f(&mut t), t.failed) {
+                (Ok(value), None) => {
+                    out = Some(Ok(value));
+                    Ok(())
                 }
-                out = Some(serde_json::from_str(&first.response).map_err(|e| {
-                    InventoryError::storage(format!("the stored response of key {key:?}: {e}"))
-                })?);
-                return Ok(());
+                (Ok(_), Some(failed)) => Err(failed),
+                (Err(e), _) => {
+                    out = Some(Err(e));
+                    Err(InventoryError::storage("rolled back by the caller"))
+                }
             }
-            let value = f(&mut tx)?;
-            tx.store.put_idempotency(&IdempotencyRecord {
-                key: (*key).to_owned(),
-                request: request.clone(),
-                response: serde_json::to_string(&value).map_err(InventoryError::storage)?,
-                at: tx.now(),
-            })?;
-            out = Some(value);
-            Ok(())
-        })?;
-        out.ok_or_else(|| InventoryError::storage("the store committed without running the change"))
+        });
+        match (out, written) {
+            (Some(Err(e)), _) => Err(e),
+            (_, Err(e)) => Err(e.into()),
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            (None, Ok(())) => Err(InventoryError::storage(
+                "the store committed without running the change",
+            )
+            .into()),
+        }
     }
 
     /// Creates a product. Its initial stock is the first movement in the ledger.
     ///
     /// Fails with `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
     pub fn create(&self, new: NewProduct) -> Result<Product> {
-        let product = self.build(new, self.now())?;
-        self.write(
-            || fingerprint("create", &new_fields(&product)),
-            |tx| {
-                let made = insert(tx, &product)?;
-                tx.store
-                    .add_to_total(made.id, value_cents(made.price, i64::from(made.stock)))?;
-                Ok(made)
-            },
-        )
+        self.transaction(|tx| tx.create(new.clone()))
     }
 
     /// Creates several products in one transaction: all of them, or none when any fails.
@@ -431,54 +425,7 @@ impl Inventory {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn create_many(&self, new: Vec<NewProduct>) -> Result<Vec<Product>> {
-        let products = new
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| self.build(n, self.now()).map_err(|e| e.in_item(i)))
-            .collect::<Result<Vec<_>>>()?;
-        self.write(
-            || {
-                let fields: Vec<_> = products.iter().map(new_fields).collect();
-                fingerprint("create_many", &fields)
-            },
-            |tx| {
-                let made = products
-                    .iter()
-                    .map(|p| insert(tx, p))
-                    .collect::<Result<Vec<_>>>()?;
-                let value = made
-                    .iter()
-                    .map(|p| value_cents(p.price, i64::from(p.stock)))
-                    .sum();
-                if let Some(first) = made.first() {
-                    tx.store.add_to_total(first.id, value)?;
-                }
-                Ok(made)
-            },
-        )
-    }
-
-    fn build(&self, new: NewProduct, at: DateTime<Utc>) -> Result<Product> {
-        let checked = ProductFields {
-            name: Some(&new.name),
-            sku: Some(&new.sku),
-            price: Some(new.price),
-            stock: Some(new.stock),
-        }
-        .check_first()?;
-        // Every field was given, so every checked field is there.
-        Ok(Product {
-            // Time-ordered: the products table is clustered by id, so a new product goes at its
-            // end rather than into a random page of it.
-            id: self.new_id.as_ref().map_or_else(Uuid::now_v7, |f| f()),
-            name: checked.name.unwrap_or_default(),
-            sku: checked.sku.unwrap_or_default(),
-            price: checked.price.unwrap_or_default(),
-            stock: checked.stock.unwrap_or_default(),
-            created_at: at,
-            updated_at: at,
-            version: 1,
-        })
+        self.transaction(|tx| tx.create_many(new.clone()))
     }
 
     /// The product with this id, or `NotFound`.
@@ -512,109 +459,12 @@ impl Inventory {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn update(&self, id: Uuid, patch: ProductPatch) -> Result<Product> {
-        let CheckedFields {
-            name,
-            sku,
-            price,
-            stock,
-        } = ProductFields {
-            name: patch.name.as_deref(),
-            sku: patch.sku.as_deref(),
-            price: patch.price,
-            stock: patch.stock,
-        }
-        .check_first()?;
-        let correction = StockChange::new(reason::CORRECTION).check()?;
-        let request = || {
-            fingerprint(
-                "update",
-                &(id, &name, &sku, price, stock, patch.expected_version),
-            )
-        };
-        self.write(request, |tx| {
-            let mut p = movement::product(tx, id)?;
-            if let Some(expected) = patch.expected_version
-                && expected != p.version
-            {
-                return Err(InventoryError::VersionConflict {
-                    field: "version".into(),
-                    expected,
-                    actual: p.version,
-                });
-            }
-            let mut changes = Vec::new();
-            let mut change = |field: &str, before: String, after: String| {
-                if before != after {
-                    changes.push(FieldChange {
-                        field: field.into(),
-                        before,
-                        after,
-                    });
-                }
-            };
-            if let Some(name) = &name {
-                change("name", p.name.clone(), name.clone());
-            }
-            if let Some(sku) = &sku {
-                change("sku", p.sku.clone(), sku.clone());
-            }
-            if let Some(price) = price {
-                change("price", p.price.to_string(), price.to_string());
-            }
-            let recount = stock.filter(|s| *s != p.stock);
-            if changes.is_empty() {
-                return match recount {
-                    Some(stock) => correct(tx, p, stock, &correction),
-                    None => Ok(p),
-                };
-            }
-            let before_sku = p.sku.clone();
-            let before_price = p.price;
-            p.name = name.clone().unwrap_or(p.name);
-            p.sku = sku.clone().unwrap_or(p.sku);
-            p.price = price.unwrap_or(p.price);
-            if p.price != before_price {
-                let stock = i64::from(p.stock);
-                tx.store.add_to_total(
-                    p.id,
-                    value_cents(p.price, stock) - value_cents(before_price, stock),
-                )?;
-            }
-            touch(&mut p, tx.now());
-            tx.store.update(&p)?;
-            let mut event = Event {
-                changes,
-                ..event(&p, EventKind::Updated)
-            };
-            if event.changes.iter().any(|c| c.field == "sku") {
-                event.sku = before_sku;
-            }
-            tx.append(&mut event)?;
-            match recount {
-                Some(stock) => correct(tx, p, stock, &correction),
-                None => Ok(p),
-            }
-        })
+        self.transaction(|tx| tx.update(id, patch.clone()))
     }
 
     /// Deletes a product. Its events stay in the ledger, followed by a `Deleted` event.
     pub fn delete(&self, id: Uuid) -> Result<()> {
-        self.write(
-            || fingerprint("delete", &id),
-            |tx| {
-                let p = movement::product(tx, id)?;
-                hold::close_all(tx, &p)?;
-                tx.store.delete(id)?;
-                tx.store
-                    .add_to_total(id, -value_cents(p.price, i64::from(p.stock)))?;
-                let mut e = Event {
-                    at: tx.now(),
-                    stock_before: Some(p.stock),
-                    ..event(&p, EventKind::Deleted)
-                };
-                tx.append(&mut e)
-            },
-        )
+        self.transaction(|tx| tx.delete(id))
     }
 
     /// Moves stock by `delta` (negative for a sale, positive for a restock) at
@@ -639,7 +489,8 @@ impl Inventory {
         delta: i64,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        self.movement(Movement::adjust(id, delta, change))
+        let change = change.into();
+        self.transaction(|tx| tx.adjust_stock(id, delta, change.clone()))
     }
 
     /// Records a physical count: the level at `change.location` becomes `quantity`, and the
@@ -652,7 +503,8 @@ impl Inventory {
         quantity: u32,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        self.movement(Movement::count(id, quantity, change))
+        let change = change.into();
+        self.transaction(|tx| tx.set_stock(id, quantity, change.clone()))
     }
 
     /// Moves `quantity` of a product from one location to another in one transaction: two
@@ -679,18 +531,8 @@ impl Inventory {
         to_location: &str,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        self.movement(Movement::transfer(
-            id,
-            quantity,
-            from_location,
-            to_location,
-            change,
-        ))
-    }
-
-    fn movement(&self, m: Movement) -> Result<Product> {
-        let checked = m.check()?;
-        self.write(|| fingerprint("movement", &checked), |tx| checked.apply(tx))
+        let change = change.into();
+        self.transaction(|tx| tx.transfer(id, quantity, from_location, to_location, change.clone()))
     }
 
     /// Runs adjustments, counts and transfers, across products and locations, in one
@@ -700,30 +542,7 @@ impl Inventory {
     /// `movements[3].stock`, an unknown product or location `… (movements[3])`. At most
     /// [`MAX_BATCH`] movements.
     pub fn apply(&self, movements: Vec<Movement>) -> Result<Vec<Product>> {
-        if movements.is_empty() || movements.len() > MAX_BATCH {
-            return Err(InventoryError::validation(
-                "movements",
-                format!(
-                    "must hold 1 to {MAX_BATCH} movements (got {})",
-                    movements.len()
-                ),
-            ));
-        }
-        let checked = movements
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| m.check().map_err(|e| e.in_list("movements", i)))
-            .collect::<Result<Vec<_>>>()?;
-        self.write(
-            || fingerprint("apply", &checked),
-            |tx| {
-                checked
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| m.apply(tx).map_err(|e| e.in_list("movements", i)))
-                    .collect()
-            },
-        )
+        self.transaction(|tx| tx.apply(movements.clone()))
     }
 
     /// Creates a location. `code` is normalised like a SKU (`" wh-1 "` is `WH-1`) and must be
@@ -740,75 +559,18 @@ impl Inventory {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn create_location(&self, code: &str, name: &str) -> Result<Location> {
-        let code = normalize_location_code(code, "code")?;
-        let name = validate_location_name(name)?;
-        let at = self.now();
-        self.write(
-            || fingerprint("create_location", &(&code, &name)),
-            |tx| {
-                let location = Location {
-                    code: code.clone(),
-                    name: name.clone(),
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                };
-                tx.store.insert_location(&location)?;
-                Ok(location)
-            },
-        )
+        self.transaction(|tx| tx.create_location(code, name))
     }
 
     /// Renames a location (its code stays).
     pub fn rename_location(&self, code: &str, name: &str) -> Result<Location> {
-        let code = normalize_location_code(code, "code")?;
-        let name = validate_location_name(name)?;
-        self.write(
-            || fingerprint("rename_location", &(&code, &name)),
-            |tx| {
-                let mut location = tx
-                    .store
-                    .location(&code)?
-                    .ok_or_else(|| InventoryError::not_found_location(&code))?;
-                if location.name != name {
-                    location.name = name.clone();
-                    location.updated_at = tx.now().max(location.updated_at);
-                    location.version += 1;
-                    tx.store.put_location(&location)?;
-                }
-                Ok(location)
-            },
-        )
+        self.transaction(|tx| tx.rename_location(code, name))
     }
 
     /// Deletes a location that holds no stock (its reorder points go with it; the ledger keeps
     /// its movements). The default location cannot be deleted.
     pub fn delete_location(&self, code: &str) -> Result<()> {
-        let code = normalize_location_code(code, "code")?;
-        if code == DEFAULT_LOCATION {
-            return Err(InventoryError::validation(
-                "code",
-                "the default location cannot be deleted",
-            ));
-        }
-        self.write(
-            || fingerprint("delete_location", &code),
-            |tx| {
-                if tx.store.location(&code)?.is_none() {
-                    return Err(InventoryError::not_found_location(&code));
-                }
-                let on_hand = tx.store.location_on_hand(&code)?;
-                if on_hand > 0 {
-                    return Err(InventoryError::validation(
-                        "code",
-                        format!(
-                            "location {code:?} still holds {on_hand} units; transfer them first"
-                        ),
-                    ));
-                }
-                tx.store.delete_location(&code)
-            },
-        )
+        self.transaction(|tx| tx.delete_location(code))
     }
 
     /// Every location, ordered by code (the default location included).
@@ -859,8 +621,7 @@ impl Inventory {
     /// # Ok::<(), inventory_core::InventoryError>(())
     /// ```
     pub fn reserve(&self, new: NewHold) -> Result<Hold> {
-        let checked = new.check()?;
-        self.write(|| fingerprint("reserve", &checked), |tx| checked.place(tx))
+        self.transaction(|tx| tx.reserve(new.clone()))
     }
 
     /// Commits a hold: `quantity` of it (all of it when `None`) leaves the stock as a
@@ -876,25 +637,8 @@ impl Inventory {
         quantity: Option<u32>,
         change: impl Into<StockChange>,
     ) -> Result<Product> {
-        let quantity = quantity
-            .map(|q| hold::check_quantity(i64::from(q), "quantity"))
-            .transpose()?;
         let change = change.into();
-        if change.location.is_some() || change.expected.is_some() {
-            return Err(InventoryError::validation(
-                if change.location.is_some() {
-                    "location"
-                } else {
-                    "expected"
-                },
-                "a commit moves stock at the hold's location, as it is",
-            ));
-        }
-        let change = change.check()?;
-        self.write(
-            || fingerprint("commit_hold", &(hold_id, quantity, &change)),
-            |tx| hold::commit(tx, hold_id, quantity, &change),
-        )
+        self.transaction(|tx| tx.commit_hold(hold_id, quantity, change.clone()))
     }
 
     /// Releases a hold: its units are available again. Returns the released hold. Fails,
@@ -902,10 +646,7 @@ impl Inventory {
     /// the first with its idempotency key), or `HoldExpired` when it is past its time (its
     /// stock is free already).
     pub fn release_hold(&self, hold_id: Uuid) -> Result<Hold> {
-        self.write(
-            || fingerprint("release_hold", &hold_id),
-            |tx| hold::release(tx, hold_id, None),
-        )
+        self.transaction(|tx| tx.release_hold(hold_id))
     }
 
     /// The hold with this id, as it is now (an active hold past its time reads as expired), or
@@ -945,10 +686,7 @@ impl Inventory {
     pub fn expire_holds(&self) -> Result<u32> {
         let mut total = 0;
         loop {
-            let n = self.write(
-                || fingerprint("expire_holds", &()),
-                |tx| hold::expire(tx, EXPIRE_BATCH),
-            )?;
+            let n = self.transaction(|tx| tx.expire_holds(EXPIRE_BATCH))?;
             total += n;
             if n < EXPIRE_BATCH || self.key.is_some() {
                 return Ok(total);
@@ -974,20 +712,7 @@ impl Inventory {
         reorder_point: Option<u32>,
         location: Option<&str>,
     ) -> Result<StockLevel> {
-        let location = location_or_default(location, "location")?;
-        let reorder_point = reorder_point
-            .map(|r| crate::input::stock_from_i64("reorder_point", i64::from(r)))
-            .transpose()?;
-        self.write(
-            || fingerprint("set_reorder_point", &(id, reorder_point, &location)),
-            |tx| {
-                movement::product(tx, id)?;
-                let mut level = movement::level(tx, id, &location)?;
-                level.reorder_point = reorder_point;
-                tx.store.put_level(&level)?;
-                hold::live_level(tx, &level)
-            },
-        )
+        self.transaction(|tx| tx.set_reorder_point(id, reorder_point, location))
     }
 
     /// One page of products: filtered, ordered, and paginated by keyset cursor.
@@ -1096,90 +821,6 @@ impl Inventory {
             .map_err(mismatch)?;
         replay.check_holds(&store.all_holds()?).map_err(mismatch)
     }
-}
-
-/// What identifies a create request: the checked fields (the id and times are the library's).
-fn new_fields(p: &Product) -> impl Serialize + '_ {
-    (&p.name, &p.sku, p.price, p.stock)
-}
-
-/// Marks a write: one more version, and `updated_at` now, but never before the product's own
-/// times (a product created by another device whose clock runs ahead, or before this host's
-/// clock stepped back, must not end up updated before it was created).
-pub(crate) fn touch(p: &mut Product, now: DateTime<Utc>) {
-    p.updated_at = now.max(p.updated_at);
-    p.version += 1;
-}
-
-/// An event about `p` at its `updated_at`, with no movement (the transaction stamps its id).
-pub(crate) fn event(p: &Product, kind: EventKind) -> Event {
-    Event {
-        seq: 0,
-        id: Uuid::nil(),
-        replica: Uuid::nil(),
-        at: p.updated_at,
-        product_id: p.id,
-        kind,
-        sku: p.sku.clone(),
-        location: None,
-        delta: None,
-        stock_before: None,
-        stock_after: None,
-        reason: None,
-        reference: None,
-        actor: None,
-        transfer_id: None,
-        hold_id: None,
-        quantity: None,
-        expires_at: None,
-        idempotency_key: None,
-        changes: Vec::new(),
-    }
-}
-
-/// Adds a product with its initial stock's level and event. The caller moves the total value
-/// (once for a whole batch).
-fn insert(tx: &mut Tx<'_>, p: &Product) -> Result<Product> {
-    tx.store.insert(p)?;
-    if p.stock > 0 {
-        tx.store.put_level(&StockLevel {
-            on_hand: p.stock,
-            ..StockLevel::empty(p.id, DEFAULT_LOCATION)
-        })?;
-    }
-    let mut e = Event {
-        location: Some(DEFAULT_LOCATION.into()),
-        delta: Some(i64::from(p.stock)),
-        stock_before: Some(0),
-        stock_after: Some(p.stock),
-        reason: Some(reason::INITIAL.into()),
-        ..event(p, EventKind::Created)
-    };
-    tx.append(&mut e)?;
-    Ok(p.clone())
-}
-
-/// A patch's stock: the product's total becomes `target` by a `correction` movement at the
-/// default location, which must then still hold at least 0.
-fn correct(
-    tx: &mut Tx<'_>,
-    p: Product,
-    target: u32,
-    change: &crate::ledger::CheckedChange,
-) -> Result<Product> {
-    let level = movement::level(tx, p.id, DEFAULT_LOCATION)?;
-    let elsewhere = p.stock - level.on_hand;
-    if target < elsewhere {
-        return Err(InventoryError::validation(
-            "stock",
-            format!(
-                "must be at least {elsewhere}, the stock at other locations than {DEFAULT_LOCATION} \
-                 (a patch's stock is corrected at {DEFAULT_LOCATION}; count or transfer at the others)"
-            ),
-        ));
-    }
-    let delta = i64::from(target) - i64::from(p.stock);
-    movement::move_by(tx, p, level, delta, EventKind::StockChanged, change, None)
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ mod query;
 mod replay;
 mod sku;
 mod snapshot;
+mod transaction;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -87,6 +88,7 @@ pub use store::PostgresStore;
 pub use store::SqliteStore;
 pub use store::{Durability, MemoryStore, Store, WriteFn, WriteTx};
 pub use text::fold_case;
+pub use transaction::Transaction;
 
 // Re-exported so callers name the same types the library uses.
 pub use chrono;

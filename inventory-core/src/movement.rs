@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::hold::Hold;
-use crate::inventory::{Tx, event, touch};
+use crate::transaction::{Tx, event, touch};
 use crate::ledger::{CheckedChange, Event, EventKind, StockChange};
 use crate::location::{DEFAULT_LOCATION, StockLevel, normalize_location_code};
 use crate::product::{MAX_STOCK, Product};

@@ -72,6 +72,10 @@ impl WriteTx for FaultyTx<'_> {
         self.step()?;
         self.inner.get(id)
     }
+    fn get_by_sku(&mut self, sku: &str) -> inventory_core::Result<Option<Product>> {
+        self.step()?;
+        self.inner.get_by_sku(sku)
+    }
     fn insert(&mut self, product: &Product) -> inventory_core::Result<()> {
         self.step()?;
         self.inner.insert(product)

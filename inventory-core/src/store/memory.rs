@@ -299,6 +299,15 @@ impl WriteTx for Tx<'_> {
         Ok(self.state.products.get(&id).cloned())
     }
 
+    fn get_by_sku(&mut self, sku: &str) -> Result<Option<Product>> {
+        let state = &self.state;
+        Ok(state
+            .by_sku
+            .get(sku)
+            .and_then(|id| state.products.get(id))
+            .cloned())
+    }
+
     fn hold(&mut self, id: Uuid) -> Result<Option<Hold>> {
         Ok(self.state.holds.get(&id).cloned())
     }

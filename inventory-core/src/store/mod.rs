@@ -102,6 +102,9 @@ pub trait WriteTx {
     /// The product with this id, as this transaction sees it (locked for update where the
     /// backend locks rows).
     fn get(&mut self, id: Uuid) -> Result<Option<Product>>;
+    /// The product with this (normalised) SKU, as this transaction sees it, locked like
+    /// [`WriteTx::get`].
+    fn get_by_sku(&mut self, sku: &str) -> Result<Option<Product>>;
     /// Adds a product. Fails with `DuplicateSku` if the SKU is taken.
     fn insert(&mut self, product: &Product) -> Result<()>;
     /// Replaces the stored product with the same id. Fails with `DuplicateSku` if the SKU is

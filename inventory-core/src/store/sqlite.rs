@@ -818,6 +818,14 @@ fn get_product(conn: &Connection, id: Uuid) -> Result<Option<Product>> {
     .map_err(storage)
 }
 
+fn get_product_by_sku(conn: &Connection, sku: &str) -> Result<Option<Product>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = ?1"
+    ))
+    .and_then(|mut s| s.query_row([sku], product_from_row).optional())
+    .map_err(storage)
+}
+
 struct Tx<'a> {
     conn: &'a Connection,
 }
@@ -836,6 +844,10 @@ impl Tx<'_> {
 impl WriteTx for Tx<'_> {
     fn get(&mut self, id: Uuid) -> Result<Option<Product>> {
         get_product(self.conn, id)
+    }
+
+    fn get_by_sku(&mut self, sku: &str) -> Result<Option<Product>> {
+        get_product_by_sku(self.conn, sku)
     }
 
     fn insert(&mut self, p: &Product) -> Result<()> {
@@ -1219,13 +1231,7 @@ impl Store for SqliteStore {
     }
 
     fn get_by_sku(&self, sku: &str) -> Result<Option<Product>> {
-        self.with_conn(|c| {
-            c.prepare_cached(&format!(
-                "SELECT {PRODUCT_COLUMNS} FROM products WHERE sku = ?1"
-            ))
-            .and_then(|mut s| s.query_row([sku], product_from_row).optional())
-            .map_err(storage)
-        })
+        self.with_conn(|c| get_product_by_sku(c, sku))
     }
 
     fn list(&self, q: &ListQuery) -> Result<(Vec<Product>, Option<u64>)> {

@@ -21,6 +21,7 @@ use crate::{Decimal, Inventory, NewProduct, Store, parse_price};
 
 mod holds;
 mod places;
+mod transactions;
 
 /// An inventory over a fresh store, the store itself (for the tests that call its primitives
 /// directly: the `Inventory` does not hand them out, as they skip every rule), and whatever
@@ -987,5 +988,6 @@ macro_rules! store_integration_tests {
 
         $crate::store_places_tests!();
         $crate::store_holds_tests!();
+        $crate::store_transaction_tests!();
     };
 }

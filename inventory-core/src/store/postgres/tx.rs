@@ -117,6 +117,19 @@ impl WriteTx for Tx<'_, '_> {
         rows.first().map(product_from_row).transpose()
     }
 
+    fn get_by_sku(&mut self, sku: &str) -> Result<Option<Product>> {
+        // Locked as `get` locks: the import that looks a product up by SKU then moves it.
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {PRODUCT_COLUMNS} FROM inventory_products WHERE sku = $1 FOR UPDATE"
+                ),
+                &[&sku],
+            )
+            .map_err(storage)?;
+        rows.first().map(product_from_row).transpose()
+    }
+
     fn insert(&mut self, p: &Product) -> Result<()> {
         let stock = i32::try_from(p.stock).map_err(|_| out_of_range("stock", p.stock))?;
         let version = to_i64("version", p.version)?;
