@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
-use crate::transaction::{Tx, event};
 use crate::ledger::{CheckedChange, Event, EventKind, StockChange};
 use crate::location::{StockLevel, location_or_default};
 use crate::movement::{self, level, product};
 use crate::product::Product;
+use crate::transaction::{Tx, event};
 
 /// The longest a hold may last: about ten years.
 pub const MAX_HOLD_DURATION: Duration = Duration::from_secs(10 * 366 * 24 * 3600);

@@ -780,11 +780,13 @@ impl Inventory {
         self.live()?.events_since(since, limit)
     }
 
-    /// Checks that the products are the ledger's projection: replays every event from the
-    /// first (see [`Snapshot::validate`](crate::Snapshot::validate) for the rules) and compares
-    /// the result with the stored products. Returns a `Storage` error naming the first event or
-    /// product that disagrees.
+    /// Checks that the products are the ledger's projection: runs the store's own integrity
+    /// check (SQLite's `integrity_check`), then replays every event from the first (see
+    /// [`Snapshot::validate`](crate::Snapshot::validate) for the rules) and compares the result
+    /// with the stored products. Returns a `Storage` error naming the damage, or the first event
+    /// or product that disagrees.
     pub fn check_ledger(&self) -> Result<()> {
+        self.live()?.check_integrity()?;
         let mismatch = |what: String| InventoryError::storage(format!("ledger mismatch: {what}"));
         let mut replay = Replay::default();
         let mut since = 0;

@@ -39,11 +39,11 @@ mod query;
 mod replay;
 mod sku;
 mod snapshot;
-mod transaction;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;
+mod transaction;
 #[cfg(feature = "uniffi")]
 mod uniffi_support;
 

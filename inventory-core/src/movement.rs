@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use crate::error::{InventoryError, Result};
 use crate::hold::Hold;
-use crate::transaction::{Tx, event, touch};
 use crate::ledger::{CheckedChange, Event, EventKind, StockChange};
 use crate::location::{DEFAULT_LOCATION, StockLevel, normalize_location_code};
 use crate::product::{MAX_STOCK, Product};
+use crate::transaction::{Tx, event, touch};
 
 /// The most movements one [`Inventory::apply`](crate::Inventory::apply) takes.
 pub const MAX_BATCH: usize = 10_000;

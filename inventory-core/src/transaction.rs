@@ -94,9 +94,11 @@ impl Tx<'_> {
 /// inventory's methods, with the same rules, the same ledger and the same errors; what it
 /// reads includes its own writes.
 ///
-/// **A call that fails ends the transaction**: it may have written part of its change, so
-/// every later call returns the same error, and so does the transaction, which then commits
-/// nothing — even if the closure went on and returned `Ok`.
+/// **A call that fails ends the transaction**: a write may have written part of its change,
+/// so every later call returns the same error, and so does the transaction, which then commits
+/// nothing — even if the closure went on and returned `Ok`. A read that finds nothing
+/// (`NotFound` from [`Transaction::get`], [`Transaction::get_by_sku`],
+/// [`Transaction::location`]) wrote nothing and does not end it.
 ///
 /// Idempotency keys are per call: [`Transaction::idempotent`] sets the key of the calls that
 /// follow (the handle's own key, if it has one, is the first call's).
@@ -123,6 +125,19 @@ impl Transaction<'_> {
         }
         let result = f(&mut self.tx);
         if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+
+    /// Runs one read: refused once the transaction failed; a storage fault ends the
+    /// transaction, an answer of `NotFound` does not (it wrote nothing).
+    fn read<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let result = f(&mut self.tx);
+        if let Err(e @ InventoryError::Storage { .. }) = &result {
             self.failed = Some(e.clone());
         }
         result
@@ -175,23 +190,33 @@ impl Transaction<'_> {
     /// used: how a caller knows, before it repeats work, that it was done.
     pub fn key_used_at(&mut self, key: &str) -> Result<Option<DateTime<Utc>>> {
         check_idempotency_key(key)?;
-        self.call(|tx| Ok(tx.store.idempotency(key)?.map(|r| r.at)))
+        self.read(|tx| Ok(tx.store.idempotency(key)?.map(|r| r.at)))
     }
 
     /// The product with this id as this transaction sees it, or `NotFound`. Where the store
     /// locks rows (PostgreSQL), the product stays locked until the transaction ends.
     pub fn get(&mut self, id: Uuid) -> Result<Product> {
-        self.call(|tx| movement::product(tx, id))
+        self.read(|tx| movement::product(tx, id))
     }
 
     /// The product with this SKU (normalised first), as [`Transaction::get`] sees it, or
     /// `NotFound`.
     pub fn get_by_sku(&mut self, sku: &str) -> Result<Product> {
         let sku = normalize_sku(sku)?;
-        self.call(|tx| {
+        self.read(|tx| {
             tx.store
                 .get_by_sku(&sku)?
                 .ok_or_else(|| InventoryError::not_found_sku(&sku))
+        })
+    }
+
+    /// The location with this code (normalised first), or `NotFound`.
+    pub fn location(&mut self, code: &str) -> Result<Location> {
+        let code = normalize_location_code(code, "code")?;
+        self.read(|tx| {
+            tx.store
+                .location(&code)?
+                .ok_or_else(|| InventoryError::not_found_location(&code))
         })
     }
 

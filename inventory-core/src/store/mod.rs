@@ -95,6 +95,11 @@ pub trait Store: Send + Sync {
         };
         Ok((levels, holds))
     }
+    /// The backend's own check of its files or tables (SQLite's `integrity_check`): a
+    /// `Storage` error describing the damage, if any. The default finds none.
+    fn check_integrity(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The operations available inside [`Store::write`].

@@ -16,6 +16,11 @@ macro_rules! store_transaction_tests {
                     let b = tx.create(new_product("B", "1.50", 0))?;
                     // It reads its own writes: by id, by SKU, and the moved stock.
                     assert_eq!(tx.get_by_sku(" a ")?.id, a.id);
+                    // Finding nothing does not end it.
+                    assert_eq!(tx.get_by_sku("C").unwrap_err().code(), "NOT_FOUND");
+                    assert_eq!(tx.location("WH-9").unwrap_err().code(), "NOT_FOUND");
+                    tx.create_location("wh-9", "Annex")?;
+                    assert_eq!(tx.location("WH-9")?.name, "Annex");
                     tx.adjust_stock(a.id, -2, "sale")?;
                     tx.set_stock(b.id, 4, "count")?;
                     assert_eq!(tx.get(a.id)?.stock, 3);
@@ -51,6 +56,7 @@ macro_rules! store_transaction_tests {
                     assert_eq!(dup.unwrap_err().code(), "DUPLICATE_SKU");
                     // Every later call gets the same error.
                     assert_eq!(tx.get(p.id).unwrap_err().code(), "DUPLICATE_SKU");
+                    assert_eq!(tx.location("DEFAULT").unwrap_err().code(), "DUPLICATE_SKU");
                     Ok::<_, InventoryError>(())
                 })
                 .unwrap_err();
@@ -119,7 +125,10 @@ macro_rules! store_transaction_tests {
                 .unwrap()
                 .expect("the key was used");
             assert!(used <= fx.now());
-            assert_eq!(fx.transaction(|tx| tx.key_used_at("file-2:1")).unwrap(), None);
+            assert_eq!(
+                fx.transaction(|tx| tx.key_used_at("file-2:1")).unwrap(),
+                None
+            );
             // Another call under a used key conflicts, and ends the transaction.
             let err = fx
                 .transaction(|tx| {
