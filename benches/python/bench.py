@@ -120,14 +120,18 @@ class Binding(Contender):
         self.skus.extend(r["sku"] for r in rows)  # type: ignore[misc]
 
     def create_one_by_one(self, count: int) -> None:
-        # The binding has no transaction spanning calls: each create commits on its own.
+        # As Django's transaction.atomic() loop: one transaction across the calls.
+        with self.inv.transaction() as tx:
+            for i in self.numbers(count):
+                p = tx.create(**item(i))  # type: ignore[arg-type]
+                self.ids.append(p.id)
+                self.skus.append(p.sku)
+
+    def create_autocommit(self, count: int) -> None:
         for i in self.numbers(count):
             p = self.inv.create(**item(i))  # type: ignore[arg-type]
             self.ids.append(p.id)
             self.skus.append(p.sku)
-
-    def create_autocommit(self, count: int) -> None:
-        self.create_one_by_one(count)
 
     def get(self, k: int) -> object:
         return self.inv.get(self.ids[scattered(k, len(self.ids))])

@@ -217,6 +217,18 @@ impl InventoryError {
         }
     }
 
+    /// What a thread gets when it calls an inventory while it is inside a transaction of that
+    /// inventory ([`Inventory::transaction`](crate::Inventory::transaction)): a `Validation`
+    /// error, field `transaction`. Bindings that run a transaction on a thread of their own
+    /// raise it for the thread that opened it.
+    pub fn inside_transaction() -> Self {
+        Self::validation(
+            "transaction",
+            "this thread is inside a transaction of this inventory: make the call on the \
+             transaction, or after it",
+        )
+    }
+
     /// A [`InventoryError::Validation`] for `field`.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {

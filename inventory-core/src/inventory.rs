@@ -266,11 +266,7 @@ impl Inventory {
             ));
         }
         if inside::this_thread_is_in(&self.store) {
-            return Err(InventoryError::validation(
-                "transaction",
-                "this thread is inside a transaction of this inventory: make the call on the \
-                 transaction, or after it",
-            ));
+            return Err(InventoryError::inside_transaction());
         }
         Ok(&*self.store)
     }

@@ -20,11 +20,14 @@ use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Clock, Decimal, Durability, Event, Hold, HoldStatus, Inventory, InventoryError, Location,
     ManualClock, Movement, NewHold, OpenOptions, Product, ProductPatch, QueryInput, Snapshot,
-    StockChange, StockLevel, StorageKind, Uuid, count_from_i64, limit_from_i64, parse_id,
-    parse_price, quantity_from_i64, stock_from_i64,
+    StockChange, StockLevel, StorageKind, Transaction, Uuid, count_from_i64, limit_from_i64,
+    parse_id, parse_price, quantity_from_i64, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+
+mod transaction;
+use transaction::{OpenOn, OpenTransaction};
 
 /// A product as the front receives it: a `dict` keyed by the fields of the front's `Product`
 /// (pyo3 derives it), which the front takes by name.
@@ -354,7 +357,7 @@ fn run<T: Send>(
 
 /// A product id as Python passes it: a `uuid.UUID` (taken as is, no text round trip) or its
 /// text (parsed by the core, so a malformed id is a `ValidationError` naming `id`).
-#[derive(FromPyObject)]
+#[derive(Clone, FromPyObject)]
 enum IdArg {
     Uuid(Uuid),
     Text(String),
@@ -408,18 +411,82 @@ fn on_clock(inv: Inventory, clock: Option<PyRef<'_, PyManualClock>>) -> Inventor
     }
 }
 
-/// The native inventory. Use `inventory.Inventory`, which wraps it with Python types.
+/// The native inventory. Use `inventory.Inventory`, which wraps it with Python types. A handle
+/// made by `begin` is a transaction instead (`inventory.Transaction`): its writes and `get`s
+/// run inside it.
 #[pyclass(module = "inventory._inventory", name = "Inventory", frozen)]
 struct PyInventory {
     inner: Inventory,
+    /// The threads with a transaction of this inventory open (shared with its transactions).
+    open_on: OpenOn,
+    /// Set on a transaction's handle.
+    tx: Option<OpenTransaction>,
 }
 
 impl PyInventory {
-    /// The inventory, or a handle on it whose mutations carry `key`.
-    fn keyed(&self, key: &Option<String>) -> inventory_core::Result<Cow<'_, Inventory>> {
+    fn new(inner: Inventory) -> Self {
+        Self {
+            inner,
+            open_on: OpenOn::default(),
+            tx: None,
+        }
+    }
+
+    /// The inventory, for a call that is not part of a transaction: refused on a transaction's
+    /// handle, and for a thread that has a transaction of this inventory open.
+    fn outside(&self) -> inventory_core::Result<&Inventory> {
+        if self.tx.is_some() {
+            return Err(InventoryError::validation(
+                "transaction",
+                "not available inside a transaction (its calls are the writes, get, get_by_sku \
+                 and location); call the inventory after the transaction",
+            ));
+        }
+        self.open_on.refuse_this_thread()?;
+        Ok(&self.inner)
+    }
+
+    /// [`PyInventory::outside`], or a handle on it whose mutations carry `key`.
+    fn outside_keyed(&self, key: &Option<String>) -> inventory_core::Result<Cow<'_, Inventory>> {
+        let inv = self.outside()?;
         match key {
-            None => Ok(Cow::Borrowed(&self.inner)),
-            Some(key) => self.inner.idempotent(key.as_str()).map(Cow::Owned),
+            None => Ok(Cow::Borrowed(inv)),
+            Some(key) => inv.idempotent(key.as_str()).map(Cow::Owned),
+        }
+    }
+
+    /// Runs a write: in this handle's transaction, or as a transaction of its own, with the
+    /// idempotency key `key`.
+    fn write<T: Send + 'static>(
+        &self,
+        py: Python<'_>,
+        key: Option<String>,
+        f: impl Fn(&mut Transaction<'_>) -> inventory_core::Result<T> + Send + Sync + 'static,
+    ) -> PyResult<T> {
+        match &self.tx {
+            Some(open) => open.call(py, move |tx| {
+                tx.idempotent(key.as_deref())?;
+                let result = f(tx);
+                tx.idempotent(None)?;
+                result
+            }),
+            None => run(py, || {
+                self.outside_keyed(&key)?
+                    .transaction(|tx: &mut Transaction<'_>| f(tx))
+            }),
+        }
+    }
+
+    /// Runs a read: `inside` this handle's transaction, or `outside` on the inventory.
+    fn either<T: Send + 'static>(
+        &self,
+        py: Python<'_>,
+        outside: impl FnOnce(&Inventory) -> inventory_core::Result<T> + Send,
+        inside: impl FnOnce(&mut Transaction<'_>) -> inventory_core::Result<T> + Send + 'static,
+    ) -> PyResult<T> {
+        match &self.tx {
+            Some(open) => open.call(py, inside),
+            None => run(py, || outside(self.outside()?)),
         }
     }
 }
@@ -443,18 +510,14 @@ impl PyInventory {
             };
             Inventory::open_with(&location, &options)
         })?;
-        Ok(Self {
-            inner: on_clock(inner, clock),
-        })
+        Ok(Self::new(on_clock(inner, clock)))
     }
 
     /// An empty inventory in memory.
     #[staticmethod]
     #[pyo3(signature = (clock = None))]
     fn in_memory(clock: Option<PyRef<'_, PyManualClock>>) -> Self {
-        Self {
-            inner: on_clock(Inventory::in_memory(), clock),
-        }
+        Self::new(on_clock(Inventory::in_memory(), clock))
     }
 
     /// Creates a product; `price` is text, `stock` a signed count.
@@ -468,16 +531,14 @@ impl PyInventory {
         stock: i64,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let new = inventory_core::NewProduct {
-                name,
-                sku,
+                name: name.clone(),
+                sku: sku.clone(),
                 price: parse_price(&price)?,
                 stock: stock_from_i64("stock", stock)?,
             };
-            self.keyed(&idempotency_key)?
-                .create(new)
-                .map(ProductRecord::from)
+            tx.create(new).map(ProductRecord::from)
         })
     }
 
@@ -489,9 +550,10 @@ impl PyInventory {
         products: Vec<NewProductTuple>,
         idempotency_key: Option<String>,
     ) -> PyResult<Vec<ProductRecord>> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let new = products
-                .into_iter()
+                .iter()
+                .cloned()
                 .enumerate()
                 .map(|(i, (name, sku, price, stock))| {
                     let item = || -> inventory_core::Result<_> {
@@ -505,19 +567,28 @@ impl PyInventory {
                     item().map_err(|e| e.in_item(i))
                 })
                 .collect::<inventory_core::Result<Vec<_>>>()?;
-            let created = self.keyed(&idempotency_key)?.create_many(new)?;
+            let created = tx.create_many(new)?;
             Ok(created.into_iter().map(ProductRecord::from).collect())
         })
     }
 
     /// The product with this id (text).
     fn get(&self, py: Python<'_>, id: IdArg) -> PyResult<ProductRecord> {
-        run(py, || self.inner.get(id.get()?).map(ProductRecord::from))
+        let id = id.get();
+        let inside = id.clone();
+        self.either(py, |inv| inv.get(id?), move |tx| tx.get(inside?))
+            .map(ProductRecord::from)
     }
 
     /// The product with this SKU (normalised first).
     fn get_by_sku(&self, py: Python<'_>, sku: String) -> PyResult<ProductRecord> {
-        run(py, || self.inner.get_by_sku(&sku).map(ProductRecord::from))
+        let inside = sku.clone();
+        self.either(
+            py,
+            |inv| inv.get_by_sku(&sku),
+            move |tx| tx.get_by_sku(&inside),
+        )
+        .map(ProductRecord::from)
     }
 
     /// Changes any of name, sku, price (text) and stock; `expected_version` makes it conditional.
@@ -534,27 +605,25 @@ impl PyInventory {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let id = id.get()?;
             let patch = ProductPatch {
-                name,
-                sku,
+                name: name.clone(),
+                sku: sku.clone(),
                 price: price.as_deref().map(parse_price).transpose()?,
                 stock: stock.map(|s| stock_from_i64("stock", s)).transpose()?,
                 expected_version: expected_version
                     .map(|v| count_from_i64("expected_version", v))
                     .transpose()?,
             };
-            self.keyed(&idempotency_key)?
-                .update(id, patch)
-                .map(ProductRecord::from)
+            tx.update(id, patch).map(ProductRecord::from)
         })
     }
 
     /// Deletes a product (its events stay).
     #[pyo3(signature = (id, idempotency_key=None))]
     fn delete(&self, py: Python<'_>, id: IdArg, idempotency_key: Option<String>) -> PyResult<()> {
-        run(py, || self.keyed(&idempotency_key)?.delete(id.get()?))
+        self.write(py, idempotency_key, move |tx| tx.delete(id.get()?))
     }
 
     /// Moves stock by `delta` at a location and records why.
@@ -572,12 +641,16 @@ impl PyInventory {
         expected: Option<i64>,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let id = id.get()?;
-            let change = StockChange::from_input(reason, reference, actor, location, expected)?;
-            self.keyed(&idempotency_key)?
-                .adjust_stock(id, delta, change)
-                .map(ProductRecord::from)
+            let change = StockChange::from_input(
+                reason.clone(),
+                reference.clone(),
+                actor.clone(),
+                location.clone(),
+                expected,
+            )?;
+            tx.adjust_stock(id, delta, change).map(ProductRecord::from)
         })
     }
 
@@ -596,13 +669,17 @@ impl PyInventory {
         expected: Option<i64>,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
-            let change = StockChange::from_input(reason, reference, actor, location, expected)?;
-            self.keyed(&idempotency_key)?
-                .set_stock(id, quantity, change)
-                .map(ProductRecord::from)
+            let change = StockChange::from_input(
+                reason.clone(),
+                reference.clone(),
+                actor.clone(),
+                location.clone(),
+                expected,
+            )?;
+            tx.set_stock(id, quantity, change).map(ProductRecord::from)
         })
     }
 
@@ -625,12 +702,17 @@ impl PyInventory {
         expected: Option<i64>,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let id = id.get()?;
             let quantity = stock_from_i64("quantity", quantity)?;
-            let change = StockChange::from_input(reason, reference, actor, None, expected)?;
-            self.keyed(&idempotency_key)?
-                .transfer(id, quantity, &from_location, &to_location, change)
+            let change = StockChange::from_input(
+                reason.clone(),
+                reference.clone(),
+                actor.clone(),
+                None,
+                expected,
+            )?;
+            tx.transfer(id, quantity, &from_location, &to_location, change)
                 .map(ProductRecord::from)
         })
     }
@@ -643,13 +725,14 @@ impl PyInventory {
         movements: Vec<MovementTuple>,
         idempotency_key: Option<String>,
     ) -> PyResult<Vec<ProductRecord>> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let movements = movements
-                .into_iter()
+                .iter()
+                .cloned()
                 .enumerate()
                 .map(|(i, m)| movement(m).map_err(|e| e.in_list("movements", i)))
                 .collect::<inventory_core::Result<Vec<_>>>()?;
-            let after = self.keyed(&idempotency_key)?.apply(movements)?;
+            let after = tx.apply(movements)?;
             Ok(records(after))
         })
     }
@@ -663,10 +746,8 @@ impl PyInventory {
         name: String,
         idempotency_key: Option<String>,
     ) -> PyResult<LocationRecord> {
-        run(py, || {
-            self.keyed(&idempotency_key)?
-                .create_location(&code, &name)
-                .map(LocationRecord::from)
+        self.write(py, idempotency_key, move |tx| {
+            tx.create_location(&code, &name).map(LocationRecord::from)
         })
     }
 
@@ -679,10 +760,8 @@ impl PyInventory {
         name: String,
         idempotency_key: Option<String>,
     ) -> PyResult<LocationRecord> {
-        run(py, || {
-            self.keyed(&idempotency_key)?
-                .rename_location(&code, &name)
-                .map(LocationRecord::from)
+        self.write(py, idempotency_key, move |tx| {
+            tx.rename_location(&code, &name).map(LocationRecord::from)
         })
     }
 
@@ -694,22 +773,28 @@ impl PyInventory {
         code: String,
         idempotency_key: Option<String>,
     ) -> PyResult<()> {
-        run(py, || self.keyed(&idempotency_key)?.delete_location(&code))
+        self.write(py, idempotency_key, move |tx| tx.delete_location(&code))
     }
 
     /// Every location, ordered by code.
     fn locations(&self, py: Python<'_>) -> PyResult<Vec<LocationRecord>> {
-        run(py, || self.inner.locations().map(records))
+        run(py, || self.outside()?.locations().map(records))
     }
 
     /// The location with this code.
     fn location(&self, py: Python<'_>, code: String) -> PyResult<LocationRecord> {
-        run(py, || self.inner.location(&code).map(LocationRecord::from))
+        let inside = code.clone();
+        self.either(
+            py,
+            |inv| inv.location(&code),
+            move |tx| tx.location(&inside),
+        )
+        .map(LocationRecord::from)
     }
 
     /// A product's stock per location.
     fn stock_levels(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<LevelRecord>> {
-        run(py, || self.inner.stock_levels(id.get()?).map(records))
+        run(py, || self.outside()?.stock_levels(id.get()?).map(records))
     }
 
     /// Sets or clears a product's reorder point at a location.
@@ -722,12 +807,11 @@ impl PyInventory {
         location: Option<String>,
         idempotency_key: Option<String>,
     ) -> PyResult<LevelRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let point = reorder_point
                 .map(|r| stock_from_i64("reorder_point", r))
                 .transpose()?;
-            self.keyed(&idempotency_key)?
-                .set_reorder_point(id.get()?, point, location.as_deref())
+            tx.set_reorder_point(id.get()?, point, location.as_deref())
                 .map(LevelRecord::from)
         })
     }
@@ -750,19 +834,17 @@ impl PyInventory {
         actor: Option<String>,
         idempotency_key: Option<String>,
     ) -> PyResult<HoldRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let new = NewHold::from_input(
                 id.get()?,
                 quantity,
-                location,
+                location.clone(),
                 expires_in,
                 expires_at,
-                reference,
-                actor,
+                reference.clone(),
+                actor.clone(),
             )?;
-            self.keyed(&idempotency_key)?
-                .reserve(new)
-                .map(HoldRecord::from)
+            tx.reserve(new).map(HoldRecord::from)
         })
     }
 
@@ -779,14 +861,19 @@ impl PyInventory {
         actor: Option<String>,
         idempotency_key: Option<String>,
     ) -> PyResult<ProductRecord> {
-        run(py, || {
+        self.write(py, idempotency_key, move |tx| {
             let hold_id = hold_id.get()?;
             let quantity = quantity
                 .map(|q| quantity_from_i64("quantity", q))
                 .transpose()?;
-            let change = StockChange::from_input(reason, reference, actor, None, None)?;
-            self.keyed(&idempotency_key)?
-                .commit_hold(hold_id, quantity, change)
+            let change = StockChange::from_input(
+                reason.clone(),
+                reference.clone(),
+                actor.clone(),
+                None,
+                None,
+            )?;
+            tx.commit_hold(hold_id, quantity, change)
                 .map(ProductRecord::from)
         })
     }
@@ -799,16 +886,16 @@ impl PyInventory {
         hold_id: IdArg,
         idempotency_key: Option<String>,
     ) -> PyResult<HoldRecord> {
-        run(py, || {
-            self.keyed(&idempotency_key)?
-                .release_hold(hold_id.get()?)
-                .map(HoldRecord::from)
+        self.write(py, idempotency_key, move |tx| {
+            tx.release_hold(hold_id.get()?).map(HoldRecord::from)
         })
     }
 
     /// The hold with this id, as it is now.
     fn hold(&self, py: Python<'_>, hold_id: IdArg) -> PyResult<HoldRecord> {
-        run(py, || self.inner.hold(hold_id.get()?).map(HoldRecord::from))
+        run(py, || {
+            self.outside()?.hold(hold_id.get()?).map(HoldRecord::from)
+        })
     }
 
     /// A product's holds with `status` (text), or every one with `None`.
@@ -823,19 +910,19 @@ impl PyInventory {
             let status = status
                 .map(|s| HoldStatus::parse(&s, "status"))
                 .transpose()?;
-            self.inner.holds(id.get()?, status).map(records)
+            self.outside()?.holds(id.get()?, status).map(records)
         })
     }
 
     /// Records the expiry of the holds past their time; returns how many.
     #[pyo3(signature = (idempotency_key=None))]
     fn expire_holds(&self, py: Python<'_>, idempotency_key: Option<String>) -> PyResult<u32> {
-        run(py, || self.keyed(&idempotency_key)?.expire_holds())
+        run(py, || self.outside_keyed(&idempotency_key)?.expire_holds())
     }
 
     /// The id of the replica (the store) this inventory writes events as.
     fn replica_id(&self, py: Python<'_>) -> PyResult<Uuid> {
-        run(py, || self.inner.replica_id())
+        run(py, || self.outside()?.replica_id())
     }
 
     /// One page of products; prices as text, `order_by` like `"-price"`.
@@ -876,7 +963,7 @@ impl PyInventory {
                 with_total: Some(with_total),
             }
             .parse()?;
-            let page = self.inner.list(&query)?;
+            let page = self.outside()?.list(&query)?;
             Ok(PageRecord {
                 items: records(page.items),
                 next_cursor: page.next_cursor,
@@ -887,13 +974,13 @@ impl PyInventory {
 
     /// Σ price × stock over every product, exact.
     fn total_value(&self, py: Python<'_>) -> PyResult<Decimal> {
-        run(py, || self.inner.total_value())
+        run(py, || self.outside()?.total_value())
     }
 
     /// Every event of one product, oldest first.
     fn history(&self, py: Python<'_>, id: IdArg) -> PyResult<Vec<EventRecord>> {
         run(py, || {
-            let events = self.inner.history(id.get()?)?;
+            let events = self.outside()?.history(id.get()?)?;
             Ok(records(events))
         })
     }
@@ -908,9 +995,46 @@ impl PyInventory {
     ) -> PyResult<Vec<EventRecord>> {
         run(py, || {
             let since = count_from_i64("since", since)?;
-            let events = self.inner.events_since(since, limit.map(limit_from_i64))?;
+            let events = self
+                .outside()?
+                .events_since(since, limit.map(limit_from_i64))?;
             Ok(records(events))
         })
+    }
+
+    /// Opens a transaction of this inventory: a handle whose writes and reads by key run in it
+    /// until `end`.
+    fn begin(&self) -> PyResult<Self> {
+        Python::attach(|py| run(py, || self.outside().map(|_| ())))?;
+        Ok(Self {
+            inner: self.inner.clone(),
+            open_on: self.open_on.clone(),
+            tx: Some(OpenTransaction::begin(
+                self.inner.clone(),
+                self.open_on.clone(),
+            )),
+        })
+    }
+
+    /// Ends this transaction: commits it (`commit`), or rolls it back.
+    fn end(&self, py: Python<'_>, commit: bool) -> PyResult<()> {
+        match &self.tx {
+            Some(open) => open.end(py, commit),
+            None => Err(to_py_err(
+                py,
+                &InventoryError::validation("transaction", "this is not a transaction"),
+            )),
+        }
+    }
+
+    /// When a write with this idempotency key was first applied (inside a transaction).
+    fn key_used_at(&self, py: Python<'_>, key: String) -> PyResult<Option<DateTime<Utc>>> {
+        let inside = key.clone();
+        self.either(
+            py,
+            |inv| inv.transaction(|tx: &mut Transaction<'_>| tx.key_used_at(&key)),
+            move |tx| tx.key_used_at(&inside),
+        )
     }
 
     /// Closes the inventory: every later call, from any thread, fails (kind `CLOSED`).
@@ -926,17 +1050,17 @@ impl PyInventory {
 
     /// Checks that every product's stock equals the sum of its movements.
     fn check_ledger(&self, py: Python<'_>) -> PyResult<()> {
-        run(py, || self.inner.check_ledger())
+        run(py, || self.outside()?.check_ledger())
     }
 
     /// The whole inventory (products and ledger) as a JSON snapshot.
     fn export_json(&self, py: Python<'_>) -> PyResult<String> {
-        run(py, || self.inner.export().map(|s| s.to_json()))
+        run(py, || self.outside()?.export().map(|s| s.to_json()))
     }
 
     /// Loads a JSON snapshot into this inventory, which must be empty.
     fn import_json(&self, py: Python<'_>, json: String) -> PyResult<()> {
-        run(py, || self.inner.import(&Snapshot::from_json(&json)?))
+        run(py, || self.outside()?.import(&Snapshot::from_json(&json)?))
     }
 }
 

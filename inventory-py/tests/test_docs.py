@@ -19,16 +19,23 @@ import inventory
 
 def _docstrings() -> Iterator[Tuple[str, object]]:
     yield "inventory", inventory
+    seen = set()
     for name in inventory.__all__:
         obj = getattr(inventory, name)
         if not inspect.isclass(obj):
             continue
         yield name, obj
-        for member_name, member in vars(obj).items():
-            func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
-            func = func.fget if isinstance(func, property) else func
-            if inspect.isfunction(func) and func.__doc__:
-                yield f"{name}.{member_name}", func
+        # Members a public class inherits from a private base (the calls Inventory and
+        # Transaction share) count once, under the first class that has them.
+        for klass in inspect.getmro(obj)[:-1]:
+            for member_name, member in vars(klass).items():
+                func = (
+                    member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+                )
+                func = func.fget if isinstance(func, property) else func
+                if inspect.isfunction(func) and func.__doc__ and func not in seen:
+                    seen.add(func)
+                    yield f"{name}.{member_name}", func
 
 
 _FINDER = doctest.DocTestFinder(recurse=False)

@@ -61,6 +61,7 @@ from ._errors import (
     VersionConflictError,
 )
 from ._movements import Adjust, Count, Movement, Transfer
+from ._transaction import Transaction
 from ._values import (
     Event,
     EventKind,
@@ -106,6 +107,7 @@ __all__ = [
     "StorageBusyError",
     "CorruptStorageError",
     "ConnectionLostError",
+    "Transaction",
     "Transfer",
     "ValidationError",
     "VersionConflictError",

@@ -6,7 +6,7 @@ import datetime
 import os
 import uuid
 from decimal import Decimal
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _inventory
 from ._clock import ManualClock
@@ -35,6 +35,9 @@ from ._convert import (
 )
 from ._errors import InventoryError
 from ._movements import Movement
+
+if TYPE_CHECKING:
+    from ._transaction import Transaction
 from ._values import (
     Event,
     Hold,
@@ -57,83 +60,13 @@ def _bool(value: object, name: str) -> bool:
     return value
 
 
-class Inventory:
-    """An inventory of products, stored in memory or in a SQLite file.
+class _Calls:
+    """The calls an :class:`Inventory` and a :class:`Transaction` share: the writes, and
+    the reads by key. Each converts its arguments, calls the native handle (the inventory's,
+    or the transaction's) and converts the answer."""
 
-    Open one with :meth:`open` (or ``Inventory(location)``) or :meth:`in_memory`. One object can
-    be shared by several threads; every call releases the GIL while the core works.
-
-    >>> import inventory
-    >>> inv = inventory.Inventory.in_memory()
-    >>> p = inv.create(name="Widget", sku="w-1", price="9.99", stock=10)
-    >>> inv.get(p.id) == p == inv.get(str(p.id)) == inv.get_by_sku(" W-1 ")
-    True
-    """
-
-    __slots__ = ("_location", "_native")
-
-    def __init__(
-        self,
-        location: Union[str, os.PathLike[str]] = "memory:",
-        *,
-        durability: str = "normal",
-        clock: Optional[ManualClock] = None,
-    ) -> None:
-        """Opens the inventory at ``location``: see :meth:`open`."""
-        if not isinstance(durability, str):
-            raise TypeError(f"durability must be a str, not {_type_name(durability)}")
-        if clock is not None and not isinstance(clock, ManualClock):
-            raise TypeError(f"clock must be a ManualClock, not {_type_name(clock)}")
-        self._location = _location(location)
-        self._native = _inventory.Inventory.open(
-            self._location, durability, None if clock is None else clock._native
-        )
-
-    @classmethod
-    def open(
-        cls,
-        location: Union[str, os.PathLike[str]],
-        *,
-        durability: str = "normal",
-        clock: Optional[ManualClock] = None,
-    ) -> Inventory:
-        """Opens an inventory by location.
-
-        - a path (``"shop.db"``, a :class:`pathlib.Path`) or ``"sqlite://PATH"``: the SQLite file
-          at that path, created with its schema if missing;
-        - ``":memory:"``: a private in-memory SQLite database;
-        - ``"memory:"``: the in-memory store (as :meth:`in_memory`).
-
-        ``clock`` (a :class:`ManualClock`) replaces the system clock for every time the
-        inventory reads (event times, hold expiry): for tests.
-
-        ``durability`` is what a commit to a SQLite file survives: ``"normal"`` (the default)
-        survives the application crashing but may lose the last commits on a power loss or an
-        operating-system crash (the file stays consistent); ``"full"`` waits for the disk on
-        every commit and survives those too.
-
-        Raises :class:`ValidationError` for a blank or unsupported location and
-        :class:`StorageError` when the file cannot be opened.
-
-        >>> import inventory
-        >>> inventory.Inventory.open(":memory:").total_value()
-        Decimal('0.00')
-        """
-        return cls(location, durability=durability, clock=clock)
-
-    @classmethod
-    def in_memory(cls, *, clock: Optional[ManualClock] = None) -> Inventory:
-        """An empty inventory in memory, gone when the object is. ``clock`` (a
-        :class:`ManualClock`) replaces the system clock, for tests of expiry.
-
-        >>> import inventory
-        >>> inventory.Inventory.in_memory().list().total
-        0
-        """
-        return cls("memory:", clock=clock)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.open({self._location!r})"
+    __slots__ = ()
+    _native: _inventory.Inventory
 
     def create(
         self,
@@ -483,15 +416,6 @@ class Inventory:
         """
         self._native.delete_location(_text(code, "code"), _key(idempotency_key))
 
-    def locations(self) -> List[Location]:
-        """Every location, ordered by code (``DEFAULT`` included).
-
-        >>> import inventory
-        >>> [loc.code for loc in inventory.Inventory.in_memory().locations()]
-        ['DEFAULT']
-        """
-        return [_location_value(t) for t in self._native.locations()]
-
     def location(self, code: str) -> Location:
         """The location with this code (normalised first); raises :class:`NotFoundError`.
 
@@ -500,20 +424,6 @@ class Inventory:
         'DEFAULT'
         """
         return _location_value(self._native.location(_text(code, "code")))
-
-    def stock_levels(self, id: IdLike) -> List[StockLevel]:
-        """A product's stock per location, ordered by code: every location where it ever moved
-        or has a reorder point. Raises :class:`NotFoundError` for an unknown product.
-
-        >>> import inventory
-        >>> inv = inventory.Inventory.in_memory()
-        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=3)
-        >>> _ = inv.create_location(code="wh-1", name="Main warehouse")
-        >>> _ = inv.adjust_stock(p.id, 10, reason="restock", location="WH-1")
-        >>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
-        [('DEFAULT', 3), ('WH-1', 10)]
-        """
-        return [_level(t) for t in self._native.stock_levels(_id(id))]
 
     def set_reorder_point(
         self,
@@ -648,6 +558,108 @@ class Inventory:
         'released'
         """
         return _hold(self._native.release_hold(_id(hold_id, "hold_id"), _key(idempotency_key)))
+
+
+class Inventory(_Calls):
+    """An inventory of products, stored in memory or in a SQLite file.
+
+    Open one with :meth:`open` (or ``Inventory(location)``) or :meth:`in_memory`. One object can
+    be shared by several threads; every call releases the GIL while the core works.
+
+    >>> import inventory
+    >>> inv = inventory.Inventory.in_memory()
+    >>> p = inv.create(name="Widget", sku="w-1", price="9.99", stock=10)
+    >>> inv.get(p.id) == p == inv.get(str(p.id)) == inv.get_by_sku(" W-1 ")
+    True
+    """
+
+    __slots__ = ("_location", "_native")
+
+    def __init__(
+        self,
+        location: Union[str, os.PathLike[str]] = "memory:",
+        *,
+        durability: str = "normal",
+        clock: Optional[ManualClock] = None,
+    ) -> None:
+        """Opens the inventory at ``location``: see :meth:`open`."""
+        if not isinstance(durability, str):
+            raise TypeError(f"durability must be a str, not {_type_name(durability)}")
+        if clock is not None and not isinstance(clock, ManualClock):
+            raise TypeError(f"clock must be a ManualClock, not {_type_name(clock)}")
+        self._location = _location(location)
+        self._native = _inventory.Inventory.open(
+            self._location, durability, None if clock is None else clock._native
+        )
+
+    @classmethod
+    def open(
+        cls,
+        location: Union[str, os.PathLike[str]],
+        *,
+        durability: str = "normal",
+        clock: Optional[ManualClock] = None,
+    ) -> Inventory:
+        """Opens an inventory by location.
+
+        - a path (``"shop.db"``, a :class:`pathlib.Path`) or ``"sqlite://PATH"``: the SQLite file
+          at that path, created with its schema if missing;
+        - ``":memory:"``: a private in-memory SQLite database;
+        - ``"memory:"``: the in-memory store (as :meth:`in_memory`).
+
+        ``clock`` (a :class:`ManualClock`) replaces the system clock for every time the
+        inventory reads (event times, hold expiry): for tests.
+
+        ``durability`` is what a commit to a SQLite file survives: ``"normal"`` (the default)
+        survives the application crashing but may lose the last commits on a power loss or an
+        operating-system crash (the file stays consistent); ``"full"`` waits for the disk on
+        every commit and survives those too.
+
+        Raises :class:`ValidationError` for a blank or unsupported location and
+        :class:`StorageError` when the file cannot be opened.
+
+        >>> import inventory
+        >>> inventory.Inventory.open(":memory:").total_value()
+        Decimal('0.00')
+        """
+        return cls(location, durability=durability, clock=clock)
+
+    @classmethod
+    def in_memory(cls, *, clock: Optional[ManualClock] = None) -> Inventory:
+        """An empty inventory in memory, gone when the object is. ``clock`` (a
+        :class:`ManualClock`) replaces the system clock, for tests of expiry.
+
+        >>> import inventory
+        >>> inventory.Inventory.in_memory().list().total
+        0
+        """
+        return cls("memory:", clock=clock)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.open({self._location!r})"
+
+    def locations(self) -> List[Location]:
+        """Every location, ordered by code (``DEFAULT`` included).
+
+        >>> import inventory
+        >>> [loc.code for loc in inventory.Inventory.in_memory().locations()]
+        ['DEFAULT']
+        """
+        return [_location_value(t) for t in self._native.locations()]
+
+    def stock_levels(self, id: IdLike) -> List[StockLevel]:
+        """A product's stock per location, ordered by code: every location where it ever moved
+        or has a reorder point. Raises :class:`NotFoundError` for an unknown product.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> p = inv.create(name="Widget", sku="W-1", price="9.99", stock=3)
+        >>> _ = inv.create_location(code="wh-1", name="Main warehouse")
+        >>> _ = inv.adjust_stock(p.id, 10, reason="restock", location="WH-1")
+        >>> [(level.location, level.on_hand) for level in inv.stock_levels(p.id)]
+        [('DEFAULT', 3), ('WH-1', 10)]
+        """
+        return [_level(t) for t in self._native.stock_levels(_id(id))]
 
     def hold(self, hold_id: IdLike) -> Hold:
         """The hold with this id, as it is now (an active hold past its time reads as
@@ -840,6 +852,22 @@ class Inventory:
         True
         """
         return self._native.closed
+
+    def transaction(self) -> "Transaction":
+        """A :class:`Transaction`: use it as ``with inv.transaction() as tx:``. Its calls
+        commit together when the block ends, or none does when it raises.
+
+        >>> import inventory
+        >>> inv = inventory.Inventory.in_memory()
+        >>> with inv.transaction() as tx:
+        ...     for i in range(3):
+        ...         _ = tx.create(name=f"Bolt {i}", sku=f"B-{i}", price="0.10", stock=100)
+        >>> inv.list().total
+        3
+        """
+        from ._transaction import _begin
+
+        return _begin(self)
 
     def __enter__(self) -> Inventory:
         return self
