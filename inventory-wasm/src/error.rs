@@ -138,9 +138,10 @@ pub fn guard<T>(call: impl FnOnce() -> inventory_core::Result<T>) -> Result<T, J
             "inventory-wasm: an earlier call failed with an internal error; reload the module",
         ));
     }
-    IN_CALL.store(true, Ordering::Relaxed);
+    // A call may run inside another (a transaction's callback calls the transaction).
+    let outer = IN_CALL.swap(true, Ordering::Relaxed);
     let result = call();
-    IN_CALL.store(false, Ordering::Relaxed);
+    IN_CALL.store(outer, Ordering::Relaxed);
     result.map_err(|e| to_js_error(&e))
 }
 

@@ -32,7 +32,10 @@ mod error;
 mod input;
 mod output;
 
-use inventory_core::Snapshot;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use inventory_core::{InventoryError, Snapshot};
 use wasm_bindgen::prelude::*;
 
 pub use error::{INTERNAL, guard, install_panic_hook, to_js_error};
@@ -482,252 +485,10 @@ impl Inventory {
         guard(|| Ok(self.inner.export()?.to_json()))
     }
 
-    /// Creates a product. The SKU is normalised (`" ab-1 "` → `"AB-1"`); the price is a decimal
-    /// string (or a number with at most 2 decimals); the initial stock goes into the ledger.
-    ///
-    /// Throws `VALIDATION` (with `field`: `name`, `sku`, `price` or `stock`) or `DUPLICATE_SKU`.
-    ///
-    /// ```js
-    /// const p = inv.create({ name: "Widget", sku: " ab-1 ", price: "9.99", stock: 10 });
-    /// p.sku;   // "AB-1"
-    /// p.price; // "9.99"
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "Product")]
-    pub fn create(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "NewProduct")] product: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            output::product(&inv.create(input::new_product(&product)?)?)
-        })
-    }
-
-    /// Creates several products at once: all of them, or none if any is refused.
-    ///
-    /// ```js
-    /// inv.createMany([{ name: "Nut", sku: "N-1", price: "0.10" }, { name: "Bolt", sku: "B-1", price: "0.25" }]);
-    /// ```
-    #[wasm_bindgen(js_name = createMany, unchecked_return_type = "Product[]")]
-    pub fn create_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "NewProduct[]")] products: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            output::products(&inv.create_many(input::new_products(&products)?)?)
-        })
-    }
-
-    /// The product with this id; throws `NOT_FOUND` if there is none.
-    #[wasm_bindgen(unchecked_return_type = "Product")]
-    pub fn get(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| output::product(&self.inner.get(input::id(&id)?)?))
-    }
-
-    /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NOT_FOUND`.
-    #[wasm_bindgen(js_name = getBySku, unchecked_return_type = "Product")]
-    pub fn get_by_sku(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| output::product(&self.inner.get_by_sku(&input::string("sku", &sku)?)?))
-    }
-
-    /// Changes any of name, SKU, price and stock (recorded in the ledger; a changed stock as a
-    /// `correction` movement), in one transaction. With `expectedVersion`, throws
-    /// `VERSION_CONFLICT` if the product changed since.
-    ///
-    /// ```js
-    /// inv.update(p.id, { name: "Widget v2", price: "10.50", expectedVersion: p.version });
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "Product")]
-    pub fn update(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ProductPatch")] patch: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            let id = input::id(&id)?;
-            output::product(&inv.update(id, input::patch(&patch)?)?)
-        })
-    }
-
-    /// Deletes a product; its events stay in the ledger. Throws `NOT_FOUND`.
-    pub fn delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<(), JsValue> {
-        guard(|| input::keyed(&self.inner, &options)?.delete(input::id(&id)?))
-    }
-
-    /// Moves stock by `delta` (negative to sell, positive to restock), atomically, with a reason
-    /// (`sale`, `restock`, `return`, `correction`, `damage` or your own word). Throws
-    /// `INSUFFICIENT_STOCK` (with `available` and `requested`) rather than go below zero. With
-    /// `expected` (the stock the caller last saw), throws `VERSION_CONFLICT` if stock has moved.
-    ///
-    /// ```js
-    /// inv.adjustStock(p.id, -3, "sale", { reference: "order-42", actor: "till-1" });
-    /// inv.adjustStock(p.id, -1, "sale", { expected: 7 }); // only if stock is still 7
-    /// ```
-    #[wasm_bindgen(js_name = adjustStock, unchecked_return_type = "Product")]
-    pub fn adjust_stock(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] delta: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "StockOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let id = input::id(&id)?;
-            let delta = input::integer("delta", &delta)?;
-            let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
-            output::product(&inv.adjust_stock(id, delta, change)?)
-        })
-    }
-
-    /// Sets stock to a counted `quantity`, recording the difference. With `expected`, throws
-    /// `VERSION_CONFLICT` if stock is no longer what the count started from.
-    ///
-    /// ```js
-    /// inv.setStock(p.id, 40, "correction", { expected: p.stock, actor: "stocktake" });
-    /// ```
-    #[wasm_bindgen(js_name = setStock, unchecked_return_type = "Product")]
-    pub fn set_stock(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "SetStockOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let id = input::id(&id)?;
-            let quantity = input::stock("quantity", &quantity)?;
-            let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
-            output::product(&inv.set_stock(id, quantity, change)?)
-        })
-    }
-
-    /// Moves `quantity` of a product from one location to another in one transaction: two
-    /// `transferred` events sharing a `transferId`, the product's stock unchanged. Throws
-    /// `INSUFFICIENT_STOCK` if the source holds less, `NOT_FOUND` for an unknown location,
-    /// `VALIDATION` for a quantity of 0 or the same location twice.
-    ///
-    /// ```js
-    /// inv.createLocation({ code: "van", name: "The van" });
-    /// inv.transfer(p.id, 3, { fromLocation: "DEFAULT", toLocation: "VAN", reference: "t-9" });
-    /// inv.stockLevels(p.id); // [{ location: "DEFAULT", onHand: 7, … }, { location: "VAN", onHand: 3, … }]
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "Product")]
-    pub fn transfer(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "TransferOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let id = input::id(&id)?;
-            let quantity = input::stock("quantity", &quantity)?;
-            let (inv, from, to, change) = input::transfer(&self.inner, &options)?;
-            let moved = inv
-                .transfer(id, quantity, &from, &to, change)
-                .map_err(error::camel_case_field)?;
-            output::product(&moved)
-        })
-    }
-
-    /// Runs adjustments, counts and transfers, across products and locations, in one
-    /// transaction: all of them, or none. Returns the product after each movement. An error
-    /// names the movement (`movements[1].delta`).
-    ///
-    /// ```js
-    /// inv.apply([
-    ///   { type: "adjust", productId: p.id, delta: -1, reason: "sale" },
-    ///   { type: "count", productId: q.id, quantity: 12, location: "VAN" },
-    ///   { type: "transfer", productId: p.id, quantity: 1, fromLocation: "VAN", toLocation: "DEFAULT" },
-    /// ], { idempotencyKey: "order-77" });
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "Product[]")]
-    pub fn apply(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Movement[]")] movements: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            let movements = input::movements(&movements).map_err(error::camel_case_field)?;
-            let after = inv.apply(movements).map_err(error::camel_case_field)?;
-            output::products(&after)
-        })
-    }
-
-    /// Creates a location; its code is normalised like a SKU (`" wh-1 "` → `"WH-1"`).
-    ///
-    /// ```js
-    /// inv.createLocation({ code: "wh-1", name: "Main warehouse" }).code; // "WH-1"
-    /// ```
-    #[wasm_bindgen(js_name = createLocation, unchecked_return_type = "Location")]
-    pub fn create_location(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "NewLocation")] location: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            let (code, name) = input::new_location(&location)?;
-            output::location(&inv.create_location(&code, &name)?)
-        })
-    }
-
-    /// Renames a location (its code stays); throws `NOT_FOUND` for an unknown one.
-    #[wasm_bindgen(js_name = renameLocation, unchecked_return_type = "Location")]
-    pub fn rename_location(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            let (code, name) = (input::string("code", &code)?, input::string("name", &name)?);
-            output::location(&inv.rename_location(&code, &name)?)
-        })
-    }
-
-    /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
-    #[wasm_bindgen(js_name = deleteLocation)]
-    pub fn delete_location(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<(), JsValue> {
-        guard(|| {
-            let inv = input::keyed(&self.inner, &options)?;
-            inv.delete_location(&input::string("code", &code)?)
-        })
-    }
-
     /// Every location, ordered by code (`DEFAULT` included).
     #[wasm_bindgen(unchecked_return_type = "Location[]")]
     pub fn locations(&self) -> Result<JsValue, JsValue> {
         guard(|| output::locations(&self.inner.locations()?))
-    }
-
-    /// The location with this code (normalised first); throws `NOT_FOUND`.
-    #[wasm_bindgen(unchecked_return_type = "Location")]
-    pub fn location(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| output::location(&self.inner.location(&input::string("code", &code)?)?))
     }
 
     /// A product's stock per location, ordered by code: every location where it ever moved or
@@ -738,95 +499,6 @@ impl Inventory {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<JsValue, JsValue> {
         guard(|| output::levels(&self.inner.stock_levels(input::id(&id)?)?))
-    }
-
-    /// Sets (or with `null` clears) a product's reorder point at a location (`DEFAULT` unless
-    /// `options.location`): `list({ belowReorderPoint: true })` finds what is due.
-    ///
-    /// ```js
-    /// inv.setReorderPoint(p.id, 5, { location: "VAN" });
-    /// ```
-    #[wasm_bindgen(js_name = setReorderPoint, unchecked_return_type = "StockLevel")]
-    pub fn set_reorder_point(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(js_name = reorderPoint, unchecked_param_type = "number | null")]
-        reorder_point: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ReorderOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let id = input::id(&id)?;
-            let point = input::reorder_point(&reorder_point)?;
-            let (inv, location) = input::reorder_options(&self.inner, &options)?;
-            let level = inv
-                .set_reorder_point(id, point, location.as_deref())
-                .map_err(error::camel_case_field)?;
-            output::level(&level)
-        })
-    }
-
-    /// Holds `quantity` of a product at a location (`DEFAULT` unless `options.location`) for a
-    /// cart or an order, until `commitHold`, `releaseHold` or its expiry. Held stock is not for
-    /// sale: `adjustStock` and `transfer` take only what is `available`. Throws, changing
-    /// nothing, `INSUFFICIENT_STOCK` (field `quantity`) when less is available, `VALIDATION`
-    /// for a quantity below 1 or an expiry not in the future, `NOT_FOUND` for an unknown
-    /// product or location.
-    ///
-    /// ```js
-    /// const h = inv.reserve(p.id, 2, { expiresIn: 900, reference: "cart-1", idempotencyKey: "cart-1-line-1" });
-    /// inv.stockLevels(p.id)[0]; // { onHand: 5, reserved: 2, available: 3, … }
-    /// ```
-    #[wasm_bindgen(unchecked_return_type = "Hold")]
-    pub fn reserve(
-        &self,
-        #[wasm_bindgen(js_name = productId, unchecked_param_type = "string")] product_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "HoldOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let id = input::id(&product_id)?;
-            let (inv, new) = input::new_hold(&self.inner, id, &quantity, &options)?;
-            output::hold(&inv.reserve(new).map_err(error::camel_case_field)?)
-        })
-    }
-
-    /// Commits a hold: `options.quantity` of it (all of it by default) leaves the stock as a
-    /// `hold_committed` movement, the rest is released; returns the product. A hold resolves
-    /// once: a second commit or release throws `HOLD_CLOSED` (unless it repeats the first with
-    /// its `idempotencyKey`); a hold past its time throws `HOLD_EXPIRED`.
-    ///
-    /// ```js
-    /// inv.commitHold(h.id, { quantity: 1, reference: "order-1" }).stock;
-    /// ```
-    #[wasm_bindgen(js_name = commitHold, unchecked_return_type = "Product")]
-    pub fn commit_hold(
-        &self,
-        #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CommitOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let hold_id = input::hold_id(&hold_id)?;
-            let (inv, quantity, change) = input::commit(&self.inner, &options)?;
-            output::product(
-                &inv.commit_hold(hold_id, quantity, change)
-                    .map_err(error::camel_case_field)?,
-            )
-        })
-    }
-
-    /// Releases a hold: its units are available again; returns the released hold. Throws
-    /// `HOLD_CLOSED` if it was resolved before, `HOLD_EXPIRED` if it is past its time.
-    #[wasm_bindgen(js_name = releaseHold, unchecked_return_type = "Hold")]
-    pub fn release_hold(
-        &self,
-        #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        guard(|| {
-            let hold_id = input::hold_id(&hold_id)?;
-            let inv = input::keyed(&self.inner, &options)?;
-            output::hold(&inv.release_hold(hold_id)?)
-        })
     }
 
     /// The hold with this id, as it is now (an active hold past its time reads as
@@ -928,6 +600,65 @@ impl Inventory {
         guard(|| self.inner.check_ledger())
     }
 
+    /// Runs `callback` with a [`Transaction`]: its calls commit together when it returns, or
+    /// none does when it throws (the error is rethrown as is). Returns what the callback
+    /// returns. The callback must be synchronous: the transaction ends when it returns, so a
+    /// callback that returns a Promise is rolled back and throws `VALIDATION` (field
+    /// `transaction`). Inside it, calling the inventory itself throws that error too.
+    ///
+    /// ```js
+    /// const order = inv.transaction((tx) => {
+    ///   tx.adjustStock(mug.id, -1, "sale", { reference: "order-9" });
+    ///   tx.adjustStock(tea.id, -2, "sale", { reference: "order-9" });
+    ///   return "order-9";
+    /// });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "unknown")]
+    pub fn transaction(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(tx: Transaction) => unknown")]
+        callback: &js_sys::Function,
+    ) -> Result<JsValue, JsValue> {
+        let callback = OneThread(callback);
+        let mut thrown = OneThread(None::<JsValue>);
+        let mut returned = OneThread(None::<JsValue>);
+        let committed = guard(|| {
+            self.inner.transaction(|tx| {
+                let open = Rc::new(Cell::new(
+                    std::ptr::from_mut::<inventory_core::Transaction<'_>>(tx).cast::<()>(),
+                ));
+                let handle = Transaction {
+                    inner: self.inner.clone(),
+                    open: open.clone(),
+                };
+                let result = callback.0.call1(&JsValue::NULL, &JsValue::from(handle));
+                open.set(std::ptr::null_mut());
+                match result {
+                    Ok(value) if value.is_instance_of::<js_sys::Promise>() => {
+                        Err(InventoryError::validation(
+                            "transaction",
+                            "the callback returned a Promise: a transaction's callback must be \
+                             synchronous (it ends when the callback returns); it was rolled back",
+                        ))
+                    }
+                    Ok(value) => {
+                        returned.0 = Some(value);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        thrown.0 = Some(e);
+                        Err(InventoryError::storage("rolled back: the callback threw"))
+                    }
+                }
+            })
+        });
+        match (thrown.0, committed) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(e),
+            (None, Ok(())) => Ok(returned.0.unwrap_or(JsValue::UNDEFINED)),
+        }
+    }
+
     /// Closes the inventory: every later call throws a `STORAGE` error of kind `CLOSED`
     /// (`free()` then releases the memory).
     pub fn close(&self) {
@@ -938,6 +669,487 @@ impl Inventory {
     #[wasm_bindgen(getter)]
     pub fn closed(&self) -> bool {
         self.inner.is_closed()
+    }
+}
+
+/// The calls an [`Inventory`] and a [`Transaction`] share (the writes, and the reads by key),
+/// written once: each parses its arguments, then runs its core call through the type's `call`
+/// (a write, under the options' idempotency key) or `read`.
+macro_rules! shared_calls {
+    ($ty:ident) => {
+        #[wasm_bindgen]
+        impl $ty {
+            /// Creates a product. The SKU is normalised (`" ab-1 "` → `"AB-1"`); the price is a decimal
+            /// string (or a number with at most 2 decimals); the initial stock goes into the ledger.
+            ///
+            /// Throws `VALIDATION` (with `field`: `name`, `sku`, `price` or `stock`) or `DUPLICATE_SKU`.
+            ///
+            /// ```js
+            /// const p = inv.create({ name: "Widget", sku: " ab-1 ", price: "9.99", stock: 10 });
+            /// p.sku;   // "AB-1"
+            /// p.price; // "9.99"
+            /// ```
+            #[wasm_bindgen(unchecked_return_type = "Product")]
+            pub fn create(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "NewProduct")] product: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let new = input::new_product(&product)?;
+                    output::product(&self.call(&inv, |tx| tx.create(new.clone()))?)
+                })
+            }
+
+            /// Creates several products at once: all of them, or none if any is refused.
+            ///
+            /// ```js
+            /// inv.createMany([{ name: "Nut", sku: "N-1", price: "0.10" }, { name: "Bolt", sku: "B-1", price: "0.25" }]);
+            /// ```
+            #[wasm_bindgen(js_name = createMany, unchecked_return_type = "Product[]")]
+            pub fn create_many(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "NewProduct[]")] products: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let new = input::new_products(&products)?;
+                    output::products(&self.call(&inv, |tx| tx.create_many(new.clone()))?)
+                })
+            }
+
+            /// The product with this id; throws `NOT_FOUND` if there is none.
+            #[wasm_bindgen(unchecked_return_type = "Product")]
+            pub fn get(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&id)?;
+                    output::product(&self.read(|inv| inv.get(id), |tx| tx.get(id))?)
+                })
+            }
+
+            /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NOT_FOUND`.
+            #[wasm_bindgen(js_name = getBySku, unchecked_return_type = "Product")]
+            pub fn get_by_sku(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let sku = input::string("sku", &sku)?;
+                    output::product(
+                        &self.read(|inv| inv.get_by_sku(&sku), |tx| tx.get_by_sku(&sku))?,
+                    )
+                })
+            }
+
+            /// Changes any of name, SKU, price and stock (recorded in the ledger; a changed stock as a
+            /// `correction` movement), in one transaction. With `expectedVersion`, throws
+            /// `VERSION_CONFLICT` if the product changed since.
+            ///
+            /// ```js
+            /// inv.update(p.id, { name: "Widget v2", price: "10.50", expectedVersion: p.version });
+            /// ```
+            #[wasm_bindgen(unchecked_return_type = "Product")]
+            pub fn update(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "ProductPatch")] patch: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let id = input::id(&id)?;
+                    let patch = input::patch(&patch)?;
+                    output::product(&self.call(&inv, |tx| tx.update(id, patch.clone()))?)
+                })
+            }
+
+            /// Deletes a product; its events stay in the ledger. Throws `NOT_FOUND`.
+            pub fn delete(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<(), JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let id = input::id(&id)?;
+                    self.call(&inv, |tx| tx.delete(id))
+                })
+            }
+
+            /// Moves stock by `delta` (negative to sell, positive to restock), atomically, with a reason
+            /// (`sale`, `restock`, `return`, `correction`, `damage` or your own word). Throws
+            /// `INSUFFICIENT_STOCK` (with `available` and `requested`) rather than go below zero. With
+            /// `expected` (the stock the caller last saw), throws `VERSION_CONFLICT` if stock has moved.
+            ///
+            /// ```js
+            /// inv.adjustStock(p.id, -3, "sale", { reference: "order-42", actor: "till-1" });
+            /// inv.adjustStock(p.id, -1, "sale", { expected: 7 }); // only if stock is still 7
+            /// ```
+            #[wasm_bindgen(js_name = adjustStock, unchecked_return_type = "Product")]
+            pub fn adjust_stock(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "number")] delta: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "StockOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&id)?;
+                    let delta = input::integer("delta", &delta)?;
+                    let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
+                    output::product(
+                        &self.call(&inv, |tx| tx.adjust_stock(id, delta, change.clone()))?,
+                    )
+                })
+            }
+
+            /// Sets stock to a counted `quantity`, recording the difference. With `expected`, throws
+            /// `VERSION_CONFLICT` if stock is no longer what the count started from.
+            ///
+            /// ```js
+            /// inv.setStock(p.id, 40, "correction", { expected: p.stock, actor: "stocktake" });
+            /// ```
+            #[wasm_bindgen(js_name = setStock, unchecked_return_type = "Product")]
+            pub fn set_stock(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "SetStockOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&id)?;
+                    let quantity = input::stock("quantity", &quantity)?;
+                    let (inv, change) = input::stock_change(&self.inner, &reason, &options)?;
+                    output::product(
+                        &self.call(&inv, |tx| tx.set_stock(id, quantity, change.clone()))?,
+                    )
+                })
+            }
+
+            /// Moves `quantity` of a product from one location to another in one transaction: two
+            /// `transferred` events sharing a `transferId`, the product's stock unchanged. Throws
+            /// `INSUFFICIENT_STOCK` if the source holds less, `NOT_FOUND` for an unknown location,
+            /// `VALIDATION` for a quantity of 0 or the same location twice.
+            ///
+            /// ```js
+            /// inv.createLocation({ code: "van", name: "The van" });
+            /// inv.transfer(p.id, 3, { fromLocation: "DEFAULT", toLocation: "VAN", reference: "t-9" });
+            /// inv.stockLevels(p.id); // [{ location: "DEFAULT", onHand: 7, … }, { location: "VAN", onHand: 3, … }]
+            /// ```
+            #[wasm_bindgen(unchecked_return_type = "Product")]
+            pub fn transfer(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "TransferOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&id)?;
+                    let quantity = input::stock("quantity", &quantity)?;
+                    let (inv, from, to, change) = input::transfer(&self.inner, &options)?;
+                    let moved = self
+                        .call(&inv, |tx| {
+                            tx.transfer(id, quantity, &from, &to, change.clone())
+                        })
+                        .map_err(error::camel_case_field)?;
+                    output::product(&moved)
+                })
+            }
+
+            /// Runs adjustments, counts and transfers, across products and locations, in one
+            /// transaction: all of them, or none. Returns the product after each movement. An error
+            /// names the movement (`movements[1].delta`).
+            ///
+            /// ```js
+            /// inv.apply([
+            ///   { type: "adjust", productId: p.id, delta: -1, reason: "sale" },
+            ///   { type: "count", productId: q.id, quantity: 12, location: "VAN" },
+            ///   { type: "transfer", productId: p.id, quantity: 1, fromLocation: "VAN", toLocation: "DEFAULT" },
+            /// ], { idempotencyKey: "order-77" });
+            /// ```
+            #[wasm_bindgen(unchecked_return_type = "Product[]")]
+            pub fn apply(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "Movement[]")] movements: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let movements =
+                        input::movements(&movements).map_err(error::camel_case_field)?;
+                    let after = self
+                        .call(&inv, |tx| tx.apply(movements.clone()))
+                        .map_err(error::camel_case_field)?;
+                    output::products(&after)
+                })
+            }
+
+            /// Creates a location; its code is normalised like a SKU (`" wh-1 "` → `"WH-1"`).
+            ///
+            /// ```js
+            /// inv.createLocation({ code: "wh-1", name: "Main warehouse" }).code; // "WH-1"
+            /// ```
+            #[wasm_bindgen(js_name = createLocation, unchecked_return_type = "Location")]
+            pub fn create_location(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "NewLocation")] location: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let (code, name) = input::new_location(&location)?;
+                    output::location(&self.call(&inv, |tx| tx.create_location(&code, &name))?)
+                })
+            }
+
+            /// Renames a location (its code stays); throws `NOT_FOUND` for an unknown one.
+            #[wasm_bindgen(js_name = renameLocation, unchecked_return_type = "Location")]
+            pub fn rename_location(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let (code, name) =
+                        (input::string("code", &code)?, input::string("name", &name)?);
+                    output::location(&self.call(&inv, |tx| tx.rename_location(&code, &name))?)
+                })
+            }
+
+            /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
+            #[wasm_bindgen(js_name = deleteLocation)]
+            pub fn delete_location(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<(), JsValue> {
+                guard(|| {
+                    let inv = input::keyed(&self.inner, &options)?;
+                    let code = input::string("code", &code)?;
+                    self.call(&inv, |tx| tx.delete_location(&code))
+                })
+            }
+
+            /// The location with this code (normalised first); throws `NOT_FOUND`.
+            #[wasm_bindgen(unchecked_return_type = "Location")]
+            pub fn location(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let code = input::string("code", &code)?;
+                    output::location(
+                        &self.read(|inv| inv.location(&code), |tx| tx.location(&code))?,
+                    )
+                })
+            }
+
+            /// Sets (or with `null` clears) a product's reorder point at a location (`DEFAULT` unless
+            /// `options.location`): `list({ belowReorderPoint: true })` finds what is due.
+            ///
+            /// ```js
+            /// inv.setReorderPoint(p.id, 5, { location: "VAN" });
+            /// ```
+            #[wasm_bindgen(js_name = setReorderPoint, unchecked_return_type = "StockLevel")]
+            pub fn set_reorder_point(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(js_name = reorderPoint, unchecked_param_type = "number | null")]
+                reorder_point: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "ReorderOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&id)?;
+                    let point = input::reorder_point(&reorder_point)?;
+                    let (inv, location) = input::reorder_options(&self.inner, &options)?;
+                    let level = self
+                        .call(&inv, |tx| {
+                            tx.set_reorder_point(id, point, location.as_deref())
+                        })
+                        .map_err(error::camel_case_field)?;
+                    output::level(&level)
+                })
+            }
+
+            /// Holds `quantity` of a product at a location (`DEFAULT` unless `options.location`) for a
+            /// cart or an order, until `commitHold`, `releaseHold` or its expiry. Held stock is not for
+            /// sale: `adjustStock` and `transfer` take only what is `available`. Throws, changing
+            /// nothing, `INSUFFICIENT_STOCK` (field `quantity`) when less is available, `VALIDATION`
+            /// for a quantity below 1 or an expiry not in the future, `NOT_FOUND` for an unknown
+            /// product or location.
+            ///
+            /// ```js
+            /// const h = inv.reserve(p.id, 2, { expiresIn: 900, reference: "cart-1", idempotencyKey: "cart-1-line-1" });
+            /// inv.stockLevels(p.id)[0]; // { onHand: 5, reserved: 2, available: 3, … }
+            /// ```
+            #[wasm_bindgen(unchecked_return_type = "Hold")]
+            pub fn reserve(
+                &self,
+                #[wasm_bindgen(js_name = productId, unchecked_param_type = "string")]
+                product_id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "HoldOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let id = input::id(&product_id)?;
+                    let (inv, new) = input::new_hold(&self.inner, id, &quantity, &options)?;
+                    let hold = self
+                        .call(&inv, |tx| tx.reserve(new.clone()))
+                        .map_err(error::camel_case_field)?;
+                    output::hold(&hold)
+                })
+            }
+
+            /// Commits a hold: `options.quantity` of it (all of it by default) leaves the stock as a
+            /// `hold_committed` movement, the rest is released; returns the product. A hold resolves
+            /// once: a second commit or release throws `HOLD_CLOSED` (unless it repeats the first with
+            /// its `idempotencyKey`); a hold past its time throws `HOLD_EXPIRED`.
+            ///
+            /// ```js
+            /// inv.commitHold(h.id, { quantity: 1, reference: "order-1" }).stock;
+            /// ```
+            #[wasm_bindgen(js_name = commitHold, unchecked_return_type = "Product")]
+            pub fn commit_hold(
+                &self,
+                #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "CommitOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let hold_id = input::hold_id(&hold_id)?;
+                    let (inv, quantity, change) = input::commit(&self.inner, &options)?;
+                    output::product(
+                        &self
+                            .call(&inv, |tx| tx.commit_hold(hold_id, quantity, change.clone()))
+                            .map_err(error::camel_case_field)?,
+                    )
+                })
+            }
+
+            /// Releases a hold: its units are available again; returns the released hold. Throws
+            /// `HOLD_CLOSED` if it was resolved before, `HOLD_EXPIRED` if it is past its time.
+            #[wasm_bindgen(js_name = releaseHold, unchecked_return_type = "Hold")]
+            pub fn release_hold(
+                &self,
+                #[wasm_bindgen(js_name = holdId, unchecked_param_type = "string")] hold_id: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: JsValue,
+            ) -> Result<JsValue, JsValue> {
+                guard(|| {
+                    let hold_id = input::hold_id(&hold_id)?;
+                    let inv = input::keyed(&self.inner, &options)?;
+                    output::hold(&self.call(&inv, |tx| tx.release_hold(hold_id))?)
+                })
+            }
+        }
+    };
+}
+
+shared_calls!(Inventory);
+shared_calls!(Transaction);
+
+/// Lets a value that is not `Send` (a JS function, a JS value) into the closure of a core
+/// transaction. Sound here: this module runs on one thread (wasm32 without atomics), so the
+/// value never leaves the thread it was made on.
+struct OneThread<T>(T);
+// SAFETY: see above; nothing of this module is shared across threads.
+unsafe impl<T> Send for OneThread<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for OneThread<T> {}
+
+impl Inventory {
+    /// A write on `keyed` (the inventory, under the call's idempotency key): a transaction of
+    /// one call.
+    fn call<T: Send>(
+        &self,
+        keyed: &inventory_core::Inventory,
+        f: impl FnMut(&mut inventory_core::Transaction<'_>) -> inventory_core::Result<T> + Send,
+    ) -> inventory_core::Result<T> {
+        keyed.transaction(f)
+    }
+
+    /// A read, on the inventory.
+    fn read<T>(
+        &self,
+        outside: impl FnOnce(&inventory_core::Inventory) -> inventory_core::Result<T>,
+        _inside: impl FnOnce(&mut inventory_core::Transaction<'_>) -> inventory_core::Result<T>,
+    ) -> inventory_core::Result<T> {
+        outside(&self.inner)
+    }
+}
+
+/// The calls of an `Inventory.transaction` callback, which commit together when it returns, or
+/// not at all when it throws. It has the inventory's writes (each with its `idempotencyKey`)
+/// and its reads by key (`get`, `getBySku`, `location`), with the same rules and errors; they
+/// see the transaction's own writes. A call that throws ends the transaction: the commit then
+/// throws that error too, even if the callback caught it. Used after its callback returned, it
+/// throws a `VALIDATION` error (field `transaction`).
+///
+/// ```js
+/// inv.transaction((tx) => {
+///   const p = tx.create({ name: "Mug", sku: "MUG-1", price: "8.50" });
+///   tx.adjustStock(p.id, 12, "restock");
+///   tx.adjustStock(p.id, -2, "sale");
+/// });
+/// inv.getBySku("MUG-1").stock; // 10
+/// ```
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Transaction {
+    /// The inventory (to parse options against; its key is the call's).
+    inner: inventory_core::Inventory,
+    /// The core transaction while the callback runs; null before and after.
+    open: Rc<Cell<*mut ()>>,
+}
+
+impl Transaction {
+    /// Runs `f` on the core transaction, if the callback is still running.
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut inventory_core::Transaction<'_>) -> inventory_core::Result<T>,
+    ) -> inventory_core::Result<T> {
+        let open = self.open.get();
+        if open.is_null() {
+            return Err(InventoryError::validation(
+                "transaction",
+                "the transaction is over (its callback returned): use the inventory",
+            ));
+        }
+        // SAFETY: `Inventory::transaction` sets `open` to its core transaction for exactly the
+        // time its callback runs, on this module's one thread, and clears it before that
+        // transaction ends; while the callback runs, nothing else uses the transaction, and no
+        // call below re-enters JS.
+        let tx = unsafe { &mut *open.cast::<inventory_core::Transaction<'_>>() };
+        f(tx)
+    }
+
+    /// A write inside the transaction, under the call's idempotency key.
+    fn call<T: Send>(
+        &self,
+        keyed: &inventory_core::Inventory,
+        mut f: impl FnMut(&mut inventory_core::Transaction<'_>) -> inventory_core::Result<T> + Send,
+    ) -> inventory_core::Result<T> {
+        self.with(|tx| {
+            tx.idempotent(keyed.idempotency_key())?;
+            let result = f(tx);
+            tx.idempotent(None)?;
+            result
+        })
+    }
+
+    /// A read inside the transaction.
+    fn read<T>(
+        &self,
+        _outside: impl FnOnce(&inventory_core::Inventory) -> inventory_core::Result<T>,
+        inside: impl FnOnce(&mut inventory_core::Transaction<'_>) -> inventory_core::Result<T>,
+    ) -> inventory_core::Result<T> {
+        self.with(inside)
     }
 }
 

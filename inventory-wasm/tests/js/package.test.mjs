@@ -218,3 +218,59 @@ test("the TypeScript declarations are precise", () => {
   assert.match(api, /export type InventoryError =\s*\| ValidationError/);
   assert.match(api, /code: "INSUFFICIENT_STOCK";\s*field: string;\s*available: number;/);
 });
+
+test("a transaction commits its calls together, or none of them", () => {
+  const inv = Inventory.inMemory();
+  const answer = inv.transaction((tx) => {
+    const p = tx.create({ name: "Mug", sku: "mug-1", price: "8.50" });
+    tx.adjustStock(p.id, 12, "restock");
+    assert.equal(tx.getBySku(" MUG-1 ").stock, 12); // it reads its own writes
+    tx.createLocation({ code: "wh-1", name: "Annex" });
+    assert.equal(tx.location("WH-1").name, "Annex");
+    tx.transfer(p.id, 2, { fromLocation: "DEFAULT", toLocation: "WH-1" });
+    return tx.get(p.id).stock;
+  });
+  assert.equal(answer, 12);
+  const mug = inv.getBySku("MUG-1");
+  assert.deepEqual(inv.stockLevels(mug.id).map((l) => [l.location, l.onHand]), [["DEFAULT", 10], ["WH-1", 2]]);
+  const before = inv.export();
+
+  // The callback throws: its own error comes back, and nothing is written.
+  const mine = new Error("changed my mind");
+  assert.throws(() => inv.transaction((tx) => {
+    tx.adjustStock(mug.id, -1, "sale");
+    throw mine;
+  }), (e) => e === mine);
+  // A call throws and the callback lets it through.
+  thrown(() => inv.transaction((tx) => {
+    tx.adjustStock(mug.id, -1, "sale");
+    tx.adjustStock(mug.id, -100, "sale");
+  }), "INSUFFICIENT_STOCK", "stock");
+  // A call throws and the callback swallows it: the commit throws it.
+  thrown(() => inv.transaction((tx) => {
+    tx.adjustStock(mug.id, -1, "sale");
+    try { tx.create({ name: "Again", sku: "MUG-1", price: "1" }); } catch { /* ignored */ }
+  }), "DUPLICATE_SKU", "sku");
+  // An async callback cannot hold the transaction open.
+  thrown(() => inv.transaction(async (tx) => { tx.adjustStock(mug.id, -1, "sale"); }), "VALIDATION", "transaction");
+  assert.equal(inv.export(), before);
+
+  // Inside, the inventory itself refuses calls; after, the transaction does.
+  let kept;
+  inv.transaction((tx) => {
+    kept = tx;
+    thrown(() => inv.get(mug.id), "VALIDATION", "transaction");
+    thrown(() => inv.transaction(() => {}), "VALIDATION", "transaction");
+  });
+  thrown(() => kept.adjustStock(mug.id, -1, "sale"), "VALIDATION", "transaction");
+
+  // Keys apply each call once.
+  for (let i = 0; i < 2; i++) {
+    inv.transaction((tx) => {
+      tx.adjustStock(mug.id, -2, "sale", { idempotencyKey: "order-7:1" });
+      tx.adjustStock(mug.id, -3, "sale", { idempotencyKey: "order-7:2" });
+    });
+  }
+  assert.equal(inv.get(mug.id).stock, 7);
+  inv.checkLedger();
+});

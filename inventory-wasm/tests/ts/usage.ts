@@ -1,6 +1,6 @@
 // Type-checked with `tsc --strict` against the generated package (scripts/test-wasm.sh): what a
 // TypeScript caller writes compiles, and each misuse marked @ts-expect-error must be refused.
-import { Inventory, ManualClock, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
+import { Inventory, ManualClock, Transaction, isInventoryError } from "../../../examples/web/pkg/inventory_wasm.js";
 import type {
   Hold,
   HoldStatus,
@@ -30,6 +30,11 @@ const levels: StockLevel[] = inv.stockLevels(p.id);
 const point: number | null = inv.setReorderPoint(p.id, 2, { location: "VAN" }).reorderPoint;
 inv.list({ belowReorderPoint: true, location: "VAN" });
 console.log(after.length, levels[0]?.onHand, point);
+const sold = inv.transaction((tx: Transaction) => {
+  tx.adjustStock(p.id, -1, "sale", { idempotencyKey: "order-78:1" });
+  return tx.get(p.id).stock;
+}) as number;
+console.log(sold);
 
 const clock = new ManualClock("2030-01-01T00:00:00Z");
 const shop = Inventory.withClock(clock);
