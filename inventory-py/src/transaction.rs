@@ -9,9 +9,10 @@
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvError, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::{JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
 
 use inventory_core::{Inventory, InventoryError, StorageKind, Transaction};
 use pyo3::prelude::*;
@@ -56,6 +57,29 @@ impl OpenOn {
             && let Some(i) = open.iter().position(|t| *t == thread)
         {
             open.swap_remove(i);
+        }
+    }
+}
+
+/// How long a side of the transaction spins for the other's next message before it sleeps. A
+/// call of the block goes to the transaction's thread and its answer comes back: two hand-offs
+/// per call. Waking a sleeping thread costs tens of microseconds (more on a busy machine), more
+/// than most calls take, so each side first spins briefly for a message that is due at once.
+const SPIN: Duration = Duration::from_micros(200);
+
+/// The next message on `rx`: spun for up to [`SPIN`], then waited for.
+fn receive<T>(rx: &Receiver<T>) -> Result<T, RecvError> {
+    let start = Instant::now();
+    loop {
+        for _ in 0..64 {
+            match rx.try_recv() {
+                Ok(message) => return Ok(message),
+                Err(TryRecvError::Disconnected) => return Err(RecvError),
+                Err(TryRecvError::Empty) => std::hint::spin_loop(),
+            }
+        }
+        if start.elapsed() >= SPIN {
+            return rx.recv();
         }
     }
 }
@@ -106,7 +130,7 @@ impl OpenTransaction {
                     ));
                 }
                 loop {
-                    match inbox.recv() {
+                    match receive(&inbox) {
                         Ok(Message::Call(call)) => {
                             let reply = std::panic::catch_unwind(AssertUnwindSafe(|| call(tx)));
                             panicked |= reply.is_err();
@@ -154,7 +178,7 @@ impl OpenTransaction {
             };
             let call: Call = Box::new(move |tx| f(tx).map(|v| Box::new(v) as Boxed));
             let answered = line.calls.send(Message::Call(call)).is_ok();
-            match answered.then(|| line.replies.recv().ok()).flatten() {
+            match answered.then(|| receive(&line.replies).ok()).flatten() {
                 Some(reply) => Ok(reply),
                 // The thread ended: the transaction could not start (or failed); say why.
                 None => {
