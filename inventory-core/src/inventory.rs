@@ -64,6 +64,8 @@ pub struct Inventory {
     store: Arc<dyn Store>,
     /// Set by [`Inventory::close`], shared by every clone.
     closed: Arc<AtomicBool>,
+    /// The threads with an [`OpenTransaction`](crate::OpenTransaction) of this inventory open.
+    pub(crate) openers: Arc<crate::open::Openers>,
     /// Where new ids come from: time-ordered v7 UUIDs for products, events, transfers and holds
     /// (so index inserts stay local), unless a test asked for its own.
     new_id: Option<Arc<dyn Fn() -> Uuid + Send + Sync>>,
@@ -92,6 +94,7 @@ impl Inventory {
         Self {
             store,
             closed: Arc::new(AtomicBool::new(false)),
+            openers: Arc::default(),
             new_id: None,
             replica: Arc::new(OnceLock::new()),
             key: None,
@@ -265,7 +268,7 @@ impl Inventory {
                 None::<std::io::Error>,
             ));
         }
-        if inside::this_thread_is_in(&self.store) {
+        if inside::this_thread_is_in(&self.store) || self.openers.this_thread_is_one() {
             return Err(InventoryError::inside_transaction());
         }
         Ok(&*self.store)

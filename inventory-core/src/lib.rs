@@ -33,6 +33,7 @@ mod inventory;
 mod ledger;
 mod location;
 mod movement;
+mod open;
 mod price;
 mod product;
 mod query;
@@ -68,6 +69,7 @@ pub use location::{
     validate_location_name,
 };
 pub use movement::{MAX_BATCH, Movement};
+pub use open::OpenTransaction;
 pub use price::{
     MAX_PRICE, parse_price, parse_price_bound, price_from_f64, validate_price, validate_price_bound,
 };

@@ -19,15 +19,12 @@ use std::sync::Arc;
 use inventory_core::chrono::{DateTime, Utc};
 use inventory_core::{
     Clock, Decimal, Durability, Event, Hold, HoldStatus, Inventory, InventoryError, Location,
-    ManualClock, Movement, NewHold, OpenOptions, Product, ProductPatch, QueryInput, Snapshot,
-    StockChange, StockLevel, StorageKind, Transaction, Uuid, count_from_i64, limit_from_i64,
-    parse_id, parse_price, quantity_from_i64, stock_from_i64,
+    ManualClock, Movement, NewHold, OpenOptions, OpenTransaction, Product, ProductPatch,
+    QueryInput, Snapshot, StockChange, StockLevel, StorageKind, Transaction, Uuid, count_from_i64,
+    limit_from_i64, parse_id, parse_price, quantity_from_i64, stock_from_i64,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-
-mod transaction;
-use transaction::{OpenOn, OpenTransaction};
 
 /// A product as the front receives it: a `dict` keyed by the fields of the front's `Product`
 /// (pyo3 derives it), which the front takes by name.
@@ -417,23 +414,17 @@ fn on_clock(inv: Inventory, clock: Option<PyRef<'_, PyManualClock>>) -> Inventor
 #[pyclass(module = "inventory._inventory", name = "Inventory", frozen)]
 struct PyInventory {
     inner: Inventory,
-    /// The threads with a transaction of this inventory open (shared with its transactions).
-    open_on: OpenOn,
     /// Set on a transaction's handle.
     tx: Option<OpenTransaction>,
 }
 
 impl PyInventory {
     fn new(inner: Inventory) -> Self {
-        Self {
-            inner,
-            open_on: OpenOn::default(),
-            tx: None,
-        }
+        Self { inner, tx: None }
     }
 
     /// The inventory, for a call that is not part of a transaction: refused on a transaction's
-    /// handle, and for a thread that has a transaction of this inventory open.
+    /// handle (the core refuses a thread that has a transaction of the inventory open).
     fn outside(&self) -> inventory_core::Result<&Inventory> {
         if self.tx.is_some() {
             return Err(InventoryError::validation(
@@ -442,7 +433,6 @@ impl PyInventory {
                  and location); call the inventory after the transaction",
             ));
         }
-        self.open_on.refuse_this_thread()?;
         Ok(&self.inner)
     }
 
@@ -464,11 +454,13 @@ impl PyInventory {
         f: impl Fn(&mut Transaction<'_>) -> inventory_core::Result<T> + Send + Sync + 'static,
     ) -> PyResult<T> {
         match &self.tx {
-            Some(open) => open.call(py, move |tx| {
-                tx.idempotent(key.as_deref())?;
-                let result = f(tx);
-                tx.idempotent(None)?;
-                result
+            Some(open) => run(py, || {
+                open.call(move |tx| {
+                    tx.idempotent(key.as_deref())?;
+                    let result = f(tx);
+                    tx.idempotent(None)?;
+                    result
+                })
             }),
             None => run(py, || {
                 self.outside_keyed(&key)?
@@ -485,7 +477,7 @@ impl PyInventory {
         inside: impl FnOnce(&mut Transaction<'_>) -> inventory_core::Result<T> + Send + 'static,
     ) -> PyResult<T> {
         match &self.tx {
-            Some(open) => open.call(py, inside),
+            Some(open) => run(py, || open.call(inside)),
             None => run(py, || outside(self.outside()?)),
         }
     }
@@ -1004,22 +996,22 @@ impl PyInventory {
 
     /// Opens a transaction of this inventory: a handle whose writes and reads by key run in it
     /// until `end`.
-    fn begin(&self) -> PyResult<Self> {
-        Python::attach(|py| run(py, || self.outside().map(|_| ())))?;
+    fn begin(&self, py: Python<'_>) -> PyResult<Self> {
+        let open = run(py, || self.outside()?.begin())?;
         Ok(Self {
             inner: self.inner.clone(),
-            open_on: self.open_on.clone(),
-            tx: Some(OpenTransaction::begin(
-                self.inner.clone(),
-                self.open_on.clone(),
-            )),
+            tx: Some(open),
         })
     }
 
     /// Ends this transaction: commits it (`commit`), or rolls it back.
     fn end(&self, py: Python<'_>, commit: bool) -> PyResult<()> {
         match &self.tx {
-            Some(open) => open.end(py, commit),
+            Some(open) if commit => run(py, || open.commit()),
+            Some(open) => {
+                py.detach(|| open.rollback());
+                Ok(())
+            }
             None => Err(to_py_err(
                 py,
                 &InventoryError::validation("transaction", "this is not a transaction"),

@@ -104,6 +104,46 @@ macro_rules! store_transaction_tests {
         }
 
         #[test]
+        fn an_open_transaction_commits_or_rolls_back_across_calls() {
+            let fx = fixture();
+            let p = fx.create(new_product("A", "2.00", 5)).unwrap();
+            let id = p.id;
+            // Rolled back: explicitly, or dropped.
+            let tx = fx.begin().unwrap();
+            tx.call(move |tx| tx.adjust_stock(id, -2, "sale")).unwrap();
+            assert_eq!(fx.get(id).unwrap_err().field(), Some("transaction"));
+            tx.rollback();
+            let tx = fx.begin().unwrap();
+            tx.call(move |tx| tx.adjust_stock(id, -2, "sale")).unwrap();
+            drop(tx);
+            assert_eq!(fx.get(id).unwrap().stock, 5);
+            // A failed call fails the commit.
+            let tx = fx.begin().unwrap();
+            tx.call(move |tx| tx.adjust_stock(id, -2, "sale")).unwrap();
+            let err = tx
+                .call(move |tx| tx.adjust_stock(id, -9, "sale"))
+                .unwrap_err();
+            assert_eq!(err.code(), "INSUFFICIENT_STOCK");
+            assert_eq!(tx.commit().unwrap_err().code(), "INSUFFICIENT_STOCK");
+            assert_eq!(fx.get(id).unwrap().stock, 5);
+            // Committed: every call at once; the ended transaction refuses calls.
+            let tx = fx.begin().unwrap();
+            let b = tx
+                .call(|tx| tx.create(new_product("B", "1.00", 1)))
+                .unwrap();
+            tx.call(move |tx| tx.adjust_stock(id, -2, "sale")).unwrap();
+            tx.commit().unwrap();
+            let err = tx.call(move |tx| tx.get(id)).unwrap_err();
+            assert_eq!(err.field(), Some("transaction"));
+            assert_eq!(tx.commit().unwrap_err().field(), Some("transaction"));
+            assert_eq!(
+                (fx.get(id).unwrap().stock, fx.get(b.id).unwrap().stock),
+                (3, 1)
+            );
+            fx.check_ledger().unwrap();
+        }
+
+        #[test]
         fn keys_inside_a_transaction_apply_each_call_once() {
             let fx = fixture();
             let p = fx.create(new_product("A", "2.00", 9)).unwrap();
