@@ -322,9 +322,88 @@ impl ManualClock {
 }
 
 impl Inventory {
-    /// The inventory, keyed by `idempotency_key` when one is given.
-    fn keyed(&self, idempotency_key: Option<String>) -> Result<inventory_core::Inventory> {
-        self.inner.idempotent(idempotency_key.as_deref())
+    /// A write: a transaction of one call, under `idempotency_key` when one is given.
+    fn call<T: Send + 'static>(
+        &self,
+        idempotency_key: Option<String>,
+        f: impl FnMut(&mut inventory_core::Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.inner
+            .idempotent(idempotency_key.as_deref())?
+            .transaction(f)
+    }
+
+    /// A read, on the inventory.
+    fn read<T>(
+        &self,
+        outside: impl FnOnce(&inventory_core::Inventory) -> Result<T>,
+        _inside: impl FnOnce(&mut inventory_core::Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        outside(&self.inner)
+    }
+}
+
+/// Calls that commit together, or not at all: made by `Inventory.begin()`, ended by `commit()`
+/// or `rollback()` (closing it without a commit rolls back). It has the inventory's writes and
+/// its reads by key (`get`, `getBySku`, `location`), with the same rules and exceptions; they
+/// see the transaction's own writes. A call that throws ends the transaction: `commit()` then
+/// throws that exception too. Until it ends, the thread that began it may not call the
+/// inventory itself (`Validation`, field `transaction`).
+///
+/// ```kotlin
+/// inv.begin().use { tx ->
+///     val p = tx.create(NewProduct(name = "Mug", sku = "MUG-1", price = BigDecimal("8.50"), stock = 0u))
+///     tx.adjustStock(p.id, 12, "restock")
+///     tx.adjustStock(p.id, -2, "sale")
+///     tx.commit()
+/// }
+/// ```
+#[derive(Debug, uniffi::Object)]
+pub struct Transaction {
+    open: inventory_core::OpenTransaction,
+}
+
+impl Transaction {
+    /// A write inside the transaction, under `idempotency_key` when one is given.
+    fn call<T: Send + 'static>(
+        &self,
+        idempotency_key: Option<String>,
+        mut f: impl FnMut(&mut inventory_core::Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.open.call(move |tx| {
+            tx.idempotent(idempotency_key.as_deref())?;
+            let result = f(tx);
+            tx.idempotent(None)?;
+            result
+        })
+    }
+
+    /// A read inside the transaction.
+    fn read<T: Send + 'static>(
+        &self,
+        _outside: impl FnOnce(&inventory_core::Inventory) -> Result<T>,
+        inside: impl FnOnce(&mut inventory_core::Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.open.call(inside)
+    }
+}
+
+#[uniffi::export]
+impl Transaction {
+    /// Commits every call at once; throws the exception of a call that failed (and then
+    /// nothing is written), or `Validation` (field `transaction`) when it ended before.
+    pub fn commit(&self) -> Result<()> {
+        self.open.commit()
+    }
+
+    /// Rolls every call back (nothing happens when it ended before).
+    pub fn rollback(&self) {
+        self.open.rollback();
+    }
+
+    /// When a write with this idempotency key was first applied, or null.
+    pub fn key_used_at(&self, key: String) -> Result<Option<DateTime<Utc>>> {
+        self.open.call(move |tx| tx.key_used_at(&key))
     }
 }
 
@@ -400,63 +479,6 @@ impl Inventory {
         })
     }
 
-    /// Holds stock for a cart or an order: `new.quantity` of a product at a location, until
-    /// `commitHold`, `releaseHold` or its expiry (`expiresIn` or `expiresAt`, not both). Held
-    /// stock is not for sale: `adjustStock` and `transfer` take only what is `available`.
-    /// Throws `InsufficientStock` (field `quantity`) when less is available, `Validation` for a
-    /// quantity of 0 or an expiry not in the future, `NotFound` for an unknown product or
-    /// location; nothing changes then.
-    ///
-    /// ```kotlin
-    /// val h = inv.reserve(NewHold(productId = p.id, quantity = 2u, location = "WH-1",
-    ///     expiresIn = Duration.ofMinutes(15), reference = "cart-1"), idempotencyKey = "cart-1-line-1")
-    /// ```
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn reserve(&self, new: NewHold, idempotency_key: Option<String>) -> Result<Hold> {
-        self.keyed(idempotency_key)?.reserve(new)
-    }
-
-    /// Commits a hold: `quantity` of it (all of it when null) leaves the stock as a
-    /// `HOLD_COMMITTED` movement and the rest is released; returns the product. A hold resolves
-    /// once: a second commit or release throws `HoldClosed` (unless it repeats the first with
-    /// its `idempotencyKey`); a hold past its time throws `HoldExpired`.
-    ///
-    /// ```kotlin
-    /// inv.commitHold(h.id, quantity = 1u, reference = "order-1")
-    /// ```
-    #[uniffi::method(default(
-        quantity = None,
-        reason = "sale",
-        reference = None,
-        actor = None,
-        idempotency_key = None
-    ))]
-    pub fn commit_hold(
-        &self,
-        hold_id: Uuid,
-        quantity: Option<u32>,
-        reason: String,
-        reference: Option<String>,
-        actor: Option<String>,
-        idempotency_key: Option<String>,
-    ) -> Result<Product> {
-        let change = StockChange {
-            reason,
-            reference,
-            actor,
-            ..StockChange::default()
-        };
-        self.keyed(idempotency_key)?
-            .commit_hold(hold_id, quantity, change)
-    }
-
-    /// Releases a hold: its units are available again; returns the released hold. Throws
-    /// `HoldClosed` if it was resolved before, `HoldExpired` if it is past its time.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn release_hold(&self, hold_id: Uuid, idempotency_key: Option<String>) -> Result<Hold> {
-        self.keyed(idempotency_key)?.release_hold(hold_id)
-    }
-
     /// The hold with this id, as it is now (an active hold past its time reads as `EXPIRED`);
     /// throws `NotFound`.
     pub fn hold(&self, hold_id: Uuid) -> Result<Hold> {
@@ -476,218 +498,9 @@ impl Inventory {
         self.inner.expire_holds()
     }
 
-    /// Creates a product; its initial stock is the first movement in the ledger. The SKU is
-    /// trimmed and upper-cased (`" ab-1 "` becomes `"AB-1"`).
-    ///
-    /// Throws `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
-    ///
-    /// Every method that changes something takes an `idempotencyKey` (1 to 255 characters):
-    /// the same call made again with the same key changes nothing and returns what the first
-    /// returned (a retry after a timeout is safe); the key reused for another call throws
-    /// `IdempotencyConflict`.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn create(&self, new: NewProduct, idempotency_key: Option<String>) -> Result<Product> {
-        self.keyed(idempotency_key)?.create(new)
-    }
-
-    /// Creates several products in one transaction: all of them, or none when any fails.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn create_many(
-        &self,
-        products: Vec<NewProduct>,
-        idempotency_key: Option<String>,
-    ) -> Result<Vec<Product>> {
-        self.keyed(idempotency_key)?.create_many(products)
-    }
-
-    /// The product with this id; throws `NotFound`.
-    pub fn get(&self, id: Uuid) -> Result<Product> {
-        self.inner.get(id)
-    }
-
-    /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NotFound`.
-    pub fn get_by_sku(&self, sku: String) -> Result<Product> {
-        self.inner.get_by_sku(&sku)
-    }
-
-    /// Changes any of name, SKU, price and stock (fields left null stay), in one transaction; a
-    /// changed stock is recorded as a `correction` movement. With `expectedVersion` set, throws
-    /// `VersionConflict` if the product changed since that version.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn update(
-        &self,
-        id: Uuid,
-        patch: ProductPatch,
-        idempotency_key: Option<String>,
-    ) -> Result<Product> {
-        self.keyed(idempotency_key)?.update(id, patch)
-    }
-
-    /// Deletes a product; its events stay in the ledger, followed by a `DELETED` event.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn delete(&self, id: Uuid, idempotency_key: Option<String>) -> Result<()> {
-        self.keyed(idempotency_key)?.delete(id)
-    }
-
-    /// Moves stock by `delta` (negative for a sale), atomically, and records why (`reason`:
-    /// `sale`, `restock`, `return`, `correction`, `damage` or a word of your own), for what
-    /// (`reference`, e.g. an order id) and by whom (`actor`). With `expected` set (the stock the
-    /// caller last saw), throws `VersionConflict` (field `stock`) if stock has moved since.
-    ///
-    /// `location` is a location's code (`DEFAULT` when null); `expected` compares the level
-    /// there.
-    ///
-    /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if the
-    /// level would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta
-    /// or a bad reason/reference/actor, `NotFound` for an unknown id or location.
-    #[uniffi::method(default(
-        reference = None,
-        actor = None,
-        location = None,
-        expected = None,
-        idempotency_key = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn adjust_stock(
-        &self,
-        id: Uuid,
-        delta: i64,
-        reason: String,
-        reference: Option<String>,
-        actor: Option<String>,
-        location: Option<String>,
-        expected: Option<u32>,
-        idempotency_key: Option<String>,
-    ) -> Result<Product> {
-        let change = StockChange {
-            reason,
-            reference,
-            actor,
-            location,
-            expected,
-        };
-        self.keyed(idempotency_key)?.adjust_stock(id, delta, change)
-    }
-
-    /// Records a physical count: the level at `location` (`DEFAULT` when null) becomes
-    /// `quantity`, and the ledger keeps a `COUNTED` event with the difference. With `expected`
-    /// set (the level the counter saw), throws `VersionConflict` (field `stock`) if it has moved.
-    #[uniffi::method(default(
-        reference = None,
-        actor = None,
-        location = None,
-        expected = None,
-        idempotency_key = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn set_stock(
-        &self,
-        id: Uuid,
-        quantity: u32,
-        reason: String,
-        reference: Option<String>,
-        actor: Option<String>,
-        location: Option<String>,
-        expected: Option<u32>,
-        idempotency_key: Option<String>,
-    ) -> Result<Product> {
-        let change = StockChange {
-            reason,
-            reference,
-            actor,
-            location,
-            expected,
-        };
-        self.keyed(idempotency_key)?.set_stock(id, quantity, change)
-    }
-
-    /// Moves `quantity` of a product from one location to another in one transaction (two
-    /// `TRANSFERRED` events sharing a `transferId`); the product's stock does not change.
-    /// Throws `InsufficientStock` if the source holds less, `NotFound` for an unknown location,
-    /// `Validation` for a quantity of 0 or the same location twice.
-    ///
-    /// ```kotlin
-    /// inv.transfer(p.id, 3u, fromLocation = "WH-1", toLocation = "DEFAULT", reference = "t-9")
-    /// ```
-    #[uniffi::method(default(
-        reason = "transfer",
-        reference = None,
-        actor = None,
-        expected = None,
-        idempotency_key = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn transfer(
-        &self,
-        id: Uuid,
-        quantity: u32,
-        from_location: String,
-        to_location: String,
-        reason: String,
-        reference: Option<String>,
-        actor: Option<String>,
-        expected: Option<u32>,
-        idempotency_key: Option<String>,
-    ) -> Result<Product> {
-        let change = StockChange {
-            reason,
-            reference,
-            actor,
-            location: None,
-            expected,
-        };
-        self.keyed(idempotency_key)?
-            .transfer(id, quantity, &from_location, &to_location, change)
-    }
-
-    /// Runs adjustments, counts and transfers in one transaction: all of them, or none. Returns
-    /// the product after each movement. An error names the movement (`movements[1].delta`).
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn apply(
-        &self,
-        movements: Vec<Movement>,
-        idempotency_key: Option<String>,
-    ) -> Result<Vec<Product>> {
-        self.keyed(idempotency_key)?
-            .apply(movements.into_iter().map(Into::into).collect())
-    }
-
-    /// Creates a location; `code` is trimmed and upper-cased like a SKU and must be free.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn create_location(
-        &self,
-        code: String,
-        name: String,
-        idempotency_key: Option<String>,
-    ) -> Result<Location> {
-        self.keyed(idempotency_key)?.create_location(&code, &name)
-    }
-
-    /// Renames a location (its code stays).
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn rename_location(
-        &self,
-        code: String,
-        name: String,
-        idempotency_key: Option<String>,
-    ) -> Result<Location> {
-        self.keyed(idempotency_key)?.rename_location(&code, &name)
-    }
-
-    /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
-    #[uniffi::method(default(idempotency_key = None))]
-    pub fn delete_location(&self, code: String, idempotency_key: Option<String>) -> Result<()> {
-        self.keyed(idempotency_key)?.delete_location(&code)
-    }
-
     /// Every location, ordered by code (`DEFAULT` included).
     pub fn locations(&self) -> Result<Vec<Location>> {
         self.inner.locations()
-    }
-
-    /// The location with this code (normalised first); throws `NotFound`.
-    pub fn location(&self, code: String) -> Result<Location> {
-        self.inner.location(&code)
     }
 
     /// A product's stock per location, ordered by code; throws `NotFound` for an unknown id.
@@ -695,17 +508,11 @@ impl Inventory {
         self.inner.stock_levels(id)
     }
 
-    /// Sets (or with null clears) a product's reorder point at `location` (`DEFAULT` when null).
-    #[uniffi::method(default(location = None, idempotency_key = None))]
-    pub fn set_reorder_point(
-        &self,
-        id: Uuid,
-        reorder_point: Option<u32>,
-        location: Option<String>,
-        idempotency_key: Option<String>,
-    ) -> Result<StockLevel> {
-        self.keyed(idempotency_key)?
-            .set_reorder_point(id, reorder_point, location.as_deref())
+    /// Begins a [`Transaction`]: its calls commit together on `commit()`, or not at all.
+    pub fn begin(&self) -> Result<Arc<Transaction>> {
+        Ok(Arc::new(Transaction {
+            open: self.inner.begin()?,
+        }))
     }
 
     /// The id of this store as a replica: every event it writes carries it.
@@ -755,6 +562,326 @@ impl Inventory {
         self.inner.import(&Snapshot::from_json(&json)?)
     }
 }
+
+/// The calls an [`Inventory`] and a [`Transaction`] share (the writes, and the reads by key),
+/// written once: each runs its core call through the type's `call` (a write, under the
+/// call's idempotency key) or `read`.
+macro_rules! shared_calls {
+    ($ty:ident) => {
+        #[uniffi::export]
+        impl $ty {
+            /// Holds stock for a cart or an order: `new.quantity` of a product at a location, until
+            /// `commitHold`, `releaseHold` or its expiry (`expiresIn` or `expiresAt`, not both). Held
+            /// stock is not for sale: `adjustStock` and `transfer` take only what is `available`.
+            /// Throws `InsufficientStock` (field `quantity`) when less is available, `Validation` for a
+            /// quantity of 0 or an expiry not in the future, `NotFound` for an unknown product or
+            /// location; nothing changes then.
+            ///
+            /// ```kotlin
+            /// val h = inv.reserve(NewHold(productId = p.id, quantity = 2u, location = "WH-1",
+            ///     expiresIn = Duration.ofMinutes(15), reference = "cart-1"), idempotencyKey = "cart-1-line-1")
+            /// ```
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn reserve(&self, new: NewHold, idempotency_key: Option<String>) -> Result<Hold> {
+                self.call(idempotency_key, move |tx| tx.reserve(new.clone()))
+            }
+
+            /// Commits a hold: `quantity` of it (all of it when null) leaves the stock as a
+            /// `HOLD_COMMITTED` movement and the rest is released; returns the product. A hold resolves
+            /// once: a second commit or release throws `HoldClosed` (unless it repeats the first with
+            /// its `idempotencyKey`); a hold past its time throws `HoldExpired`.
+            ///
+            /// ```kotlin
+            /// inv.commitHold(h.id, quantity = 1u, reference = "order-1")
+            /// ```
+            #[uniffi::method(default(
+                    quantity = None,
+                    reason = "sale",
+                    reference = None,
+                    actor = None,
+                    idempotency_key = None
+                ))]
+            pub fn commit_hold(
+                &self,
+                hold_id: Uuid,
+                quantity: Option<u32>,
+                reason: String,
+                reference: Option<String>,
+                actor: Option<String>,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                let change = StockChange {
+                    reason,
+                    reference,
+                    actor,
+                    ..StockChange::default()
+                };
+                self.call(idempotency_key, move |tx| {
+                    tx.commit_hold(hold_id, quantity, change.clone())
+                })
+            }
+
+            /// Releases a hold: its units are available again; returns the released hold. Throws
+            /// `HoldClosed` if it was resolved before, `HoldExpired` if it is past its time.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn release_hold(
+                &self,
+                hold_id: Uuid,
+                idempotency_key: Option<String>,
+            ) -> Result<Hold> {
+                self.call(idempotency_key, move |tx| tx.release_hold(hold_id))
+            }
+
+            /// Creates a product; its initial stock is the first movement in the ledger. The SKU is
+            /// trimmed and upper-cased (`" ab-1 "` becomes `"AB-1"`).
+            ///
+            /// Throws `Validation` (naming the field) or `DuplicateSku`; nothing is written then.
+            ///
+            /// Every method that changes something takes an `idempotencyKey` (1 to 255 characters):
+            /// the same call made again with the same key changes nothing and returns what the first
+            /// returned (a retry after a timeout is safe); the key reused for another call throws
+            /// `IdempotencyConflict`.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn create(
+                &self,
+                new: NewProduct,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                self.call(idempotency_key, move |tx| tx.create(new.clone()))
+            }
+
+            /// Creates several products in one transaction: all of them, or none when any fails.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn create_many(
+                &self,
+                products: Vec<NewProduct>,
+                idempotency_key: Option<String>,
+            ) -> Result<Vec<Product>> {
+                self.call(idempotency_key, move |tx| tx.create_many(products.clone()))
+            }
+
+            /// The product with this id; throws `NotFound`.
+            pub fn get(&self, id: Uuid) -> Result<Product> {
+                self.read(move |inv| inv.get(id), move |tx| tx.get(id))
+            }
+
+            /// The product with this SKU, normalised first (`"ab-1"` finds `AB-1`); throws `NotFound`.
+            pub fn get_by_sku(&self, sku: String) -> Result<Product> {
+                let inside = sku.clone();
+                self.read(
+                    move |inv| inv.get_by_sku(&sku),
+                    move |tx| tx.get_by_sku(&inside),
+                )
+            }
+
+            /// Changes any of name, SKU, price and stock (fields left null stay), in one transaction; a
+            /// changed stock is recorded as a `correction` movement. With `expectedVersion` set, throws
+            /// `VersionConflict` if the product changed since that version.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn update(
+                &self,
+                id: Uuid,
+                patch: ProductPatch,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                self.call(idempotency_key, move |tx| tx.update(id, patch.clone()))
+            }
+
+            /// Deletes a product; its events stay in the ledger, followed by a `DELETED` event.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn delete(&self, id: Uuid, idempotency_key: Option<String>) -> Result<()> {
+                self.call(idempotency_key, move |tx| tx.delete(id))
+            }
+
+            /// Moves stock by `delta` (negative for a sale), atomically, and records why (`reason`:
+            /// `sale`, `restock`, `return`, `correction`, `damage` or a word of your own), for what
+            /// (`reference`, e.g. an order id) and by whom (`actor`). With `expected` set (the stock the
+            /// caller last saw), throws `VersionConflict` (field `stock`) if stock has moved since.
+            ///
+            /// `location` is a location's code (`DEFAULT` when null); `expected` compares the level
+            /// there.
+            ///
+            /// Throws, changing nothing, `InsufficientStock` (with `available` and `requested`) if the
+            /// level would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta
+            /// or a bad reason/reference/actor, `NotFound` for an unknown id or location.
+            #[uniffi::method(default(
+                    reference = None,
+                    actor = None,
+                    location = None,
+                    expected = None,
+                    idempotency_key = None
+                ))]
+            #[allow(clippy::too_many_arguments)]
+            pub fn adjust_stock(
+                &self,
+                id: Uuid,
+                delta: i64,
+                reason: String,
+                reference: Option<String>,
+                actor: Option<String>,
+                location: Option<String>,
+                expected: Option<u32>,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                let change = StockChange {
+                    reason,
+                    reference,
+                    actor,
+                    location,
+                    expected,
+                };
+                self.call(idempotency_key, move |tx| {
+                    tx.adjust_stock(id, delta, change.clone())
+                })
+            }
+
+            /// Records a physical count: the level at `location` (`DEFAULT` when null) becomes
+            /// `quantity`, and the ledger keeps a `COUNTED` event with the difference. With `expected`
+            /// set (the level the counter saw), throws `VersionConflict` (field `stock`) if it has moved.
+            #[uniffi::method(default(
+                    reference = None,
+                    actor = None,
+                    location = None,
+                    expected = None,
+                    idempotency_key = None
+                ))]
+            #[allow(clippy::too_many_arguments)]
+            pub fn set_stock(
+                &self,
+                id: Uuid,
+                quantity: u32,
+                reason: String,
+                reference: Option<String>,
+                actor: Option<String>,
+                location: Option<String>,
+                expected: Option<u32>,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                let change = StockChange {
+                    reason,
+                    reference,
+                    actor,
+                    location,
+                    expected,
+                };
+                self.call(idempotency_key, move |tx| {
+                    tx.set_stock(id, quantity, change.clone())
+                })
+            }
+
+            /// Moves `quantity` of a product from one location to another in one transaction (two
+            /// `TRANSFERRED` events sharing a `transferId`); the product's stock does not change.
+            /// Throws `InsufficientStock` if the source holds less, `NotFound` for an unknown location,
+            /// `Validation` for a quantity of 0 or the same location twice.
+            ///
+            /// ```kotlin
+            /// inv.transfer(p.id, 3u, fromLocation = "WH-1", toLocation = "DEFAULT", reference = "t-9")
+            /// ```
+            #[uniffi::method(default(
+                    reason = "transfer",
+                    reference = None,
+                    actor = None,
+                    expected = None,
+                    idempotency_key = None
+                ))]
+            #[allow(clippy::too_many_arguments)]
+            pub fn transfer(
+                &self,
+                id: Uuid,
+                quantity: u32,
+                from_location: String,
+                to_location: String,
+                reason: String,
+                reference: Option<String>,
+                actor: Option<String>,
+                expected: Option<u32>,
+                idempotency_key: Option<String>,
+            ) -> Result<Product> {
+                let change = StockChange {
+                    reason,
+                    reference,
+                    actor,
+                    location: None,
+                    expected,
+                };
+                self.call(idempotency_key, move |tx| {
+                    tx.transfer(id, quantity, &from_location, &to_location, change.clone())
+                })
+            }
+
+            /// Runs adjustments, counts and transfers in one transaction: all of them, or none. Returns
+            /// the product after each movement. An error names the movement (`movements[1].delta`).
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn apply(
+                &self,
+                movements: Vec<Movement>,
+                idempotency_key: Option<String>,
+            ) -> Result<Vec<Product>> {
+                let movements: Vec<inventory_core::Movement> =
+                    movements.into_iter().map(Into::into).collect();
+                self.call(idempotency_key, move |tx| tx.apply(movements.clone()))
+            }
+
+            /// Creates a location; `code` is trimmed and upper-cased like a SKU and must be free.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn create_location(
+                &self,
+                code: String,
+                name: String,
+                idempotency_key: Option<String>,
+            ) -> Result<Location> {
+                self.call(idempotency_key, move |tx| tx.create_location(&code, &name))
+            }
+
+            /// Renames a location (its code stays).
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn rename_location(
+                &self,
+                code: String,
+                name: String,
+                idempotency_key: Option<String>,
+            ) -> Result<Location> {
+                self.call(idempotency_key, move |tx| tx.rename_location(&code, &name))
+            }
+
+            /// Deletes a location that holds no stock; `DEFAULT` cannot be deleted.
+            #[uniffi::method(default(idempotency_key = None))]
+            pub fn delete_location(
+                &self,
+                code: String,
+                idempotency_key: Option<String>,
+            ) -> Result<()> {
+                self.call(idempotency_key, move |tx| tx.delete_location(&code))
+            }
+
+            /// The location with this code (normalised first); throws `NotFound`.
+            pub fn location(&self, code: String) -> Result<Location> {
+                let inside = code.clone();
+                self.read(
+                    move |inv| inv.location(&code),
+                    move |tx| tx.location(&inside),
+                )
+            }
+
+            /// Sets (or with null clears) a product's reorder point at `location` (`DEFAULT` when null).
+            #[uniffi::method(default(location = None, idempotency_key = None))]
+            pub fn set_reorder_point(
+                &self,
+                id: Uuid,
+                reorder_point: Option<u32>,
+                location: Option<String>,
+                idempotency_key: Option<String>,
+            ) -> Result<StockLevel> {
+                self.call(idempotency_key, move |tx| {
+                    tx.set_reorder_point(id, reorder_point, location.as_deref())
+                })
+            }
+        }
+    };
+}
+
+shared_calls!(Inventory);
+shared_calls!(Transaction);
 
 #[cfg(test)]
 mod tests {

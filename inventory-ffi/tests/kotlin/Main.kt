@@ -475,6 +475,53 @@ fun holds() {
     clock.close()
 }
 
+fun transactions() {
+    for ((label, open) in listOf<Pair<String, () -> Inventory>>(
+        "memory" to { Inventory.inMemory() },
+        "sqlite" to { Inventory.open(tempDir().resolve("shop.db").toString()) },
+    )) {
+        open().use { inv ->
+            // Committed: every call at once, reading its own writes.
+            val p = inv.begin().use { tx ->
+                val p = tx.create(NewProduct(name = "Mug", sku = "mug-1", price = money("8.50"), stock = 0u))
+                tx.adjustStock(p.id, 12, "restock")
+                eq(tx.getBySku(" MUG-1 ").stock, 12u, "$label: a transaction reads its own writes")
+                tx.createLocation("wh-1", "Annex")
+                eq(tx.location("WH-1").name, "Annex", "$label: location inside")
+                tx.transfer(p.id, 2u, fromLocation = "DEFAULT", toLocation = "WH-1")
+                val inside = throws<InventoryException.Validation>("$label: the inventory inside") { inv.get(p.id) }
+                eq(inside.field, "transaction", "$label: Validation.field")
+                tx.commit()
+                p
+            }
+            eq(inv.get(p.id).stock, 12u, "$label: committed")
+            val before = inv.exportJson()
+            // Rolled back: on close without a commit, or a failed call that fails the commit.
+            inv.begin().use { tx -> tx.adjustStock(p.id, -1, "sale") }
+            inv.begin().use { tx ->
+                tx.adjustStock(p.id, -1, "sale")
+                throws<InventoryException.DuplicateSku>("$label: a duplicate inside") {
+                    tx.create(NewProduct(name = "Again", sku = "MUG-1", price = money("1"), stock = 0u))
+                }
+                throws<InventoryException.DuplicateSku>("$label: the commit fails with it") { tx.commit() }
+            }
+            eq(inv.exportJson(), before, "$label: nothing written")
+            // Keys per call; an ended transaction refuses calls.
+            repeat(2) {
+                inv.begin().use { tx ->
+                    tx.adjustStock(p.id, -2, "sale", idempotencyKey = "order-7:1")
+                    eq(tx.keyUsedAt("order-7:1") != null, true, "$label: keyUsedAt")
+                    tx.commit()
+                    val over = throws<InventoryException.Validation>("$label: after the commit") { tx.get(p.id) }
+                    eq(over.field, "transaction", "$label: Validation.field after")
+                }
+            }
+            eq(inv.get(p.id).stock, 10u, "$label: a keyed call applied once")
+            inv.checkLedger()
+        }
+    }
+}
+
 fun threads() {
     for ((label, open) in listOf<Pair<String, () -> Inventory>>(
         "memory" to { Inventory.inMemory() },
@@ -586,6 +633,7 @@ fun main() {
         "every error class" to ::everyErrorClass,
         "stock in places" to ::stockInPlaces,
         "holds" to ::holds,
+        "transactions" to ::transactions,
         "threads" to ::threads,
         "persistence" to ::persistence,
         "export and import" to ::exportImport,
