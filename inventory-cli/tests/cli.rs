@@ -581,3 +581,28 @@ fn a_100k_line_import_streams_with_plain_progress_lines() {
     assert_eq!(levels.as_array().unwrap().len(), 4);
     assert!(shop.ok(&["check"]).starts_with("ok:"));
 }
+
+#[test]
+fn check_reports_a_damaged_file_as_a_storage_fault() {
+    let shop = Shop::new();
+    let big = shop.path("some.csv");
+    write_big(&big, 3000);
+    shop.ok(&[
+        "import",
+        big.to_str().unwrap(),
+        "--mode",
+        "set",
+        "--create-missing",
+    ]);
+    assert!(shop.ok(&["check"]).starts_with("ok:"));
+    let mut bytes = std::fs::read(shop.db()).unwrap();
+    let page = bytes.len() / 4096 / 2;
+    for b in &mut bytes[page * 4096..(page + 1) * 4096] {
+        *b = 0xDE;
+    }
+    std::fs::write(shop.db(), bytes).unwrap();
+    // Found by the integrity check, or on opening when the page is one opening reads.
+    shop.run(&["check"])
+        .code(3)
+        .stderr(contains("damaged").or(contains("malformed")));
+}

@@ -332,3 +332,29 @@ fn storage_faults_keep_their_kind_and_source() {
     assert_eq!(err.storage_kind(), Some(StorageKind::Corrupt));
     assert!(std::error::Error::source(&err).is_some());
 }
+
+#[test]
+fn check_ledger_reports_a_damaged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    {
+        let inv = Inventory::open_sqlite(&path).unwrap();
+        let items: Vec<_> = (0..3000)
+            .map(|i| new_product(&format!("P-{i}"), "1.00", 1))
+            .collect();
+        inv.create_many(items).unwrap();
+        inv.check_ledger().unwrap();
+    }
+    // Overwrite a whole page in the middle of the file (pages are 4096 bytes; a new file has no
+    // free pages, so it belongs to a table or an index).
+    let mut bytes = fs::read(&path).unwrap();
+    let page = bytes.len() / 4096 / 2;
+    for b in &mut bytes[page * 4096..(page + 1) * 4096] {
+        *b = 0xDE;
+    }
+    fs::write(&path, bytes).unwrap();
+    let err = Inventory::open_sqlite(&path)
+        .and_then(|inv| inv.check_ledger())
+        .unwrap_err();
+    assert_eq!(storage_kind(&err), Some(StorageKind::Corrupt), "{err}");
+}

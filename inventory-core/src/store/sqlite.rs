@@ -1364,17 +1364,18 @@ impl Store for SqliteStore {
 
     fn check_integrity(&self) -> Result<()> {
         let problems: Vec<String> = self.with_conn(|c| {
-            c.prepare("PRAGMA integrity_check(20)")
+            c.prepare("PRAGMA integrity_check(5)")
                 .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
                 .map_err(storage)
         })?;
         if problems == ["ok"] {
             return Ok(());
         }
-        Err(InventoryError::storage(format!(
-            "the SQLite file is damaged: {}",
-            problems.join("; ")
-        )))
+        Err(InventoryError::storage_fault(
+            StorageKind::Corrupt,
+            format!("the SQLite file is damaged: {}", problems.join("; ")),
+            None::<std::io::Error>,
+        ))
     }
 
     fn levels_and_holds(&self, product_id: Uuid) -> Result<(Vec<StockLevel>, Vec<Hold>)> {
