@@ -595,12 +595,12 @@ macro_rules! shared_calls {
             /// inv.commitHold(h.id, quantity = 1u, reference = "order-1")
             /// ```
             #[uniffi::method(default(
-                            quantity = None,
-                            reason = "sale",
-                            reference = None,
-                            actor = None,
-                            idempotency_key = None
-                        ))]
+                quantity = None,
+                reason = "sale",
+                reference = None,
+                actor = None,
+                idempotency_key = None
+            ))]
             pub fn commit_hold(
                 &self,
                 hold_id: Uuid,
@@ -705,12 +705,12 @@ macro_rules! shared_calls {
             /// level would go below 0, `StockOverflow` above the maximum, `Validation` for a zero delta
             /// or a bad reason/reference/actor, `NotFound` for an unknown id or location.
             #[uniffi::method(default(
-                            reference = None,
-                            actor = None,
-                            location = None,
-                            expected = None,
-                            idempotency_key = None
-                        ))]
+                reference = None,
+                actor = None,
+                location = None,
+                expected = None,
+                idempotency_key = None
+            ))]
             #[allow(clippy::too_many_arguments)]
             pub fn adjust_stock(
                 &self,
@@ -739,12 +739,12 @@ macro_rules! shared_calls {
             /// `quantity`, and the ledger keeps a `COUNTED` event with the difference. With `expected`
             /// set (the level the counter saw), throws `VersionConflict` (field `stock`) if it has moved.
             #[uniffi::method(default(
-                            reference = None,
-                            actor = None,
-                            location = None,
-                            expected = None,
-                            idempotency_key = None
-                        ))]
+                reference = None,
+                actor = None,
+                location = None,
+                expected = None,
+                idempotency_key = None
+            ))]
             #[allow(clippy::too_many_arguments)]
             pub fn set_stock(
                 &self,
@@ -778,12 +778,12 @@ macro_rules! shared_calls {
             /// inv.transfer(p.id, 3u, fromLocation = "WH-1", toLocation = "DEFAULT", reference = "t-9")
             /// ```
             #[uniffi::method(default(
-                            reason = "transfer",
-                            reference = None,
-                            actor = None,
-                            expected = None,
-                            idempotency_key = None
-                        ))]
+                reason = "transfer",
+                reference = None,
+                actor = None,
+                expected = None,
+                idempotency_key = None
+            ))]
             #[allow(clippy::too_many_arguments)]
             pub fn transfer(
                 &self,
