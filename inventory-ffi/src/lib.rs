@@ -566,6 +566,8 @@ impl Inventory {
 /// The calls an [`Inventory`] and a [`Transaction`] share (the writes, and the reads by key),
 /// written once: each runs its core call through the type's `call` (a write, under the
 /// call's idempotency key) or `read`.
+// rustfmt re-indents attribute arguments inside a macro body on every run; keep it out.
+#[rustfmt::skip]
 macro_rules! shared_calls {
     ($ty:ident) => {
         #[uniffi::export]
