@@ -19,8 +19,8 @@ from pathlib import Path
 
 from steps import FORMAT, skip_rules
 from topics import (batch, delete, duplicate, get, history, holds, idempotency, list as list_topic,
-                    locations, movement, name, price, reorder, sku, stock, total_value, transfer,
-                    update, version)
+                    locations, movement, name, price, reorder, sku, stock, total_value, transactions,
+                    transfer, update, version)
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 # The message of every error a case's step answers, as the core writes it (written by
@@ -61,6 +61,8 @@ TOPICS = [
     ("holds", "Stock held for a cart or an order: committed or released once, expiring on time",
      holds.holds_cases),
     ("reorder", "Reorder points per location, and listing what is due", reorder.reorder_cases),
+    ("transactions", "Several calls that commit together, or not at all",
+     transactions.transactions_cases),
 ]
 
 

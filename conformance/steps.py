@@ -277,7 +277,10 @@ KOTLIN_UNSIGNED = {"stock": ("UInt", 2**32 - 1), "quantity": ("UInt", 2**32 - 1)
 def skip_rules(c):
     """The runners that cannot pass some input of case `c`, each with the first reason."""
     skip = {}
+    steps = list(c["steps"])
     for s in c["steps"]:
+        steps.extend(s.get("args", {}).get("steps", []))  # a transaction's own steps
+    for s in steps:
         args = s.get("args", {})
         for m in args.get("movements", []):
             for key in INTEGER_ARGS:

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use inventory_core::{
     Decimal, Event, Hold, HoldStatus, Inventory, Location, ManualClock, MemoryStore, Movement,
-    NewHold, Page, Product, ProductPatch, QueryInput, SqliteStore, StockChange, StockLevel, Uuid,
+    NewHold, Page, Product, ProductPatch, QueryInput, SqliteStore, StockChange, StockLevel,
+    Transaction, Uuid,
     chrono, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
@@ -271,13 +272,151 @@ fn movement_input(m: &Json, ctx: &Ctx) -> Result<MovementInput, Fail> {
     }))
 }
 
+/// The operations a `transaction` step's own steps may use: the writes, and the reads by key.
+const TRANSACTION_OPS: &[&str] = &[
+    "create",
+    "get",
+    "get_by_sku",
+    "update",
+    "delete",
+    "adjust_stock",
+    "set_stock",
+    "transfer",
+    "apply",
+    "create_location",
+    "delete_location",
+    "set_reorder_point",
+    "reserve",
+    "commit_hold",
+    "release_hold",
+];
+
+/// How a `transaction` step's closure ends.
+enum TxEnd {
+    /// The step asked for a rollback.
+    Rollback,
+    /// A step inside did not meet its expectation, or the vector is wrong.
+    Vector(Fail),
+    /// The library's answer.
+    Error(inventory_core::InventoryError),
+}
+
+impl From<inventory_core::InventoryError> for TxEnd {
+    fn from(e: inventory_core::InventoryError) -> Self {
+        TxEnd::Error(e)
+    }
+}
+
+/// Where a step's calls go: the case's inventory, or the transaction of a `transaction` step.
+enum Target<'a, 't> {
+    Inventory(&'a Inventory),
+    Transaction(&'a mut Transaction<'t>),
+}
+
+/// A mutation's target under the step's idempotency key.
+enum Keyed<'a, 't> {
+    Inventory(Inventory),
+    Transaction(&'a mut Transaction<'t>, Option<String>),
+}
+
+/// Runs `f` inside `tx` under `key`, as a binding's call with a key does.
+fn within<T>(
+    tx: &mut Transaction<'_>,
+    key: Option<String>,
+    f: impl FnOnce(&mut Transaction<'_>) -> inventory_core::Result<T>,
+) -> inventory_core::Result<T> {
+    tx.idempotent(key.as_deref())?;
+    let result = f(tx);
+    tx.idempotent(None)?;
+    result
+}
+
+impl<'t> Target<'_, 't> {
+    fn keyed(&mut self, key: Option<String>) -> inventory_core::Result<Keyed<'_, 't>> {
+        match self {
+            Target::Inventory(inv) => inv.idempotent(key.as_deref()).map(Keyed::Inventory),
+            Target::Transaction(tx) => Ok(Keyed::Transaction(tx, key)),
+        }
+    }
+
+    /// The inventory, for a read a transaction does not have (`run_steps` refuses those
+    /// operations inside one before they get here).
+    fn inventory(&self) -> &Inventory {
+        match self {
+            Target::Inventory(inv) => inv,
+            Target::Transaction(_) => unreachable!("run_steps refuses this inside a transaction"),
+        }
+    }
+
+    fn get(&mut self, id: Uuid) -> inventory_core::Result<Product> {
+        match self {
+            Target::Inventory(inv) => inv.get(id),
+            Target::Transaction(tx) => tx.get(id),
+        }
+    }
+
+    fn get_by_sku(&mut self, sku: &str) -> inventory_core::Result<Product> {
+        match self {
+            Target::Inventory(inv) => inv.get_by_sku(sku),
+            Target::Transaction(tx) => tx.get_by_sku(sku),
+        }
+    }
+
+    fn delete_location(&mut self, code: &str) -> inventory_core::Result<()> {
+        match self {
+            Target::Inventory(inv) => inv.delete_location(code),
+            Target::Transaction(tx) => tx.delete_location(code),
+        }
+    }
+
+    fn set_reorder_point(
+        &mut self,
+        id: Uuid,
+        point: Option<u32>,
+        location: Option<&str>,
+    ) -> inventory_core::Result<StockLevel> {
+        match self {
+            Target::Inventory(inv) => inv.set_reorder_point(id, point, location),
+            Target::Transaction(tx) => tx.set_reorder_point(id, point, location),
+        }
+    }
+}
+
+/// One method per mutation: on the keyed inventory, or inside the transaction under the key.
+macro_rules! keyed_calls {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $out:ty;)*) => {
+        impl Keyed<'_, '_> {
+            $(fn $name(self, $($arg: $ty),*) -> inventory_core::Result<$out> {
+                match self {
+                    Keyed::Inventory(inv) => inv.$name($($arg),*),
+                    Keyed::Transaction(tx, key) => within(tx, key, |tx| tx.$name($($arg),*)),
+                }
+            })*
+        }
+    };
+}
+
+keyed_calls! {
+    create(new: inventory_core::NewProduct) -> Product;
+    update(id: Uuid, patch: ProductPatch) -> Product;
+    delete(id: Uuid) -> ();
+    adjust_stock(id: Uuid, delta: i64, change: StockChange) -> Product;
+    set_stock(id: Uuid, quantity: u32, change: StockChange) -> Product;
+    transfer(id: Uuid, quantity: u32, from: &str, to: &str, change: StockChange) -> Product;
+    apply(movements: Vec<Movement>) -> Vec<Product>;
+    create_location(code: &str, name: &str) -> Location;
+    reserve(new: NewHold) -> Hold;
+    commit_hold(hold: Uuid, quantity: Option<u32>, change: StockChange) -> Product;
+    release_hold(hold: Uuid) -> Hold;
+}
+
 /// Runs one step's operation. The outer `Result` is a vector this runner cannot read; the inner
 /// one is the library's answer.
 fn call(
-    inv: &Inventory,
+    target: &mut Target<'_, '_>,
     op: &str,
     step: &Json,
-    ctx: &Ctx,
+    ctx: &mut Ctx,
 ) -> Result<inventory_core::Result<Outcome>, Fail> {
     let change_args = [
         "id",
@@ -288,10 +427,13 @@ fn call(
         "location",
         "idempotency_key",
     ];
-    // The inventory a step's mutation runs on: keyed when the step gives a key.
-    let keyed = |a: &Args<'_>| -> Result<inventory_core::Result<Inventory>, Fail> {
-        Ok(inv.idempotent(a.text("idempotency_key")?.as_deref()))
-    };
+    // Where a step's mutation runs: keyed when the step gives a key.
+    fn keyed<'s, 't>(
+        target: &'s mut Target<'_, 't>,
+        a: &Args<'_>,
+    ) -> Result<inventory_core::Result<Keyed<'s, 't>>, Fail> {
+        Ok(target.keyed(a.text("idempotency_key")?))
+    }
     Ok(match op {
         "create" => {
             let a = Args::new(
@@ -299,7 +441,7 @@ fn call(
                 op,
                 &["name", "sku", "price", "stock", "idempotency_key"],
             )?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             let (name, sku, price) = (
                 a.required_text("name")?,
                 a.required_text("sku")?,
@@ -320,12 +462,12 @@ fn call(
             let a = Args::new(step, op, &["id"])?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             parse_id(&id)
-                .and_then(|id| inv.get(id))
+                .and_then(|id| target.get(id))
                 .map(Outcome::Product)
         }
         "get_by_sku" => {
             let a = Args::new(step, op, &["sku"])?;
-            inv.get_by_sku(&a.required_text("sku")?)
+            target.get_by_sku(&a.required_text("sku")?)
                 .map(Outcome::Product)
         }
         "update" => {
@@ -342,7 +484,7 @@ fn call(
                     "idempotency_key",
                 ],
             )?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             let (name, sku, price) = (a.text("name")?, a.text("sku")?, a.text("price")?);
             let (stock, expected_version) =
@@ -361,7 +503,7 @@ fn call(
         "delete" => {
             let a = Args::new(step, op, &["id", "idempotency_key"])?;
             let id = ctx.id_text(&a.required_text("id")?)?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             keyed
                 .and_then(|inv| inv.delete(parse_id(&id)?))
                 .map(|()| Outcome::Done)
@@ -383,7 +525,7 @@ fn call(
             );
             let expected = a.int("expected_stock")?;
             let location = a.text("location")?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| {
                 let inv = keyed?;
                 let id = parse_id(&id)?;
@@ -417,7 +559,7 @@ fn call(
                 a.text("actor")?,
             );
             let expected = a.int("expected_stock")?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| {
                 let inv = keyed?;
                 let (reason, reference, actor) = change_text;
@@ -439,7 +581,7 @@ fn call(
                 let m = want_object("a movement", m)?;
                 movements.push(movement_input(m, ctx)?);
             }
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| {
                 let movements = movements
                     .into_iter()
@@ -452,24 +594,24 @@ fn call(
         "create_location" => {
             let a = Args::new(step, op, &["code", "name", "idempotency_key"])?;
             let (code, name) = (a.required_text("code")?, a.required_text("name")?);
-            keyed(&a)?
+            keyed(target, &a)?
                 .and_then(|inv| inv.create_location(&code, &name))
                 .map(Outcome::Location)
         }
         "delete_location" => {
             let a = Args::new(step, op, &["code"])?;
-            inv.delete_location(&a.required_text("code")?)
+            target.delete_location(&a.required_text("code")?)
                 .map(|()| Outcome::Done)
         }
         "locations" => {
             Args::new(step, op, &[])?;
-            inv.locations().map(Outcome::Locations)
+            target.inventory().locations().map(Outcome::Locations)
         }
         "stock_levels" => {
             let a = Args::new(step, op, &["id"])?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             parse_id(&id)
-                .and_then(|id| inv.stock_levels(id))
+                .and_then(|id| target.inventory().stock_levels(id))
                 .map(Outcome::Levels)
         }
         "set_reorder_point" => {
@@ -480,7 +622,7 @@ fn call(
                 let point = point
                     .map(|p| stock_from_i64("reorder_point", p))
                     .transpose()?;
-                inv.set_reorder_point(parse_id(&id)?, point, location.as_deref())
+                target.set_reorder_point(parse_id(&id)?, point, location.as_deref())
                     .map(Outcome::Level)
             })()
         }
@@ -524,18 +666,18 @@ fn call(
             };
             (|| {
                 let query = input.parse()?;
-                inv.list(&query).map(Outcome::Page)
+                target.inventory().list(&query).map(Outcome::Page)
             })()
         }
         "total_value" => {
             Args::new(step, op, &[])?;
-            inv.total_value().map(Outcome::Total)
+            target.inventory().total_value().map(Outcome::Total)
         }
         "history" => {
             let a = Args::new(step, op, &["id"])?;
             let id = ctx.id_text(&a.required_text("id")?)?;
             parse_id(&id)
-                .and_then(|id| inv.history(id))
+                .and_then(|id| target.inventory().history(id))
                 .map(Outcome::Events)
         }
         "reserve" => {
@@ -558,7 +700,7 @@ fn call(
             let seconds = a.number("expires_in_seconds")?;
             let (location, expires_at) = (a.text("location")?, a.time("expires_at")?);
             let (reference, actor) = (a.text("reference")?, a.text("actor")?);
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| {
                 let new = NewHold::from_input(
                     parse_id(&id)?,
@@ -594,7 +736,7 @@ fn call(
                 None,
                 None,
             );
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| {
                 let quantity = quantity
                     .map(|q| inventory_core::quantity_from_i64("quantity", q))
@@ -607,13 +749,13 @@ fn call(
         "release_hold" => {
             let a = Args::new(step, op, &["hold", "idempotency_key"])?;
             let hold = ctx.id_text(&a.required_text("hold")?)?;
-            let keyed = keyed(&a)?;
+            let keyed = keyed(target, &a)?;
             (|| keyed?.release_hold(parse_id(&hold)?).map(Outcome::Hold))()
         }
         "get_hold" => {
             let a = Args::new(step, op, &["hold"])?;
             let hold = ctx.id_text(&a.required_text("hold")?)?;
-            parse_id(&hold).and_then(|h| inv.hold(h)).map(Outcome::Hold)
+            parse_id(&hold).and_then(|h| target.inventory().hold(h)).map(Outcome::Hold)
         }
         "holds" => {
             let a = Args::new(step, op, &["id", "status"])?;
@@ -625,12 +767,36 @@ fn call(
                     Some("all") => None,
                     Some(s) => Some(HoldStatus::parse(s, "status")?),
                 };
-                inv.holds(parse_id(&id)?, status).map(Outcome::Holds)
+                target.inventory().holds(parse_id(&id)?, status).map(Outcome::Holds)
             })()
         }
         "expire_holds" => {
             Args::new(step, op, &[])?;
-            inv.expire_holds().map(|n| Outcome::Number(n.into()))
+            target.inventory().expire_holds().map(|n| Outcome::Number(n.into()))
+        }
+        "transaction" => {
+            let a = Args::new(step, op, &["steps", "rollback"])?;
+            let steps = a
+                .map
+                .get("steps")
+                .and_then(Value::as_array)
+                .ok_or_else(|| "transaction needs a \"steps\" array".to_owned())?
+                .clone();
+            let rollback = a.flag("rollback")?;
+            let Target::Inventory(inv) = target else {
+                return Err("a transaction inside a transaction".into());
+            };
+            let ended = inv.transaction(|tx| {
+                let mut inside = Target::Transaction(tx);
+                run_steps(&mut inside, &steps, ctx, None)
+                    .map_err(|m| TxEnd::Vector(format!("inside the transaction, {m}")))?;
+                if rollback { Err(TxEnd::Rollback) } else { Ok(()) }
+            });
+            match ended {
+                Ok(()) | Err(TxEnd::Rollback) => Ok(Outcome::Done),
+                Err(TxEnd::Error(e)) => Err(e),
+                Err(TxEnd::Vector(m)) => return Err(m),
+            }
         }
         "advance_clock" => {
             let a = Args::new(step, op, &["seconds"])?;
@@ -1035,6 +1201,49 @@ fn check(want: &Json, got: &inventory_core::Result<Outcome>, ctx: &Ctx) -> Resul
 /// `conformance/messages.json` pins (see [`record_messages`]).
 type Messages = std::collections::BTreeMap<usize, String>;
 
+/// Runs `steps` in order on `target`, stopping at the first failure; records the message of
+/// every error a step answered in `messages`, when given.
+fn run_steps(
+    target: &mut Target<'_, '_>,
+    steps: &[Value],
+    ctx: &mut Ctx,
+    mut messages: Option<&mut Messages>,
+) -> Result<(), Fail> {
+    for (i, step) in steps.iter().enumerate() {
+        let at = |m: String| format!("step {i} ({}): {m}", step["op"]);
+        let step = want_object("a step", step).map_err(at)?;
+        let op = step
+            .get("op")
+            .and_then(Value::as_str)
+            .ok_or_else(|| at("no \"op\"".into()))?;
+        let want = want_object("expect", step.get("expect").unwrap_or(&Value::Null)).map_err(at)?;
+        if matches!(target, Target::Transaction(_)) && !TRANSACTION_OPS.contains(&op) {
+            return Err(at(format!("{op} is not a call of a transaction")));
+        }
+        let got = call(target, op, step, ctx).map_err(at)?;
+        if let (Err(e), Some(messages)) = (&got, messages.as_deref_mut()) {
+            messages.insert(i, ctx.pinned(&e.to_string()));
+        }
+        check(want, &got, ctx).map_err(at)?;
+        match (&got, step.get("save_as")) {
+            (Ok(Outcome::Product(p)), Some(Value::String(name))) => {
+                ctx.ids.insert(name.clone(), p.id);
+            }
+            (Ok(Outcome::Hold(h)), Some(Value::String(name))) => {
+                ctx.ids.insert(name.clone(), h.id);
+            }
+            (_, Some(other)) => {
+                return Err(at(format!("save_as {other} needs a product to save")));
+            }
+            (_, None) => {}
+        }
+        if let Ok(Outcome::Page(page)) = &got {
+            ctx.next = page.next_cursor.clone();
+        }
+    }
+    Ok(())
+}
+
 /// Runs one case on a fresh inventory, stopping at the first failure; records the message of
 /// every error a step answered.
 fn run_case(inv: &Inventory, case: &Value, messages: &mut Messages) -> Result<(), Fail> {
@@ -1055,35 +1264,7 @@ fn run_case(inv: &Inventory, case: &Value, messages: &mut Messages) -> Result<()
             &timed
         }
     };
-    for (i, step) in steps.iter().enumerate() {
-        let at = |m: String| format!("step {i} ({}): {m}", step["op"]);
-        let step = want_object("a step", step).map_err(at)?;
-        let op = step
-            .get("op")
-            .and_then(Value::as_str)
-            .ok_or_else(|| at("no \"op\"".into()))?;
-        let want = want_object("expect", step.get("expect").unwrap_or(&Value::Null)).map_err(at)?;
-        let got = call(inv, op, step, &ctx).map_err(at)?;
-        if let Err(e) = &got {
-            messages.insert(i, ctx.pinned(&e.to_string()));
-        }
-        check(want, &got, &ctx).map_err(at)?;
-        match (&got, step.get("save_as")) {
-            (Ok(Outcome::Product(p)), Some(Value::String(name))) => {
-                ctx.ids.insert(name.clone(), p.id);
-            }
-            (Ok(Outcome::Hold(h)), Some(Value::String(name))) => {
-                ctx.ids.insert(name.clone(), h.id);
-            }
-            (_, Some(other)) => {
-                return Err(at(format!("save_as {other} needs a product to save")));
-            }
-            (_, None) => {}
-        }
-        if let Ok(Outcome::Page(page)) = &got {
-            ctx.next = page.next_cursor.clone();
-        }
-    }
+    run_steps(&mut Target::Inventory(inv), steps, &mut ctx, Some(messages))?;
     inv.check_ledger()
         .map_err(|e| format!("after the last step, the ledger invariant fails: {e}"))
 }

@@ -71,6 +71,7 @@ REQUIRED = {
     "holds": ("id",),
     "expire_holds": (),
     "advance_clock": ("seconds",),
+    "transaction": ("steps",),
 }
 KEY = ("idempotency_key",)
 OPTIONAL = {
@@ -87,15 +88,24 @@ OPTIONAL = {
     "commit_hold": ("quantity", "reason", "reference", "actor") + KEY,
     "release_hold": KEY,
     "holds": ("status",),
+    "transaction": ("rollback",),
     "list": ("name_contains", "sku_prefix", "low_stock", "min_price", "max_price", "order_by",
              "limit", "cursor", "offset", "below_reorder_point", "location", "with_total"),
 }
 INTEGER_ARGS = frozenset({"stock", "delta", "quantity", "expected_stock", "expected_version",
                           "low_stock", "limit", "offset", "reorder_point"})
-BOOLEAN_ARGS = frozenset({"below_reorder_point", "with_total"})
+BOOLEAN_ARGS = frozenset({"below_reorder_point", "with_total", "rollback"})
 #: Numbers that may have a fraction (seconds).
 NUMBER_ARGS = frozenset({"expires_in_seconds", "seconds"})
-LIST_ARGS = frozenset({"movements"})
+LIST_ARGS = frozenset({"movements", "steps"})
+#: Where a step's calls go: the case's inventory, or a ``transaction`` step's transaction.
+Target = Union[Inventory, inventory.Transaction]
+#: The operations a ``transaction`` step's own steps may use: the writes and the reads by key.
+TRANSACTION_OPS = frozenset({
+    "create", "get", "get_by_sku", "update", "delete", "adjust_stock", "set_stock", "transfer",
+    "apply", "create_location", "delete_location", "set_reorder_point", "reserve",
+    "commit_hold", "release_hold",
+})
 #: The keys a batch movement takes, by its type.
 MOVEMENT_KEYS = {
     "adjust": {"type", "id", "delta", "reason", "location", "expected_stock"},
@@ -220,9 +230,30 @@ def movement(m: object, ctx: Ctx) -> inventory.Movement:
     return inventory.Transfer(id, a.pop("quantity"), **a)
 
 
-def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
-    """Calls the operation the way a Python program would; absent optional arguments are not
-    passed, so the binding's defaults apply."""
+def call(inv: Target, op: str, a: Json, ctx: Ctx) -> Outcome:
+    """Calls the operation the way a Python program would (on an :class:`Inventory`, or on
+    the :class:`inventory.Transaction` of a ``transaction`` step); absent optional arguments
+    are not passed, so the binding's defaults apply."""
+
+    def whole() -> Inventory:
+        # run_steps refuses the other operations inside a transaction before they get here.
+        assert isinstance(inv, Inventory)
+        return inv
+
+    if op == "transaction":
+        if not isinstance(inv, Inventory):
+            raise Mismatch("a transaction inside a transaction")
+        tx = inv.transaction()
+        try:
+            run_steps(tx, a["steps"], ctx, "inside the transaction, ")
+        except BaseException:
+            tx.rollback()
+            raise
+        if a.get("rollback"):
+            tx.rollback()
+        else:
+            tx.commit()
+        return None
     if op == "create":
         return inv.create(**a)
     if op == "get":
@@ -246,9 +277,9 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
         inv.delete_location(a["code"])
         return None
     if op == "locations":
-        return inv.locations()
+        return whole().locations()
     if op == "stock_levels":
-        return inv.stock_levels(ctx.id_arg(a["id"]))
+        return whole().stock_levels(ctx.id_arg(a["id"]))
     if op == "set_reorder_point":
         return inv.set_reorder_point(
             ctx.id_arg(a.pop("id")), a.pop("reorder_point", None), **a
@@ -263,9 +294,9 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
     if op == "list":
         if "cursor" in a:
             a["cursor"] = ctx.cursor(a["cursor"])
-        return inv.list(**a)
+        return whole().list(**a)
     if op == "total_value":
-        return inv.total_value()
+        return whole().total_value()
     if op == "reserve":
         if "expires_in_seconds" in a:
             a["expires_in"] = datetime.timedelta(seconds=a.pop("expires_in_seconds"))
@@ -277,21 +308,21 @@ def call(inv: Inventory, op: str, a: Json, ctx: Ctx) -> Outcome:
     if op == "release_hold":
         return inv.release_hold(ctx.id_arg(a.pop("hold")), **a)
     if op == "get_hold":
-        return inv.hold(ctx.id_arg(a["hold"]))
+        return whole().hold(ctx.id_arg(a["hold"]))
     if op == "holds":
         status = a.get("status")
         if status is None:
-            return inv.holds(ctx.id_arg(a["id"]))
-        return inv.holds(ctx.id_arg(a["id"]), status=None if status == "all" else status)
+            return whole().holds(ctx.id_arg(a["id"]))
+        return whole().holds(ctx.id_arg(a["id"]), status=None if status == "all" else status)
     if op == "expire_holds":
-        return inv.expire_holds()
+        return whole().expire_holds()
     if op == "advance_clock":
         if ctx.clock is None:
             raise Mismatch('advance_clock in a case with no "clock"')
         ctx.clock.advance(datetime.timedelta(seconds=a["seconds"]))
         return None
     assert op == "history"
-    return inv.history(ctx.id_arg(a["id"]))
+    return whole().history(ctx.id_arg(a["id"]))
 
 
 def when(text: str) -> datetime.datetime:
@@ -468,18 +499,19 @@ def check(want: object, got: Union[Outcome, BaseException], ctx: Ctx) -> None:
         raise Mismatch(f"{m}; got {describe(got)}") from None
 
 
-def run_case(inv: Inventory, case: Case, clock: Optional[inventory.ManualClock] = None) -> None:
-    """Runs the steps in order, stopping at the first mismatch; then the ledger invariant."""
-    ctx = Ctx(clock)
-    for i, step in enumerate(case.steps):
-        op = step.get("op")
+def run_steps(target: Target, steps: List[Json], ctx: Ctx, where: str) -> None:
+    """Runs the steps in order on ``target``, stopping at the first mismatch."""
+    for i, step in enumerate(steps):
+        op = step.get("op") if isinstance(step, dict) else None
         try:
-            if "expect" not in step:
+            if not isinstance(step, dict) or "expect" not in step:
                 raise Mismatch('the step has no "expect"')
+            if not isinstance(target, Inventory) and op not in TRANSACTION_OPS:
+                raise Mismatch(f"{op} is not a call of a transaction")
             a = arguments(str(op), step)
             got: Union[Outcome, BaseException]
             try:
-                got = call(inv, str(op), a, ctx)
+                got = call(target, str(op), a, ctx)
             except Mismatch:
                 raise
             except Exception as e:  # the binding's answer: an error to compare, or a failure
@@ -492,7 +524,16 @@ def run_case(inv: Inventory, case: Case, clock: Optional[inventory.ManualClock] 
             if isinstance(got, Page):
                 ctx.next_cursor = got.next_cursor
         except Mismatch as m:
-            raise AssertionError(f'{case.file}: case "{case.name}", step {i} ({op}): {m}') from None
+            raise Mismatch(f"{where}step {i} ({op}): {m}") from None
+
+
+def run_case(inv: Inventory, case: Case, clock: Optional[inventory.ManualClock] = None) -> None:
+    """Runs the steps in order, stopping at the first mismatch; then the ledger invariant."""
+    ctx = Ctx(clock)
+    try:
+        run_steps(inv, case.steps, ctx, "")
+    except Mismatch as m:
+        raise AssertionError(f'{case.file}: case "{case.name}", {m}') from None
     try:
         inv.check_ledger()
     except inventory.InventoryError as e:

@@ -25,6 +25,7 @@ import inventory.Inventory
 import inventory.ManualClock
 import inventory.Movement
 import inventory.Query
+import inventory.Transaction
 import inventory.core.Event
 import inventory.core.Hold
 import inventory.core.InventoryException
@@ -253,7 +254,62 @@ fun movement(m: JsonObject, ctx: Ctx): Movement {
     }
 }
 
-fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
+/** Where a step's calls go: the case's inventory, or the [Transaction] of a `transaction` step.
+ *  Its methods are the calls both have (the writes and the reads by key), passed on as is. */
+class Target(private val inventory: Inventory?, private val tx: Transaction?) {
+    /** The inventory, for a call a transaction does not have (refused before it gets here). */
+    val inv: Inventory get() = inventory ?: throw Mismatch("not a call of a transaction")
+    val isTransaction: Boolean get() = tx != null
+
+    fun create(new: NewProduct, idempotencyKey: String?) =
+        tx?.create(new, idempotencyKey) ?: inv.create(new, idempotencyKey)
+    fun get(id: UUID) = tx?.get(id) ?: inv.get(id)
+    fun getBySku(sku: String) = tx?.getBySku(sku) ?: inv.getBySku(sku)
+    fun update(id: UUID, patch: ProductPatch, idempotencyKey: String?) =
+        tx?.update(id, patch, idempotencyKey) ?: inv.update(id, patch, idempotencyKey)
+    fun delete(id: UUID, idempotencyKey: String?) {
+        if (tx != null) tx.delete(id, idempotencyKey) else inv.delete(id, idempotencyKey)
+    }
+    fun transfer(
+        id: UUID, quantity: UInt, fromLocation: String, toLocation: String, reason: String, reference: String?,
+        actor: String?, expected: UInt?, idempotencyKey: String?,
+    ) = tx?.transfer(id, quantity, fromLocation, toLocation, reason, reference, actor, expected, idempotencyKey)
+        ?: inv.transfer(id, quantity, fromLocation, toLocation, reason, reference, actor, expected, idempotencyKey)
+    fun apply(movements: List<Movement>, idempotencyKey: String?) =
+        tx?.apply(movements, idempotencyKey) ?: inv.apply(movements, idempotencyKey)
+    fun createLocation(code: String, name: String, idempotencyKey: String?) =
+        tx?.createLocation(code, name, idempotencyKey) ?: inv.createLocation(code, name, idempotencyKey)
+    fun deleteLocation(code: String) {
+        if (tx != null) tx.deleteLocation(code) else inv.deleteLocation(code)
+    }
+    fun setReorderPoint(id: UUID, point: UInt?, location: String?) =
+        tx?.setReorderPoint(id, point, location) ?: inv.setReorderPoint(id, point, location)
+    fun adjustStock(
+        id: UUID, delta: Long, reason: String, reference: String?, actor: String?, location: String?,
+        expected: UInt?, idempotencyKey: String?,
+    ) = tx?.adjustStock(id, delta, reason, reference, actor, location, expected, idempotencyKey)
+        ?: inv.adjustStock(id, delta, reason, reference, actor, location, expected, idempotencyKey)
+    fun setStock(
+        id: UUID, quantity: UInt, reason: String, reference: String?, actor: String?, location: String?,
+        expected: UInt?, idempotencyKey: String?,
+    ) = tx?.setStock(id, quantity, reason, reference, actor, location, expected, idempotencyKey)
+        ?: inv.setStock(id, quantity, reason, reference, actor, location, expected, idempotencyKey)
+    fun reserve(new: NewHold, idempotencyKey: String?) =
+        tx?.reserve(new, idempotencyKey) ?: inv.reserve(new, idempotencyKey)
+    fun commitHold(hold: UUID, quantity: UInt?, reason: String, reference: String?, actor: String?, idempotencyKey: String?) =
+        tx?.commitHold(hold, quantity, reason, reference, actor, idempotencyKey)
+            ?: inv.commitHold(hold, quantity, reason, reference, actor, idempotencyKey)
+    fun releaseHold(hold: UUID, idempotencyKey: String?) =
+        tx?.releaseHold(hold, idempotencyKey) ?: inv.releaseHold(hold, idempotencyKey)
+}
+
+/** The operations a `transaction` step's own steps may use: the writes and the reads by key. */
+val TRANSACTION_OPS = setOf(
+    "create", "get", "get_by_sku", "update", "delete", "adjust_stock", "set_stock", "transfer", "apply",
+    "create_location", "delete_location", "set_reorder_point", "reserve", "commit_hold", "release_hold",
+)
+
+fun call(t: Target, op: String, step: JsonObject, ctx: Ctx): Outcome {
     val change = listOf("reference", "actor", "expected_stock", "location", "idempotency_key")
     return when (op) {
         "create" -> {
@@ -266,15 +322,15 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             } else {
                 NewProduct(name = name, sku = sku, price = price, stock = stock)
             }
-            attempt { Outcome.Product(inv.create(new, idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Product(t.create(new, idempotencyKey = a.text("idempotency_key"))) }
         }
         "get" -> {
             val id = ctx.id(Args(step, op, listOf("id")).required("id"))
-            attempt { Outcome.Product(inv.get(id)) }
+            attempt { Outcome.Product(t.get(id)) }
         }
         "get_by_sku" -> {
             val sku = Args(step, op, listOf("sku")).required("sku")
-            attempt { Outcome.Product(inv.getBySku(sku)) }
+            attempt { Outcome.Product(t.getBySku(sku)) }
         }
         "update" -> {
             val a = Args(step, op, listOf("id"), listOf("name", "sku", "price", "stock", "expected_version", "idempotency_key"))
@@ -286,13 +342,13 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 stock = a.uint("stock"),
                 expectedVersion = a.ulong("expected_version"),
             )
-            attempt { Outcome.Product(inv.update(id, patch, idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Product(t.update(id, patch, idempotencyKey = a.text("idempotency_key"))) }
         }
         "delete" -> {
             val a = Args(step, op, listOf("id"), listOf("idempotency_key"))
             val id = ctx.id(a.required("id"))
             attempt {
-                inv.delete(id, idempotencyKey = a.text("idempotency_key"))
+                t.delete(id, idempotencyKey = a.text("idempotency_key"))
                 Outcome.Done
             }
         }
@@ -305,7 +361,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val quantity = a.uint("quantity")!!
             attempt {
                 Outcome.Product(
-                    inv.transfer(
+                    t.transfer(
                         id, quantity, fromLocation = a.required("from_location"), toLocation = a.required("to_location"),
                         reason = a.required("reason"), reference = a.text("reference"), actor = a.text("actor"),
                         expected = a.uint("expected_stock"), idempotencyKey = a.text("idempotency_key"),
@@ -316,32 +372,32 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
         "apply" -> {
             val a = Args(step, op, listOf("movements"), listOf("idempotency_key"))
             val movements = step["args"].obj("args")["movements"].arr("movements").map { movement(it.obj("a movement"), ctx) }
-            attempt { Outcome.Products(inv.apply(movements, idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Products(t.apply(movements, idempotencyKey = a.text("idempotency_key"))) }
         }
         "create_location" -> {
             val a = Args(step, op, listOf("code", "name"), listOf("idempotency_key"))
-            attempt { Outcome.Place(inv.createLocation(a.required("code"), a.required("name"), idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Place(t.createLocation(a.required("code"), a.required("name"), idempotencyKey = a.text("idempotency_key"))) }
         }
         "delete_location" -> {
             val a = Args(step, op, listOf("code"))
             attempt {
-                inv.deleteLocation(a.required("code"))
+                t.deleteLocation(a.required("code"))
                 Outcome.Done
             }
         }
         "locations" -> {
             Args(step, op, emptyList())
-            attempt { Outcome.Places(inv.locations()) }
+            attempt { Outcome.Places(t.inv.locations()) }
         }
         "stock_levels" -> {
             val id = ctx.id(Args(step, op, listOf("id")).required("id"))
-            attempt { Outcome.Levels(inv.stockLevels(id)) }
+            attempt { Outcome.Levels(t.inv.stockLevels(id)) }
         }
         "set_reorder_point" -> {
             val a = Args(step, op, listOf("id"), listOf("reorder_point", "location"))
             val id = ctx.id(a.required("id"))
             val point = a.uint("reorder_point")
-            attempt { Outcome.Level(inv.setReorderPoint(id, point, location = a.text("location"))) }
+            attempt { Outcome.Level(t.setReorderPoint(id, point, location = a.text("location"))) }
         }
         "adjust_stock" -> {
             val a = Args(step, op, listOf("id", "delta", "reason"), change)
@@ -351,7 +407,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val expected = a.uint("expected_stock")
             attempt {
                 Outcome.Product(
-                    inv.adjustStock(
+                    t.adjustStock(
                         id, delta, reason, reference = reference, actor = actor, location = a.text("location"),
                         expected = expected, idempotencyKey = a.text("idempotency_key"),
                     ),
@@ -366,7 +422,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val expected = a.uint("expected_stock")
             attempt {
                 Outcome.Product(
-                    inv.setStock(
+                    t.setStock(
                         id, quantity, reason, reference = reference, actor = actor, location = a.text("location"),
                         expected = expected, idempotencyKey = a.text("idempotency_key"),
                     ),
@@ -395,15 +451,15 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 location = a.text("location"),
                 withTotal = a.flagOr("with_total", true),
             )
-            attempt { Outcome.Listed(inv.list(query)) }
+            attempt { Outcome.Listed(t.inv.list(query)) }
         }
         "total_value" -> {
             Args(step, op, emptyList())
-            attempt { Outcome.Total(inv.totalValue()) }
+            attempt { Outcome.Total(t.inv.totalValue()) }
         }
         "history" -> {
             val id = ctx.id(Args(step, op, listOf("id")).required("id"))
-            attempt { Outcome.Events(inv.history(id)) }
+            attempt { Outcome.Events(t.inv.history(id)) }
         }
         "reserve" -> {
             val a = Args(
@@ -419,7 +475,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 reference = a.text("reference"),
                 actor = a.text("actor"),
             )
-            attempt { Outcome.Held(inv.reserve(new, idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Held(t.reserve(new, idempotencyKey = a.text("idempotency_key"))) }
         }
         "commit_hold" -> {
             val a = Args(step, op, listOf("hold"), listOf("quantity", "reason", "reference", "actor", "idempotency_key"))
@@ -427,7 +483,7 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
             val quantity = a.uint("quantity")
             attempt {
                 Outcome.Product(
-                    inv.commitHold(
+                    t.commitHold(
                         hold, quantity = quantity, reason = a.text("reason") ?: "sale", reference = a.text("reference"),
                         actor = a.text("actor"), idempotencyKey = a.text("idempotency_key"),
                     ),
@@ -437,11 +493,11 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
         "release_hold" -> {
             val a = Args(step, op, listOf("hold"), listOf("idempotency_key"))
             val hold = ctx.id(a.required("hold"))
-            attempt { Outcome.Held(inv.releaseHold(hold, idempotencyKey = a.text("idempotency_key"))) }
+            attempt { Outcome.Held(t.releaseHold(hold, idempotencyKey = a.text("idempotency_key"))) }
         }
         "get_hold" -> {
             val hold = ctx.id(Args(step, op, listOf("hold")).required("hold"))
-            attempt { Outcome.Held(inv.hold(hold)) }
+            attempt { Outcome.Held(t.inv.hold(hold)) }
         }
         "holds" -> {
             val a = Args(step, op, listOf("id"), listOf("status"))
@@ -451,11 +507,24 @@ fun call(inv: Inventory, op: String, step: JsonObject, ctx: Ctx): Outcome {
                 "all" -> true
                 else -> throw Mismatch("this runner passes no status but \"all\", not \"$status\"")
             }
-            attempt { Outcome.Holds(if (includeClosed) inv.holds(id, includeClosed = true) else inv.holds(id)) }
+            attempt { Outcome.Holds(if (includeClosed) t.inv.holds(id, includeClosed = true) else t.inv.holds(id)) }
         }
         "expire_holds" -> {
             Args(step, op, emptyList())
-            attempt { Outcome.Number(inv.expireHolds().toLong()) }
+            attempt { Outcome.Number(t.inv.expireHolds().toLong()) }
+        }
+        "transaction" -> {
+            val a = Args(step, op, listOf("steps"), listOf("rollback"))
+            if (t.isTransaction) throw Mismatch("a transaction inside a transaction")
+            val steps = step["args"].obj("args")["steps"].arr("steps").map { it.obj("a step") }
+            attempt {
+                t.inv.begin().use { tx ->
+                    val failure = runSteps(Target(null, tx), steps, ctx)
+                    if (failure != null) throw Mismatch("inside the transaction, $failure")
+                    if (a.flag("rollback")) tx.rollback() else tx.commit()
+                }
+                Outcome.Done
+            }
         }
         "advance_clock" -> {
             val by = Args(step, op, listOf("seconds")).seconds("seconds")!!
@@ -672,12 +741,24 @@ fun check(want: JsonObject, got: Outcome, ctx: Ctx) {
 fun runCase(inv: Inventory, case: VectorCase, clock: ManualClock?): String? {
     val ctx = Ctx()
     ctx.clock = clock
-    for ((i, step) in case.steps.withIndex()) {
+    runSteps(Target(inv, null), case.steps, ctx)?.let { return it }
+    return try {
+        inv.checkLedger()
+        null
+    } catch (e: InventoryException) {
+        "after the last step, the ledger invariant fails: $e"
+    }
+}
+
+/** Runs [steps] in order on [t]; returns null, or what failed first. */
+fun runSteps(t: Target, steps: List<JsonObject>, ctx: Ctx): String? {
+    for ((i, step) in steps.withIndex()) {
         val op = (step["op"] as? JsonPrimitive)?.takeIf { it.isString }?.asString
         try {
             if (op == null) throw Mismatch("a step without \"op\"")
+            if (t.isTransaction && op !in TRANSACTION_OPS) throw Mismatch("$op is not a call of a transaction")
             val want = step["expect"].obj("\"expect\"")
-            val got = call(inv, op, step, ctx)
+            val got = call(t, op, step, ctx)
             check(want, got, ctx)
             step["save_as"]?.let { save ->
                 ctx.ids[save.str("save_as")] = when (got) {
@@ -694,12 +775,7 @@ fun runCase(inv: Inventory, case: VectorCase, clock: ManualClock?): String? {
             return "step $i ($op): threw ${e::class.qualifiedName}: ${e.message}"
         }
     }
-    return try {
-        inv.checkLedger()
-        null
-    } catch (e: InventoryException) {
-        "after the last step, the ledger invariant fails: $e"
-    }
+    return null
 }
 
 /** Runs every case on inventories from [open]; prints the summary line, the skipped cases and

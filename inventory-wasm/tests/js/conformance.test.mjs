@@ -55,10 +55,17 @@ const ARGS = {
   holds: [["id"], ["status"]],
   expire_holds: [[], []],
   advance_clock: [["seconds"], []],
+  transaction: [["steps"], ["rollback"]],
 };
+/** The operations a `transaction` step's own steps may use: the writes and the reads by key. */
+const TRANSACTION_OPS = new Set([
+  "create", "get", "get_by_sku", "update", "delete", "adjust_stock", "set_stock", "transfer",
+  "apply", "create_location", "delete_location", "set_reorder_point", "reserve", "commit_hold",
+  "release_hold",
+]);
 const INTEGER_ARGS = new Set(["stock", "delta", "quantity", "expected_stock", "expected_version", "low_stock", "limit", "offset", "reorder_point"]);
-const BOOLEAN_ARGS = new Set(["below_reorder_point", "with_total"]);
-const LIST_ARGS = new Set(["movements"]);
+const BOOLEAN_ARGS = new Set(["below_reorder_point", "with_total", "rollback"]);
+const LIST_ARGS = new Set(["movements", "steps"]);
 /** Numbers that may have a fraction (seconds). */
 const NUMBER_ARGS = new Set(["expires_in_seconds", "seconds"]);
 /** The keys a batch movement takes, by its type. */
@@ -185,6 +192,22 @@ function call(inv, op, a, ctx) {
   const stockRename = { expected_stock: "expected" };
   const keyed = options(a, ["idempotency_key"]);
   switch (op) {
+    case "transaction": {
+      if (!(inv instanceof Inventory)) throw new Mismatch("a transaction inside a transaction");
+      // Thrown to end the callback: a step inside failed, or the step asks for a rollback.
+      const end = {};
+      let failure;
+      try {
+        inv.transaction((tx) => {
+          failure = runSteps(tx, a.steps, ctx);
+          if (failure !== undefined || a.rollback) throw end;
+        });
+      } catch (e) {
+        if (e !== end) throw e; // the library's answer, compared with the expectation
+      }
+      if (failure !== undefined) throw new Mismatch(`inside the transaction, ${failure}`);
+      return { kind: "ok", value: undefined };
+    }
     case "create":
       return { kind: "product", value: inv.create(options(a, ["name", "sku", "price", "stock"]), keyed) };
     case "get":
@@ -391,23 +414,33 @@ function runCase(c) {
   const clock = c.clock === undefined ? null : new ManualClock(c.clock);
   const inv = clock === null ? Inventory.inMemory() : Inventory.withClock(clock);
   try {
-    return runSteps(inv, c, clock);
+    const ctx = new Ctx();
+    ctx.clock = clock;
+    const failure = runSteps(inv, c.steps, ctx);
+    if (failure !== undefined) return failure;
+    try {
+      inv.checkLedger();
+    } catch (e) {
+      return `after the last step, the ledger invariant fails: ${e.message}`;
+    }
+    return undefined;
   } finally {
     inv.free();
     clock?.free();
   }
 }
 
-function runSteps(inv, c, clock) {
-  const ctx = new Ctx();
-  ctx.clock = clock;
-  for (const [i, step] of c.steps.entries()) {
+/** Runs the steps in order on `target` (the inventory, or a transaction); returns undefined, or
+ * what failed first. */
+function runSteps(target, steps, ctx) {
+  for (const [i, step] of steps.entries()) {
     try {
       if (!Object.hasOwn(step, "expect")) throw new Mismatch(`the step has no "expect"`);
+      if (!(target instanceof Inventory) && !TRANSACTION_OPS.has(step.op)) throw new Mismatch(`${step.op} is not a call of a transaction`);
       const a = args(step.op, step);
       let got;
       try {
-        got = call(inv, step.op, a, ctx);
+        got = call(target, step.op, a, ctx);
       } catch (e) {
         if (e instanceof Mismatch) throw e;
         got = { error: e };
@@ -422,11 +455,6 @@ function runSteps(inv, c, clock) {
       const what = e instanceof Mismatch ? e.message : `the runner failed: ${e?.stack ?? e}`;
       return `step ${i} (${step.op}): ${what}`;
     }
-  }
-  try {
-    inv.checkLedger();
-  } catch (e) {
-    return `after the last step, the ledger invariant fails: ${e.message}`;
   }
   return undefined;
 }
