@@ -6,6 +6,7 @@ use std::io::Write;
 
 use inventory_core::{Inventory, MAX_EVENTS_LIMIT, MAX_LIMIT, Query};
 
+use crate::csv_file::COLUMNS;
 use crate::{ExportArgs, Failure, Outcome};
 
 fn write_failed(e: impl std::fmt::Display) -> Failure {
@@ -35,15 +36,8 @@ pub fn run(inv: &Inventory, args: &ExportArgs) -> Outcome {
 }
 
 fn products(inv: &Inventory, csv: &mut csv::Writer<impl Write>) -> Result<u64, Failure> {
-    csv.write_record([
-        "sku",
-        "name",
-        "price",
-        "quantity",
-        "location",
-        "reorder_point",
-    ])
-    .map_err(write_failed)?;
+    // The columns an import reads, so that the file imports back.
+    csv.write_record(COLUMNS).map_err(write_failed)?;
     let mut rows = 0;
     let mut query = Query {
         limit: Some(MAX_LIMIT),

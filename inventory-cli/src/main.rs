@@ -157,7 +157,8 @@ pub struct ListArgs {
 /// What every stock movement carries.
 #[derive(Debug, Args)]
 pub struct MoveArgs {
-    /// Why the stock moved: `sale`, `restock`, `count`, `damage`, …
+    /// Why the stock moved: `sale`, `restock`, `count`, `damage`, … (by default `sale` or
+    /// `restock` for an adjustment, by its sign; `count`; `transfer`)
     #[arg(long)]
     reason: Option<String>,
     /// An order, a delivery note, a ticket.

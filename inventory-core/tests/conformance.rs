@@ -16,8 +16,7 @@ use std::sync::Arc;
 use inventory_core::{
     Decimal, Event, Hold, HoldStatus, Inventory, Location, ManualClock, MemoryStore, Movement,
     NewHold, Page, Product, ProductPatch, QueryInput, SqliteStore, StockChange, StockLevel,
-    Transaction, Uuid,
-    chrono, parse_id, parse_price, stock_from_i64,
+    Transaction, Uuid, chrono, parse_id, parse_price, stock_from_i64,
 };
 use serde_json::{Map, Value};
 
@@ -467,7 +466,8 @@ fn call(
         }
         "get_by_sku" => {
             let a = Args::new(step, op, &["sku"])?;
-            target.get_by_sku(&a.required_text("sku")?)
+            target
+                .get_by_sku(&a.required_text("sku")?)
                 .map(Outcome::Product)
         }
         "update" => {
@@ -600,7 +600,8 @@ fn call(
         }
         "delete_location" => {
             let a = Args::new(step, op, &["code"])?;
-            target.delete_location(&a.required_text("code")?)
+            target
+                .delete_location(&a.required_text("code")?)
                 .map(|()| Outcome::Done)
         }
         "locations" => {
@@ -622,7 +623,8 @@ fn call(
                 let point = point
                     .map(|p| stock_from_i64("reorder_point", p))
                     .transpose()?;
-                target.set_reorder_point(parse_id(&id)?, point, location.as_deref())
+                target
+                    .set_reorder_point(parse_id(&id)?, point, location.as_deref())
                     .map(Outcome::Level)
             })()
         }
@@ -755,7 +757,9 @@ fn call(
         "get_hold" => {
             let a = Args::new(step, op, &["hold"])?;
             let hold = ctx.id_text(&a.required_text("hold")?)?;
-            parse_id(&hold).and_then(|h| target.inventory().hold(h)).map(Outcome::Hold)
+            parse_id(&hold)
+                .and_then(|h| target.inventory().hold(h))
+                .map(Outcome::Hold)
         }
         "holds" => {
             let a = Args::new(step, op, &["id", "status"])?;
@@ -767,12 +771,18 @@ fn call(
                     Some("all") => None,
                     Some(s) => Some(HoldStatus::parse(s, "status")?),
                 };
-                target.inventory().holds(parse_id(&id)?, status).map(Outcome::Holds)
+                target
+                    .inventory()
+                    .holds(parse_id(&id)?, status)
+                    .map(Outcome::Holds)
             })()
         }
         "expire_holds" => {
             Args::new(step, op, &[])?;
-            target.inventory().expire_holds().map(|n| Outcome::Number(n.into()))
+            target
+                .inventory()
+                .expire_holds()
+                .map(|n| Outcome::Number(n.into()))
         }
         "transaction" => {
             let a = Args::new(step, op, &["steps", "rollback"])?;
@@ -790,7 +800,11 @@ fn call(
                 let mut inside = Target::Transaction(tx);
                 run_steps(&mut inside, &steps, ctx, None)
                     .map_err(|m| TxEnd::Vector(format!("inside the transaction, {m}")))?;
-                if rollback { Err(TxEnd::Rollback) } else { Ok(()) }
+                if rollback {
+                    Err(TxEnd::Rollback)
+                } else {
+                    Ok(())
+                }
             });
             match ended {
                 Ok(()) | Err(TxEnd::Rollback) => Ok(Outcome::Done),
