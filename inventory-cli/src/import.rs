@@ -435,7 +435,8 @@ fn apply(
         .map(|f| f.to_string_lossy().chars().take(100).collect::<String>());
     let mut records = Records::open(&args.file)?;
     let progress = Progress::new("importing", records.size);
-    let mut ids: HashMap<String, Uuid> = HashMap::new();
+    // Each product the file named, as this transaction left it: its id, name and price.
+    let mut seen: HashMap<String, (Uuid, String, Decimal)> = HashMap::new();
     let mut locations: HashSet<String> = HashSet::new();
     while let Some(record) = records.next_record() {
         let record = record.map_err(|p| Failure::Refused(vec![p]))?;
@@ -446,7 +447,6 @@ fn apply(
             InventoryError::Storage { .. } => Failure::from(e),
             e => Failure::Refused(vec![format!("line {n}, {e}")]),
         };
-        tx.idempotent(None).map_err(at_line)?;
         if args.create_missing && !locations.contains(&line.location) {
             match tx.location(&line.location) {
                 Ok(_) => {}
@@ -459,36 +459,38 @@ fn apply(
             }
             locations.insert(line.location.clone());
         }
-        let id = match ids.get(&line.sku) {
-            Some(id) => *id,
-            None => {
-                let id = match tx.get_by_sku(&line.sku) {
-                    Ok(p) => p.id,
-                    Err(InventoryError::NotFound { .. }) if args.create_missing => {
-                        let (Some(name), Some(price)) = (&line.name, line.price) else {
-                            return Err(Failure::Refused(vec![format!(
-                                "line {n}, sku: no product with SKU {:?}",
-                                line.sku
-                            )]));
-                        };
-                        applied.products += 1;
-                        tx.create(NewProduct::new(name, &line.sku, price))
-                            .map_err(at_line)?
-                            .id
-                    }
-                    Err(e) => return Err(at_line(e)),
-                };
-                ids.insert(line.sku.clone(), id);
-                id
-            }
-        };
-        if line.name.is_some() || line.price.is_some() {
+        if !seen.contains_key(&line.sku) {
+            let p = match tx.get_by_sku(&line.sku) {
+                Ok(p) => p,
+                Err(InventoryError::NotFound { .. }) if args.create_missing => {
+                    let (Some(name), Some(price)) = (&line.name, line.price) else {
+                        return Err(Failure::Refused(vec![format!(
+                            "line {n}, sku: no product with SKU {:?}",
+                            line.sku
+                        )]));
+                    };
+                    applied.products += 1;
+                    tx.create(NewProduct::new(name, &line.sku, price))
+                        .map_err(at_line)?
+                }
+                Err(e) => return Err(at_line(e)),
+            };
+            seen.insert(line.sku.clone(), (p.id, p.name, p.price));
+        }
+        let (id, name, price) = seen.get_mut(&line.sku).expect("just seen");
+        let id = *id;
+        // A name or price that differs changes the product (one that is the same writes nothing,
+        // and is not asked for: most lines of an export repeat them).
+        let rename = line.name.as_ref().filter(|new| *new != name);
+        let reprice = line.price.filter(|new| new != price);
+        if rename.is_some() || reprice.is_some() {
             let patch = ProductPatch {
-                name: line.name.clone(),
-                price: line.price,
+                name: rename.cloned(),
+                price: reprice,
                 ..ProductPatch::default()
             };
-            tx.update(id, patch).map_err(at_line)?;
+            let p = tx.update(id, patch).map_err(at_line)?;
+            (*name, *price) = (p.name, p.price);
         }
         let change = StockChange {
             reason: match args.mode {

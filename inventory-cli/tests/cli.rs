@@ -274,7 +274,27 @@ fn import_add_then_set_with_a_dry_run_first() {
     // A count file may be counted again: it sets the same stock.
     shop.ok(&["import", count.to_str().unwrap(), "--mode", "set"]);
     assert_eq!(shop.stock("MUG-1"), 4);
+    // A name or price that differs changes the product, once; the same one writes nothing.
+    let repriced = shop.file(
+        "prices.csv",
+        "sku,name,price,quantity\nMUG-1,Mug,9.00,0\nMUG-1,Mug,9.00,0\n",
+    );
+    let plan = shop.ok(&[
+        "import",
+        repriced.to_str().unwrap(),
+        "--mode",
+        "add",
+        "--dry-run",
+    ]);
+    assert!(plan.contains("[price 8.50 -> 9.00]"), "{plan}");
+    shop.ok(&["import", repriced.to_str().unwrap(), "--mode", "add"]);
+    let p = &shop.json(&["products", "show", "MUG-1", "--json"])["product"];
+    assert_eq!(
+        (p["price"].as_str(), p["name"].as_str()),
+        (Some("9.00"), Some("Mug"))
+    );
     let history = shop.ok(&["history", "MUG-1"]);
+    assert_eq!(history.matches("updated").count(), 1, "{history}");
     assert!(
         history.contains("import") && history.contains("delivery.csv"),
         "{history}"
